@@ -1,0 +1,45 @@
+# schemareg: CMake builds the module and the unit tests; PGXS installs and
+# runs pg_regress / isolation specs. `make demo` and `make test` do everything.
+
+PG_CONFIG ?= pg_config
+BUILD_DIR ?= build/cmake
+
+MODULEDIR = extension
+DATA = extension/schemareg.control $(wildcard extension/schemareg--*.sql)
+REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
+REGRESS_OPTS = --dbname=schemareg_regress
+ISOLATION = $(patsubst tests/isolation/specs/%.spec,%,$(sort $(wildcard tests/isolation/specs/*.spec)))
+ISOLATION_OPTS = --inputdir=tests/isolation --dbname=schemareg_isolation
+
+PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
+ifneq ($(PGXS),)
+include $(PGXS)
+endif
+
+.PHONY: all module install-module demo test deps bench clean-build
+
+all: module
+
+# CMake tracks header dependencies; this target always asks it.
+module:
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPG_CONFIG="$$(command -v $(PG_CONFIG))" >/dev/null
+	cmake --build $(BUILD_DIR) -j2 --target schemareg
+
+install: install-module
+
+install-module: module
+	$(INSTALL_SHLIB) $(BUILD_DIR)/schemareg.so '$(DESTDIR)$(pkglibdir)/schemareg.so'
+
+deps:
+	scripts/deps.sh
+
+demo:
+	scripts/demo.sh
+
+test:
+	scripts/test.sh
+
+clean: clean-build
+
+clean-build:
+	rm -rf build results output_iso regression.diffs regression.out

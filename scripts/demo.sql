@@ -1,0 +1,48 @@
+-- schemareg walkthrough: register, revise, validate, see the errors.
+\set ECHO queries
+\pset null '(null)'
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+
+CREATE EXTENSION IF NOT EXISTS schemareg;
+
+-- 1. Register a schema. Version 1, status exists, owned by you.
+\set sensor '{"type": "object", "required": ["id", "readings"], "properties": {"id": {"type": "string", "pattern": "^S-[0-9]{3}$"}, "readings": {"type": "array", "items": {"$ref": "#/definitions/reading"}}}, "definitions": {"reading": {"type": "object", "required": ["value", "unit"], "properties": {"value": {"type": "number"}, "unit": {"enum": ["C", "K"]}}}}}'
+SELECT name, version, dialect, status, owner, encode(hash, 'hex') AS sha256
+  FROM schemareg.create_schema('lab/sensor', :'sensor', 'a sensor and its readings');
+
+-- Registering the same content again is harmless: it returns the same row.
+SELECT name, version FROM schemareg.create_schema('lab/sensor', :'sensor');
+
+-- 2. Validate records: a good one, then a bad one and each of its errors.
+SELECT schemareg.validate_record('lab/sensor',
+  '{"id": "S-001", "readings": [{"value": 21.5, "unit": "C"}]}') AS valid;
+SELECT schemareg.validate_record('lab/sensor:1',
+  '{"id": "sensor one", "readings": [{"value": 21.5, "unit": "C"}, {"value": "hot", "unit": "F"}]}') AS valid;
+SELECT * FROM schemareg.validation_errors('lab/sensor:1',
+  '{"id": "sensor one", "readings": [{"value": 21.5, "unit": "C"}, {"value": "hot", "unit": "F"}]}');
+
+-- assert_valid raises check_violation (23514): use it in a CHECK or a trigger.
+SELECT schemareg.assert_valid('lab/sensor', '{"readings": [{"unit": "K"}]}');
+
+-- 3. Revise: version 2, compare-and-swap on the version you name.
+SELECT name, version FROM schemareg.revise_schema('lab/sensor:1', $${
+    "type": "object",
+    "required": ["id"],
+    "properties": {"id": {"type": "string"}, "site": {"enum": ["north", "south"]}}
+  }$$);
+-- Revising version 1 again fails: someone (you) already made version 2.
+SELECT schemareg.revise_schema('lab/sensor:1', '{}');
+-- A bare name now means version 2.
+SELECT schemareg.validate_record('lab/sensor', '{"id": "any text", "site": "north"}') AS valid_v2;
+
+-- 4. Bad definitions are refused, never stored.
+SELECT schemareg.create_schema('lab/broken', '{"type": "strnig"}');
+SELECT schemareg.create_schema('lab/broken', '{"$schema": "https://json-schema.org/draft/2020-12/schema"}');
+
+-- 5. The registry is a table.
+SELECT name, version, status, ref_count, description FROM schemareg.schemas ORDER BY name, version;
+
+-- 6. Delete is idempotent.
+SELECT schemareg.delete_schema('lab/sensor:2');
+SELECT schemareg.delete_schema('lab/sensor:2');

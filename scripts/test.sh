@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# make test: set up, build, install, start a private cluster, run every suite,
+# and end with one line "N passed, N failed". Exits non-zero when anything fails.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh || exit 1
+source scripts/cluster.sh
+build_and_install || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+cluster_start || { echo "could not start PostgreSQL"; echo "0 passed, 1 failed"; exit 1; }
+trap cluster_stop EXIT
+
+PASSED=0
+FAILED=0
+LOGDIR=build/test-logs
+mkdir -p "$LOGDIR"
+
+# Adds a suite's counts; a suite that ran nothing or crashed counts as one failure.
+record() {
+  local suite=$1 passed=$2 failed=$3 status=$4
+  if [[ $status -ne 0 && $failed -eq 0 ]]; then failed=1; fi
+  if [[ $passed -eq 0 && $failed -eq 0 ]]; then failed=1; fi
+  PASSED=$((PASSED + passed))
+  FAILED=$((FAILED + failed))
+  printf '%-12s %4d passed, %d failed\n' "$suite:" "$passed" "$failed"
+}
+
+# Unit tests of the pure core.
+{ cmake --build build/cmake -j2 --target unit_tests && ctest --test-dir build/cmake --output-on-failure; } \
+  >"$LOGDIR/unit.log" 2>&1
+status=$?
+total=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\2/p' "$LOGDIR/unit.log")
+failed=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of.*/\1/p' "$LOGDIR/unit.log")
+tail -3 "$LOGDIR/unit.log"
+[[ $status -ne 0 ]] && grep -E "Failed|FAILED" "$LOGDIR/unit.log" | head -20
+record unit $(( ${total:-0} - ${failed:-0} )) "${failed:-0}" $status
+
+# pg_regress suites (sql/, expected/) and isolation specs.
+PGXS_DIR=$(pg_config --pkglibdir)/pgxs
+run_pg_regress() {
+  local suite=$1 binary=$2 inputdir=$3 outdir=$4 db=$5
+  shift 5
+  rm -rf "$outdir"
+  "$binary" --inputdir="$inputdir" --outputdir="$outdir" --bindir="$(pg_config --bindir)" \
+    --dbname="$db" "$@" >"$LOGDIR/$suite.log" 2>&1
+  local status=$?
+  grep -E '^(test| *[0-9]+ of| All)' "$LOGDIR/$suite.log"
+  if [[ $status -ne 0 && -f "$outdir/regression.diffs" ]]; then
+    head -200 "$outdir/regression.diffs"
+    [[ -n "${SCHEMAREG_DATA:-}" ]] && tail -30 "$SCHEMAREG_DATA/server.log"
+  fi
+  local ok bad
+  ok=$(grep -cE '\.\.\. ok' "$LOGDIR/$suite.log")
+  bad=$(grep -cE '\.\.\. FAILED' "$LOGDIR/$suite.log")
+  record "$suite" "$ok" "$bad" $status
+}
+regress_tests=$(ls sql/*.sql | sed 's|sql/||; s|\.sql$||' | sort)
+run_pg_regress regress "$PGXS_DIR/src/test/regress/pg_regress" . build/regress schemareg_regress $regress_tests
+isolation_tests=$(ls tests/isolation/specs/*.spec | sed 's|.*/||; s|\.spec$||' | sort)
+run_pg_regress isolation "$PGXS_DIR/src/test/isolation/pg_isolation_regress" tests/isolation \
+  build/isolation schemareg_isolation $isolation_tests
+
+# The JSON-Schema-Test-Suite through a real server: one test per draft.
+/usr/bin/python3 tests/conformance/run.py >"$LOGDIR/conformance.log" 2>&1
+status=$?
+grep -E '^(conformance|FAIL|note)' "$LOGDIR/conformance.log" | grep -v '^conformance: '
+line=$(grep -E '^conformance: [0-9]+ passed, [0-9]+ failed' "$LOGDIR/conformance.log" | tail -1)
+[[ -z "$line" ]] && tail -20 "$LOGDIR/conformance.log"
+record conformance "$(echo "$line" | sed -n 's/conformance: \([0-9]*\) passed.*/\1/p')" \
+  "$(echo "$line" | sed -n 's/.*passed, \([0-9]*\) failed.*/\1/p')" $status
+
+# Client tests: what application code sees through psycopg.
+/usr/bin/python3 -m unittest discover -s tests/client -p 'test_*.py' >"$LOGDIR/client.log" 2>&1
+status=$?
+ran=$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\}.*/\1/p' "$LOGDIR/client.log")
+bad=$(grep -oE '(failures|errors)=[0-9]+' "$LOGDIR/client.log" | awk -F= '{s+=$2} END {print s+0}')
+tail -4 "$LOGDIR/client.log"
+[[ $status -ne 0 ]] && grep -E '^(FAIL|ERROR):' -A15 "$LOGDIR/client.log" | head -60
+record client $(( ${ran:-0} - bad )) "$bad" $status
+
+echo
+echo "$PASSED passed, $FAILED failed"
+[[ $FAILED -eq 0 ]]

@@ -1,0 +1,64 @@
+-- Hostile input ends in a result or a clear error, and the server stays up.
+SELECT pg_postmaster_start_time() AS started \gset
+
+-- A pattern that overflows std::regex runs on RE2 in linear time.
+SELECT (schemareg.create_schema('limits/ab', '{"pattern": "^(a|b)*$"}')).version;
+SELECT schemareg.validate_record('limits/ab', to_jsonb(repeat('ab', 500000))) AS million_chars,
+       schemareg.validate_record('limits/ab', to_jsonb(repeat('ab', 500000) || 'c')) AS million_and_c;
+SELECT (schemareg.create_schema('limits/names', '{"patternProperties": {"^(a|b)*$": {"type": "integer"}}}')).version;
+SELECT schemareg.validate_record('limits/names', jsonb_build_object(repeat('a', 1000000), 1)) AS long_key_ok,
+       schemareg.validate_record('limits/names', jsonb_build_object(repeat('a', 1000000), 'x')) AS long_key_bad;
+
+-- Patterns RE2 cannot run safely are refused at registration.
+SELECT p, outcome(format('SELECT schemareg.create_schema(%L, %L)', 'limits/pat', jsonb_build_object('pattern', p)))
+  FROM unnest(ARRAY['(?=a)b', '(a)\1', '(?<=a)b', '[', 'a{2,1}']) AS p;
+
+-- Records nested deeper than schemareg.max_depth: 54000, never a crash.
+SELECT (schemareg.create_schema('limits/any', '{}')).version;
+SELECT (schemareg.create_schema('limits/tree', '{"type": "array", "items": {"$ref": "#"}}')).version;
+SELECT outcome($$SELECT schemareg.validate_record('limits/any', (repeat('[', 10000) || repeat(']', 10000))::jsonb)$$);
+SELECT outcome($$SELECT schemareg.validation_errors('limits/tree', (repeat('[', 10000) || repeat(']', 10000))::jsonb)$$);
+SELECT schemareg.validate_record('limits/tree', (repeat('[', 1000) || repeat(']', 1000))::jsonb) AS depth_1000_ok;
+-- Raised to its maximum, the depth limit still ends in a result or in the stack guard's 54000.
+SET schemareg.max_depth = 10000;
+SELECT schemareg.validate_record('limits/any', (repeat('[', 10000) || repeat(']', 10000))::jsonb) AS depth_10000_any;
+SELECT outcome($$SELECT schemareg.validate_record('limits/tree', (repeat('[', 10000) || repeat(']', 10000))::jsonb)$$);
+RESET schemareg.max_depth;
+
+-- Definitions nested 10,000 deep: 54000.
+SELECT outcome($$SELECT schemareg.create_schema('limits/deep', (repeat('{"items": ', 5000) || '{}' || repeat('}', 5000))::jsonb)$$);
+SELECT outcome($$SELECT schemareg.create_schema('limits/deep', (repeat('{"not": ', 10000) || '{}' || repeat('}', 10000))::jsonb)$$);
+
+-- Schemas that would evaluate forever are refused (42P17).
+SELECT outcome($$SELECT schemareg.create_schema('limits/loop', '{"$ref": "#"}')$$);
+SELECT outcome($$SELECT schemareg.create_schema('limits/loop', '{"definitions": {"a": {"allOf": [{"$ref": "#/definitions/b"}]}, "b": {"anyOf": [{"$ref": "#/definitions/a"}]}}, "not": {"$ref": "#/definitions/a"}}')$$);
+-- ... but recursion that descends into the record is fine.
+SELECT schemareg.validate_record('limits/tree', '[[[]], []]') AS tree_ok,
+       schemareg.validate_record('limits/tree', '[[[1]]]') AS tree_bad;
+
+-- A long chain of references is bounded by the stack guard, not by luck.
+SELECT outcome(format('SELECT schemareg.create_schema(%L, %L)', 'limits/chain',
+       jsonb_build_object('definitions', (SELECT jsonb_object_agg('d' || i, jsonb_build_object('$ref', '#/definitions/d' || (i + 1))) FROM generate_series(1, 20000) i)
+                                         || jsonb_build_object('d20001', '{"type": "integer"}'::jsonb),
+                          '$ref', '#/definitions/d1')));
+SELECT schemareg.validate_record('limits/chain', '1') AS chain_valid,
+       schemareg.validate_record('limits/chain', '"x"') AS chain_invalid;
+
+-- Cancellation: a validation that would run for hours (2^40 paths through
+-- anyOf, every one failing) stops at statement_timeout. Without polling this
+-- statement would never return.
+SELECT (schemareg.create_schema('limits/exponential', jsonb_build_object(
+          'definitions', (SELECT jsonb_object_agg('d' || i, CASE WHEN i = 41 THEN 'false'::jsonb ELSE
+                            jsonb_build_object('anyOf', jsonb_build_array(
+                              jsonb_build_object('$ref', '#/definitions/d' || (i + 1)),
+                              jsonb_build_object('$ref', '#/definitions/d' || (i + 1)))) END)
+                            FROM generate_series(1, 41) i),
+          '$ref', '#/definitions/d1'))).version;
+\set VERBOSITY terse
+SET statement_timeout = '100ms';
+SELECT schemareg.validate_record('limits/exponential', '1');
+SELECT * FROM schemareg.validation_errors('limits/exponential', '1');
+RESET statement_timeout;
+\set VERBOSITY default
+
+SELECT pg_postmaster_start_time() = :'started' AS same_server;

@@ -1,0 +1,81 @@
+-- The registry: create, get, update, revise and delete, with their errors.
+\pset null '(null)'
+
+-- Version 1, status exists, owner the creating role.
+SELECT id, name, version, dialect, status, ref_count, owner = current_user AS owner_is_me,
+       public, description, backend, last_error, created_at = updated_at AS fresh
+  FROM schemareg.create_schema('lab/sensor',
+       '{"type": "object", "properties": {"t": {"type": "number"}}, "required": ["t"]}',
+       'a temperature reading');
+
+-- Idempotent: the same name and content returns the same row.
+SELECT (schemareg.create_schema('lab/sensor',
+        '{"required": ["t"], "properties": {"t": {"type": "number"}}, "type": "object"}')).id
+     = (schemareg.get_schema('lab/sensor:1')).id AS same_row;
+SELECT count(*) FROM schemareg.schemas WHERE name = 'lab/sensor';
+
+-- Other content under an existing name points to revise_schema.
+SELECT outcome($$SELECT schemareg.create_schema('lab/sensor', '{"type": "string"}')$$);
+
+-- The hash is SHA-256 of the canonical (jsonb) text: key order and spacing do not matter.
+SELECT encode(hash, 'hex') = encode(sha256(convert_to('{"a": 1, "b": [1, 2]}', 'UTF8')), 'hex') AS hash_ok
+  FROM schemareg.create_schema('hash/a', '{ "b" : [1,2],   "a":1 }');
+SELECT (schemareg.create_schema('hash/b', '{"a": 1, "b": [1, 2]}')).hash
+     = (schemareg.get_schema('hash/a')).hash AS same_hash;
+
+-- get_schema: name:version, or a bare name for the newest existing version.
+SELECT name, version, description FROM schemareg.get_schema('lab/sensor');
+SELECT outcome($$SELECT schemareg.get_schema('lab/sensor:2')$$);
+SELECT outcome($$SELECT schemareg.get_schema('lab/nothing')$$);
+
+-- Malformed references are 22023 wherever they appear.
+SELECT ref, split_part(outcome(format('SELECT schemareg.get_schema(%L)', ref)), E'\n', 2) AS detail
+  FROM unnest(ARRAY['', 'a//b', '/a', 'a/', 'a b', 'x:0', 'x:abc', 'x:', ':1', 'x:1:2',
+                    'x:1234567890', 'é']) AS ref;
+SELECT outcome('SELECT schemareg.get_schema(''lab/sensor'')');
+SELECT split_part(outcome(format('SELECT schemareg.get_schema(%L)', repeat('n', 201))), E'\n', 2);
+SELECT (schemareg.create_schema(repeat('n', 200), '{}')).version AS longest_name_ok;
+SELECT outcome($$SELECT schemareg.create_schema('lab/sensor:2', '{}')$$);
+SELECT outcome($$SELECT schemareg.create_schema(NULL, '{}')$$);
+SELECT outcome($$SELECT schemareg.create_schema('x', '{}', backend => 'remote')$$);
+SELECT count(*) AS nothing_stored FROM schemareg.schemas WHERE name = 'x';
+
+-- revise_schema: compare-and-swap on the version it names.
+SELECT name, version, status, description FROM schemareg.revise_schema('lab/sensor:1',
+       '{"type": "object", "properties": {"t": {"type": "number"}, "unit": {"enum": ["C", "K"]}}}');
+SELECT version FROM schemareg.get_schema('lab/sensor');
+SELECT outcome($$SELECT schemareg.revise_schema('lab/sensor:1', '{}')$$);
+SELECT outcome($$SELECT schemareg.revise_schema('lab/sensor', '{}')$$);
+SELECT outcome($$SELECT schemareg.revise_schema('lab/none:1', '{}')$$);
+SELECT outcome($$SELECT schemareg.revise_schema('lab/sensor:2', '{"type": 5}')$$);
+SELECT max(version) FROM schemareg.schemas WHERE name = 'lab/sensor';
+
+-- update_schema edits in place (no record uses it yet) and keeps the description.
+SELECT version, definition, description, updated_at >= created_at AS touched
+  FROM schemareg.update_schema('lab/sensor:2', '{"type": "object"}');
+SELECT encode(hash, 'hex') = encode(sha256(convert_to('{"type": "object"}', 'UTF8')), 'hex')
+  FROM schemareg.get_schema('lab/sensor:2');
+SELECT outcome($$SELECT schemareg.update_schema('lab/sensor:9', '{}')$$);
+SELECT outcome($$SELECT schemareg.update_schema('lab/sensor:2', '{"minimum": "x"}')$$);
+SELECT definition FROM schemareg.get_schema('lab/sensor:2');
+
+-- A schema in use cannot be updated or deleted (the records issue maintains ref_count).
+UPDATE schemareg.schemas SET ref_count = 3 WHERE name = 'lab/sensor' AND version = 2;
+SELECT outcome($$SELECT schemareg.update_schema('lab/sensor:2', '{}')$$);
+SELECT outcome($$SELECT schemareg.delete_schema('lab/sensor:2')$$);
+UPDATE schemareg.schemas SET ref_count = 0 WHERE name = 'lab/sensor' AND version = 2;
+
+-- Pending and deleting versions are not usable.
+UPDATE schemareg.schemas SET status = 'pending' WHERE name = 'lab/sensor' AND version = 2;
+SELECT outcome($$SELECT schemareg.validate_record('lab/sensor:2', '{}')$$);
+SELECT version FROM schemareg.get_schema('lab/sensor');
+SELECT outcome($$SELECT schemareg.update_schema('lab/sensor:2', '{}')$$);
+UPDATE schemareg.schemas SET status = 'exists' WHERE name = 'lab/sensor' AND version = 2;
+
+-- delete_schema is idempotent: true, then false with a notice.
+SELECT schemareg.delete_schema('lab/sensor:2');
+SELECT schemareg.delete_schema('lab/sensor:2');
+SELECT version FROM schemareg.get_schema('lab/sensor');
+SELECT schemareg.delete_schema('hash/a'), schemareg.delete_schema('hash/b');
+SELECT left(name, 20) AS name, version FROM schemareg.schemas
+ WHERE name LIKE 'lab/%' OR name LIKE 'hash/%' OR name LIKE 'nnn%' ORDER BY name, version;

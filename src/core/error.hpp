@@ -1,0 +1,54 @@
+// The one exception type of the pure core: carries what ereport() needs.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace schemareg {
+
+// SQLSTATE codes used by the core; the shim passes them to ereport unchanged.
+namespace sqlstate {
+inline constexpr const char* kCheckViolation = "23514";
+inline constexpr const char* kUndefinedObject = "42704";
+inline constexpr const char* kInvalidParameterValue = "22023";
+inline constexpr const char* kInvalidObjectDefinition = "42P17";
+inline constexpr const char* kNumericValueOutOfRange = "22003";
+inline constexpr const char* kInvalidTextRepresentation = "22P02";
+inline constexpr const char* kDependentObjectsStillExist = "2BP01";
+inline constexpr const char* kObjectNotInPrerequisiteState = "55000";
+inline constexpr const char* kProgramLimitExceeded = "54000";
+inline constexpr const char* kQueryCanceled = "57014";
+inline constexpr const char* kOutOfMemory = "53200";
+inline constexpr const char* kInternalError = "XX000";
+}  // namespace sqlstate
+
+// An error with a SQLSTATE, a message, and optional detail and hint.
+class Error : public std::runtime_error {
+ public:
+  Error(std::string code, const std::string& message, std::string detail = {},
+        std::string hint = {})
+      : std::runtime_error(message),
+        code_(std::move(code)),
+        detail_(std::move(detail)),
+        hint_(std::move(hint)) {}
+
+  const std::string& code() const { return code_; }
+  const std::string& detail() const { return detail_; }
+  const std::string& hint() const { return hint_; }
+
+ private:
+  std::string code_;
+  std::string detail_;
+  std::string hint_;
+};
+
+// Thrown when the host asked the core to stop (cancel, statement_timeout).
+// The shim does not report it: it lets CHECK_FOR_INTERRUPTS() raise the
+// host's own error once the C++ stack has unwound.
+class Interrupted : public std::exception {
+ public:
+  const char* what() const noexcept override { return "interrupted"; }
+};
+
+}  // namespace schemareg

@@ -1,0 +1,360 @@
+#include "core/json.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <limits>
+
+#include "core/error.hpp"
+#include "core/rapidjson.hpp"
+
+namespace schemareg {
+
+Json Json::Bool(bool b) {
+  Json j;
+  j.type_ = JsonType::kBool;
+  j.bool_ = b;
+  return j;
+}
+
+Json Json::Number(double d) {
+  Json j;
+  j.type_ = JsonType::kNumber;
+  j.number_ = d;
+  return j;
+}
+
+Json Json::String(std::string s) {
+  Json j;
+  j.type_ = JsonType::kString;
+  j.string_ = std::move(s);
+  return j;
+}
+
+Json Json::Array() {
+  Json j;
+  j.type_ = JsonType::kArray;
+  return j;
+}
+
+Json Json::Object() {
+  Json j;
+  j.type_ = JsonType::kObject;
+  return j;
+}
+
+bool Json::is_integer() const {
+  return type_ == JsonType::kNumber && std::isfinite(number_) && std::floor(number_) == number_;
+}
+
+const Json* Json::Find(std::string_view key) const {
+  for (const Member& m : members_) {
+    if (m.first == key) return &m.second;
+  }
+  return nullptr;
+}
+
+void Json::Set(std::string key, Json value) {
+  for (Member& m : members_) {
+    if (m.first == key) {
+      m.second = std::move(value);
+      return;
+    }
+  }
+  members_.emplace_back(std::move(key), std::move(value));
+}
+
+bool JsonEqual(const Json& a, const Json& b) {
+  if (a.type() != b.type()) return false;
+  switch (a.type()) {
+    case JsonType::kNull:
+      return true;
+    case JsonType::kBool:
+      return a.as_bool() == b.as_bool();
+    case JsonType::kNumber:
+      return a.as_number() == b.as_number();
+    case JsonType::kString:
+      return a.as_string() == b.as_string();
+    case JsonType::kArray: {
+      if (a.items().size() != b.items().size()) return false;
+      for (size_t i = 0; i < a.items().size(); i++) {
+        if (!JsonEqual(a.items()[i], b.items()[i])) return false;
+      }
+      return true;
+    }
+    case JsonType::kObject: {
+      if (a.members().size() != b.members().size()) return false;
+      for (const Json::Member& m : a.members()) {
+        const Json* other = b.Find(m.first);
+        if (other == nullptr || !JsonEqual(m.second, *other)) return false;
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
+size_t JsonHash(const Json& value) {
+  size_t h = static_cast<size_t>(value.type()) * 0x9e3779b97f4a7c15ULL;
+  auto mix = [&h](size_t v) { h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2); };
+  switch (value.type()) {
+    case JsonType::kNull:
+      break;
+    case JsonType::kBool:
+      mix(value.as_bool() ? 1 : 2);
+      break;
+    case JsonType::kNumber:
+      // -0.0 == 0.0, so both must hash alike.
+      mix(value.as_number() == 0 ? 0 : std::hash<double>()(value.as_number()));
+      break;
+    case JsonType::kString:
+      mix(std::hash<std::string>()(value.as_string()));
+      break;
+    case JsonType::kArray:
+      for (const Json& item : value.items()) mix(JsonHash(item));
+      break;
+    case JsonType::kObject: {
+      // Order-independent: sum the member hashes.
+      size_t sum = 0;
+      for (const Json::Member& m : value.members()) {
+        sum += std::hash<std::string>()(m.first) * 31 + JsonHash(m.second);
+      }
+      mix(sum);
+      break;
+    }
+  }
+  return h;
+}
+
+namespace {
+
+// Builds a Json tree from RapidJSON's SAX events, refusing nesting past max_depth.
+class Builder {
+ public:
+  Builder(size_t max_depth, const volatile std::sig_atomic_t* interrupt)
+      : max_depth_(max_depth), interrupt_(interrupt) {}
+
+  bool Null() { return Add(Json()); }
+  bool Bool(bool b) { return Add(Json::Bool(b)); }
+  bool Int(int i) { return Add(Json::Number(i)); }
+  bool Uint(unsigned u) { return Add(Json::Number(u)); }
+  bool Int64(int64_t i) { return Add(Json::Number(static_cast<double>(i))); }
+  bool Uint64(uint64_t u) { return Add(Json::Number(static_cast<double>(u))); }
+  bool Double(double d) { return Add(Json::Number(d)); }
+  bool RawNumber(const char* str, rapidjson::SizeType length, bool) {
+    // Numbers arrive as text so that values beyond double's range still parse.
+    std::string text(str, length);
+    return Add(Json::Number(std::strtod(text.c_str(), nullptr)));
+  }
+  bool String(const char* str, rapidjson::SizeType length, bool) {
+    return Add(Json::String(std::string(str, length)));
+  }
+  bool StartObject() { return Open(Json::Object()); }
+  bool Key(const char* str, rapidjson::SizeType length, bool) {
+    key_.assign(str, length);
+    return true;
+  }
+  bool EndObject(rapidjson::SizeType) { return Close(); }
+  bool StartArray() { return Open(Json::Array()); }
+  bool EndArray(rapidjson::SizeType) { return Close(); }
+
+  bool depth_exceeded() const { return depth_exceeded_; }
+  bool interrupted() const { return interrupted_; }
+  size_t deepest() const { return deepest_; }
+  Json Take() { return std::move(root_); }
+
+ private:
+  struct Frame {
+    Json value;
+    std::string key;  // the key under which this value goes into its parent
+  };
+
+  bool Add(Json value) {
+    if (interrupt_ != nullptr && ++values_ % 4096 == 0 && *interrupt_) {
+      interrupted_ = true;
+      return false;
+    }
+    if (stack_.empty()) {
+      root_ = std::move(value);
+    } else if (stack_.back().value.is_array()) {
+      stack_.back().value.items().push_back(std::move(value));
+    } else {
+      stack_.back().value.Set(std::move(key_), std::move(value));
+      key_.clear();
+    }
+    return true;
+  }
+
+  bool Open(Json container) {
+    if (stack_.size() >= max_depth_) {
+      depth_exceeded_ = true;
+      return false;
+    }
+    stack_.push_back(Frame{std::move(container), std::move(key_)});
+    if (stack_.size() > deepest_) deepest_ = stack_.size();
+    key_.clear();
+    return true;
+  }
+
+  bool Close() {
+    Frame frame = std::move(stack_.back());
+    stack_.pop_back();
+    key_ = std::move(frame.key);
+    return Add(std::move(frame.value));
+  }
+
+  size_t max_depth_;
+  const volatile std::sig_atomic_t* interrupt_;
+  bool depth_exceeded_ = false;
+  bool interrupted_ = false;
+  size_t deepest_ = 0;
+  size_t values_ = 0;
+  std::vector<Frame> stack_;
+  std::string key_;
+  Json root_;
+};
+
+void AppendEscaped(std::string& out, const std::string& s) {
+  out += '"';
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += '"';
+}
+
+void Serialise(const Json& v, std::string& out, size_t max_chars) {
+  if (out.size() > max_chars) return;
+  switch (v.type()) {
+    case JsonType::kNull:
+      out += "null";
+      break;
+    case JsonType::kBool:
+      out += v.as_bool() ? "true" : "false";
+      break;
+    case JsonType::kNumber: {
+      char buf[32];
+      double d = v.as_number();
+      if (!std::isfinite(d)) {
+        // Beyond double's range: the nearest number JSON text can carry.
+        d = d > 0 ? std::numeric_limits<double>::max() : std::numeric_limits<double>::lowest();
+      }
+      if (std::floor(d) == d && std::fabs(d) < 1e15) {
+        std::snprintf(buf, sizeof buf, "%.0f", d);
+      } else {
+        // The shortest of 15 or 17 digits that reads back as the same double.
+        std::snprintf(buf, sizeof buf, "%.15g", d);
+        if (std::strtod(buf, nullptr) != d) std::snprintf(buf, sizeof buf, "%.17g", d);
+      }
+      out += buf;
+      break;
+    }
+    case JsonType::kString:
+      AppendEscaped(out, v.as_string());
+      break;
+    case JsonType::kArray: {
+      out += '[';
+      bool first = true;
+      for (const Json& item : v.items()) {
+        if (!first) out += ',';
+        first = false;
+        Serialise(item, out, max_chars);
+      }
+      out += ']';
+      break;
+    }
+    case JsonType::kObject: {
+      out += '{';
+      bool first = true;
+      for (const Json::Member& m : v.members()) {
+        if (!first) out += ',';
+        first = false;
+        AppendEscaped(out, m.first);
+        out += ':';
+        Serialise(m.second, out, max_chars);
+      }
+      out += '}';
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+Json ParseJson(std::string_view text, size_t max_depth, size_t* depth,
+               const volatile std::sig_atomic_t* interrupt) {
+  Builder builder(max_depth, interrupt);
+  rapidjson::Reader reader;
+  rapidjson::MemoryStream stream(text.data(), text.size());
+  constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseNumbersAsStringsFlag |
+                              rapidjson::kParseValidateEncodingFlag;
+  rapidjson::ParseResult result = reader.Parse<kFlags>(stream, builder);
+  if (builder.interrupted()) throw Interrupted();
+  if (depth != nullptr) *depth = builder.deepest();
+  if (builder.depth_exceeded()) {
+    throw Error(sqlstate::kProgramLimitExceeded,
+                "JSON value is nested more than " + std::to_string(max_depth) + " levels deep",
+                "", "Raise schemareg.max_depth, or flatten the document.");
+  }
+  if (result.Code() == rapidjson::kParseErrorNumberTooBig) {
+    throw Error(sqlstate::kNumericValueOutOfRange,
+                "JSON number at offset " + std::to_string(result.Offset()) +
+                    " is too large for schemareg",
+                "Numbers are compared as IEEE doubles, whose magnitude ends near 1.8e308.");
+  }
+  if (result.IsError()) {
+    throw Error(sqlstate::kInvalidTextRepresentation,
+                std::string("invalid JSON: ") + rapidjson::GetParseError_En(result.Code()) +
+                    " at offset " + std::to_string(result.Offset()));
+  }
+  return builder.Take();
+}
+
+std::string ToJsonText(const Json& value, size_t max_chars) {
+  std::string out;
+  Serialise(value, out, max_chars);
+  if (out.size() > max_chars) {
+    out.resize(max_chars);
+    out += "...";
+  }
+  return out;
+}
+
+void AppendPointerToken(std::string& pointer, std::string_view token) {
+  pointer += '/';
+  for (char c : token) {
+    if (c == '~') {
+      pointer += "~0";
+    } else if (c == '/') {
+      pointer += "~1";
+    } else {
+      pointer += c;
+    }
+  }
+}
+
+}  // namespace schemareg

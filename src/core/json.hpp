@@ -1,0 +1,81 @@
+// A small JSON document model for the core, parsed from text with a depth limit.
+#pragma once
+
+#include <csignal>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace schemareg {
+
+enum class JsonType : uint8_t { kNull, kBool, kNumber, kString, kArray, kObject };
+
+// A JSON value. Objects keep their members in document order; a duplicate
+// key keeps its last value, as jsonb does.
+class Json {
+ public:
+  using Member = std::pair<std::string, Json>;
+
+  Json() = default;
+  static Json Bool(bool b);
+  static Json Number(double d);
+  static Json String(std::string s);
+  static Json Array();
+  static Json Object();
+
+  JsonType type() const { return type_; }
+  bool is_null() const { return type_ == JsonType::kNull; }
+  bool is_bool() const { return type_ == JsonType::kBool; }
+  bool is_number() const { return type_ == JsonType::kNumber; }
+  bool is_string() const { return type_ == JsonType::kString; }
+  bool is_array() const { return type_ == JsonType::kArray; }
+  bool is_object() const { return type_ == JsonType::kObject; }
+  // True for a number with no fractional part (1.0 counts, as in draft 6+).
+  bool is_integer() const;
+
+  bool as_bool() const { return bool_; }
+  double as_number() const { return number_; }
+  const std::string& as_string() const { return string_; }
+  const std::vector<Json>& items() const { return items_; }
+  std::vector<Json>& items() { return items_; }
+  const std::vector<Member>& members() const { return members_; }
+  std::vector<Member>& members() { return members_; }
+
+  // The member named `key`, or nullptr.
+  const Json* Find(std::string_view key) const;
+  // Adds or replaces a member.
+  void Set(std::string key, Json value);
+
+ private:
+  JsonType type_ = JsonType::kNull;
+  bool bool_ = false;
+  double number_ = 0;
+  std::string string_;
+  std::vector<Json> items_;
+  std::vector<Member> members_;
+};
+
+// JSON equality as JSON Schema defines it: numbers by value (1 == 1.0),
+// objects regardless of member order.
+bool JsonEqual(const Json& a, const Json& b);
+
+// A hash consistent with JsonEqual.
+size_t JsonHash(const Json& value);
+
+// Parses JSON text. Throws Error 22P02 on bad text and 54000 when nesting
+// exceeds max_depth. Parsing is iterative: no recursion on the input. When
+// `depth` is given it receives the deepest nesting met (0 for a scalar).
+// When `interrupt` becomes non-zero the parse throws Interrupted.
+Json ParseJson(std::string_view text, size_t max_depth, size_t* depth = nullptr,
+               const volatile std::sig_atomic_t* interrupt = nullptr);
+
+// Serialises a value compactly (for messages and tests).
+std::string ToJsonText(const Json& value, size_t max_chars = SIZE_MAX);
+
+// Appends `token` to a JSON Pointer with RFC 6901 escaping.
+void AppendPointerToken(std::string& pointer, std::string_view token);
+
+}  // namespace schemareg

@@ -1,0 +1,95 @@
+#include "core/metaschema_check.hpp"
+
+#include <memory>
+#include <string>
+
+// valijson's adapter must come before any RapidJSON header (it sets RAPIDJSON_ASSERT).
+#include <valijson/adapters/rapidjson_adapter.hpp>
+#include <rapidjson/document.h>
+#include <valijson/schema.hpp>
+#include <valijson/schema_parser.hpp>
+#include <valijson/validation_results.hpp>
+#include <valijson/validator.hpp>
+
+#include "core/error.hpp"
+#include "core/validator.hpp"
+
+namespace schemareg {
+
+namespace {
+
+// valijson's compiled metaschema, built once per dialect and kept for the process.
+const valijson::Schema& Metaschema(Dialect dialect) {
+  static std::unique_ptr<valijson::Schema> cache[3];
+  auto& slot = cache[static_cast<int>(dialect)];
+  if (!slot) {
+    rapidjson::Document doc;
+    std::string_view text = MetaschemaText(dialect);
+    doc.Parse(text.data(), text.size());
+    auto schema = std::make_unique<valijson::Schema>();
+    valijson::SchemaParser parser(dialect == Dialect::kDraft4 ? valijson::SchemaParser::kDraft4
+                                                               : valijson::SchemaParser::kDraft7);
+    valijson::adapters::RapidJsonAdapter adapter(doc);
+    parser.populateSchema(adapter, *schema);
+    slot = std::move(schema);
+  }
+  return *slot;
+}
+
+// schemareg's compiled metaschema, for the error detail.
+const CompiledSchema& OwnMetaschema(Dialect dialect) {
+  static std::unique_ptr<CompiledSchema> cache[3];
+  auto& slot = cache[static_cast<int>(dialect)];
+  if (!slot) {
+    CompileOptions options;
+    options.default_dialect = dialect;
+    slot = CompileSchema(ParseJson(MetaschemaText(dialect), 100), {}, options);
+  }
+  return *slot;
+}
+
+// valijson's context is "<root>", "[key]", "[3]": turn it into a JSON Pointer.
+std::string ContextToPointer(const std::vector<std::string>& context) {
+  std::string pointer;
+  for (const std::string& part : context) {
+    if (part.size() >= 2 && part.front() == '[' && part.back() == ']') {
+      AppendPointerToken(pointer, std::string_view(part).substr(1, part.size() - 2));
+    }
+  }
+  return pointer.empty() ? "/" : pointer;
+}
+
+}  // namespace
+
+void CheckAgainstMetaschema(const Json& definition, Dialect dialect) {
+  // Re-serialised, 2.0 reaches valijson as 2: drafts 6 and 7 count it as an
+  // integer ("maxItems": 2.0 is valid), valijson's RapidJSON adapter does not.
+  std::string text = ToJsonText(definition);
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
+  if (doc.HasParseError()) {
+    throw Error(sqlstate::kInvalidParameterValue, "schema definition is not valid JSON");
+  }
+  valijson::Validator validator(valijson::Validator::kStrongTypes);
+  valijson::ValidationResults results;
+  valijson::adapters::RapidJsonAdapter adapter(doc);
+  if (validator.validate(Metaschema(dialect), adapter, &results)) return;
+  std::string detail;
+  std::vector<ValidationError> errors = CollectErrors(OwnMetaschema(dialect), definition, {});
+  for (size_t i = 0; i < errors.size() && i < 10; i++) {
+    if (!detail.empty()) detail += "\n";
+    detail += (errors[i].path.empty() ? std::string("(root)") : errors[i].path) + ": " +
+              errors[i].message + " (" + errors[i].keyword + ")";
+  }
+  // Should the engines disagree, valijson's own first message still explains.
+  valijson::ValidationResults::Error error;
+  if (detail.empty() && results.popError(error)) {
+    detail = ContextToPointer(error.context) + ": " + error.description;
+  }
+  throw Error(sqlstate::kInvalidObjectDefinition,
+              std::string("schema definition does not conform to the ") + DialectName(dialect) +
+                  " metaschema",
+              detail, "Check the keywords at the paths listed in the detail.");
+}
+
+}  // namespace schemareg

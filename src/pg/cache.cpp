@@ -1,0 +1,175 @@
+#include "pg/cache.hpp"
+
+#include <unordered_map>
+
+#include "core/definition.hpp"
+#include "core/error.hpp"
+#include "core/ref.hpp"
+#include "pg/guard.hpp"
+#include "pg/settings.hpp"
+#include "pg/postgres.hpp"
+
+namespace schemareg::pg {
+
+namespace {
+
+// Keyed by the reference as written ("lab/sensor", "lab/sensor:3").
+std::unordered_map<std::string, std::shared_ptr<const CachedSchema>> cache;
+Oid registry_relid = InvalidOid;
+
+void DropCache() { cache.clear(); }
+
+void OnRelcacheInvalidation(Datum, Oid relid) {
+  if (relid == InvalidOid || relid == registry_relid) DropCache();
+}
+
+void OnTransactionEvent(XactEvent event, void*) {
+  // Entries built from rows of an aborted transaction must not survive it.
+  if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT) DropCache();
+}
+
+void OnSubtransactionEvent(SubXactEvent event, SubTransactionId, SubTransactionId, void*) {
+  if (event == SUBXACT_EVENT_ABORT_SUB) DropCache();
+}
+
+// A registry row as read through SPI, copied into plain C++ values.
+struct RegistryRow {
+  bool found = false;
+  int64_t id = 0;
+  std::string name;
+  int32_t version = 0;
+  std::string status;
+  std::string definition;
+  std::string dialect;
+};
+
+// Runs a one-row query with text arguments and copies its columns out.
+// Columns: id, name, version, status, definition::text, dialect.
+RegistryRow QueryRow(const char* sql, int nargs, Oid* types, Datum* values) {
+  RegistryRow row;
+  char* columns[6] = {};
+  PgGuard([&] {
+    MemoryContext outer = CurrentMemoryContext;
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+    int rc = SPI_execute_with_args(sql, nargs, types, values, nullptr, true, 1);
+    if (rc != SPI_OK_SELECT) elog(ERROR, "registry query failed: %s", SPI_result_code_string(rc));
+    if (SPI_processed > 0) {
+      for (int i = 0; i < 6; i++) {
+        char* value = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, i + 1);
+        columns[i] = value != nullptr ? MemoryContextStrdup(outer, value) : nullptr;
+      }
+    }
+    // Looked up on every load: DROP and CREATE EXTENSION give the table a new OID.
+    Oid ns = get_namespace_oid("schemareg", true);
+    registry_relid = ns != InvalidOid ? get_relname_relid("schemas", ns) : InvalidOid;
+    SPI_finish();
+  });
+  if (columns[0] == nullptr) return row;
+  row.found = true;
+  row.id = std::stoll(columns[0]);
+  row.name = columns[1];
+  row.version = std::stoi(columns[2]);
+  row.status = columns[3];
+  row.definition = columns[4];
+  row.dialect = columns[5];
+  PgGuard([&] {
+    for (char* c : columns) {
+      if (c != nullptr) pfree(c);
+    }
+  });
+  return row;
+}
+
+RegistryRow FetchRow(const SchemaRef& ref) {
+  Datum values[2];
+  Oid types[2] = {TEXTOID, INT4OID};
+  PgGuard([&] {
+    values[0] = CStringGetTextDatum(ref.name.c_str());
+    values[1] = Int32GetDatum(ref.version);
+  });
+  if (ref.version == 0) {
+    return QueryRow(
+        "SELECT id, name, version, status, definition::text, dialect FROM schemareg.schemas "
+        "WHERE name = $1 AND status = 'exists' ORDER BY version DESC LIMIT 1",
+        1, types, values);
+  }
+  return QueryRow(
+      "SELECT id, name, version, status, definition::text, dialect FROM schemareg.schemas "
+      "WHERE name = $1 AND version = $2",
+      2, types, values);
+}
+
+// A registered schema whose top-level $id (or draft-04 id) is `uri`.
+RegistryRow FetchByUri(const std::string& uri) {
+  Datum values[1];
+  Oid types[1] = {TEXTOID};
+  PgGuard([&] { values[0] = CStringGetTextDatum(uri.c_str()); });
+  return QueryRow(
+      "SELECT id, name, version, status, definition::text, dialect FROM schemareg.schemas "
+      "WHERE status = 'exists' AND (rtrim(definition->>'$id', '#') = $1 "
+      "OR rtrim(definition->>'id', '#') = $1) ORDER BY version DESC LIMIT 1",
+      1, types, values);
+}
+
+}  // namespace
+
+void InitSchemaCache() {
+  CacheRegisterRelcacheCallback(OnRelcacheInvalidation, 0);
+  RegisterXactCallback(OnTransactionEvent, nullptr);
+  RegisterSubXactCallback(OnSubtransactionEvent, nullptr);
+}
+
+std::unique_ptr<CompiledSchema> CompileDefinition(const std::string& definition_text,
+                                                  Dialect dialect, bool check_metaschema) {
+  DocumentSource documents;
+  CompileOptions options = CurrentCompileOptions(dialect);
+  // Each pass either compiles or names one more document to fetch.
+  for (;;) {
+    try {
+      return PrepareDefinition(definition_text, documents, options, check_metaschema);
+    } catch (const MissingDocument& missing) {
+      RegistryRow row = FetchByUri(missing.uri());
+      if (!row.found) {
+        throw Error(sqlstate::kUndefinedObject,
+                    "$ref \"" + missing.uri() + "\" names a schema that is not registered",
+                    "References outside the definition resolve to the draft metaschemas or to "
+                    "registered schemas whose \"$id\" is that URI; nothing is fetched from the "
+                    "network.",
+                    "Register the referenced schema first.");
+      }
+      documents.emplace(missing.uri(), row.definition);
+    }
+  }
+}
+
+std::shared_ptr<const CachedSchema> LookupSchema(const std::string& ref_text) {
+  auto it = cache.find(ref_text);
+  if (it != cache.end()) return it->second;
+  SchemaRef ref = ParseRef(ref_text);
+  RegistryRow row = FetchRow(ref);
+  if (!row.found) {
+    throw Error(sqlstate::kUndefinedObject, "schema \"" + ref_text + "\" does not exist",
+                ref.version == 0 ? "No version of it has status exists." : "",
+                "schemareg.schemas lists the registered schemas.");
+  }
+  std::string full = row.name + ":" + std::to_string(row.version);
+  if (row.status != "exists") {
+    throw Error(sqlstate::kObjectNotInPrerequisiteState,
+                "schema \"" + full + "\" is " + row.status + " and cannot be used",
+                "Only schemas whose status is exists validate records.");
+  }
+  Dialect dialect = Dialect::kDraft7;
+  ParseDialectName(row.dialect, &dialect);
+  auto entry = std::make_shared<CachedSchema>();
+  entry->id = row.id;
+  entry->ref = full;
+  entry->compiled = CompileDefinition(row.definition, dialect, false);
+  cache[ref_text] = entry;
+  return entry;
+}
+
+void InvalidateSchemaCaches(Oid relid) {
+  PgGuard([&] { CacheInvalidateRelcacheByRelid(relid); });
+}
+
+}  // namespace schemareg::pg

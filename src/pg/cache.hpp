@@ -1,0 +1,35 @@
+// Compiled schemas cached per backend, loaded from the registry on a miss and
+// dropped when the registry table changes (relcache invalidation).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/schema.hpp"
+#include "pg/postgres.hpp"
+
+namespace schemareg::pg {
+
+struct CachedSchema {
+  int64_t id = 0;
+  std::string ref;  // "name:version"
+  std::shared_ptr<const CompiledSchema> compiled;
+};
+
+// Registers the invalidation and transaction callbacks; called from _PG_init.
+void InitSchemaCache();
+
+// The compiled schema a reference names. Throws Error 22023 (malformed),
+// 42704 (no such schema) or 55000 (pending or deleting).
+std::shared_ptr<const CachedSchema> LookupSchema(const std::string& ref_text);
+
+// Compiles a definition for registration: every $ref must resolve, through
+// the shipped metaschemas or registered schemas (by their $id).
+std::unique_ptr<CompiledSchema> CompileDefinition(const std::string& definition_text,
+                                                  Dialect dialect, bool check_metaschema);
+
+// Sends the invalidation that makes every backend drop its cached schemas.
+void InvalidateSchemaCaches(Oid registry_relid);
+
+}  // namespace schemareg::pg

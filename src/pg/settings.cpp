@@ -1,0 +1,85 @@
+#include "pg/settings.hpp"
+
+#include "pg/postgres.hpp"
+
+extern "C" {
+#include "tcop/tcopprot.h"
+}
+
+namespace schemareg::pg {
+
+namespace {
+
+int default_dialect = static_cast<int>(Dialect::kDraft7);
+int max_depth = 1000;
+int max_error_detail = 20;
+bool assert_formats = true;
+
+const struct config_enum_entry kDialectOptions[] = {
+    {"draft4", static_cast<int>(Dialect::kDraft4), false},
+    {"draft6", static_cast<int>(Dialect::kDraft6), false},
+    {"draft7", static_cast<int>(Dialect::kDraft7), false},
+    {nullptr, 0, false},
+};
+
+}  // namespace
+
+void DefineSettings() {
+  DefineCustomEnumVariable("schemareg.default_dialect",
+                           "JSON Schema draft of definitions that have no \"$schema\".", nullptr,
+                           &default_dialect, static_cast<int>(Dialect::kDraft7), kDialectOptions,
+                           PGC_USERSET, 0, nullptr, nullptr, nullptr);
+  DefineCustomIntVariable("schemareg.max_depth",
+                          "Deepest nesting of a record or a definition that schemareg accepts.",
+                          "Deeper input is refused with SQLSTATE 54000.", &max_depth, 1000, 1,
+                          10000, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+  DefineCustomIntVariable("schemareg.max_error_detail",
+                          "Most validation errors listed in the detail of assert_valid's error.",
+                          nullptr, &max_error_detail, 20, 1, 10000, PGC_USERSET, 0, nullptr,
+                          nullptr, nullptr);
+  DefineCustomBoolVariable("schemareg.assert_formats",
+                           "Whether the \"format\" keyword rejects values (date-time, email, ...).",
+                           nullptr, &assert_formats, true, PGC_USERSET, 0, nullptr, nullptr,
+                           nullptr);
+  MarkGUCPrefixReserved("schemareg");
+}
+
+Dialect DefaultDialect() { return static_cast<Dialect>(default_dialect); }
+
+int MaxErrorDetail() { return max_error_detail; }
+
+// The stack PostgreSQL still allows below this frame, less a margin for the
+// frames that follow.
+size_t StackBudget() {
+  pg_stack_base_t base = set_stack_base();
+  restore_stack_base(base);
+  char here;
+  long used = base != nullptr ? static_cast<long>(base - &here) : 0;
+  if (used < 0) used = -used;
+  long budget = static_cast<long>(max_stack_depth) * 1024L - used - 256 * 1024L;
+  return static_cast<size_t>(budget > 64 * 1024L ? budget : 64 * 1024L);
+}
+
+const volatile sig_atomic_t* InterruptFlag() {
+  // Poll only where CHECK_FOR_INTERRUPTS can act, else a held-off interrupt
+  // would stop and restart the work forever.
+  return INTERRUPTS_CAN_BE_PROCESSED() ? &InterruptPending : nullptr;
+}
+
+CompileOptions CurrentCompileOptions(Dialect dialect) {
+  CompileOptions options;
+  options.default_dialect = dialect;
+  options.max_depth = static_cast<size_t>(max_depth);
+  options.stack_budget = StackBudget();
+  return options;
+}
+
+ValidateOptions CurrentValidateOptions() {
+  ValidateOptions options;
+  options.assert_formats = assert_formats;
+  options.interrupt = InterruptFlag();
+  options.stack_budget = StackBudget();
+  return options;
+}
+
+}  // namespace schemareg::pg

@@ -1,0 +1,131 @@
+#include "core/metaschema_check.hpp"
+
+#include <memory>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "core/definition.hpp"
+#include "core/dialect.hpp"
+#include "core/error.hpp"
+#include "core/json.hpp"
+#include "core/validator.hpp"
+
+namespace schemareg {
+namespace {
+
+constexpr Dialect kAllDialects[] = {Dialect::kDraft4, Dialect::kDraft6, Dialect::kDraft7};
+
+// The Error CheckAgainstMetaschema throws for `text`, or one with code "" when it passes.
+Error MetaschemaError(const std::string& text, Dialect dialect) {
+  try {
+    CheckAgainstMetaschema(ParseJson(text, 100), dialect);
+  } catch (const Error& e) {
+    return e;
+  }
+  return Error("", "");
+}
+
+TEST(MetaschemaTest, EachMetaschemaPassesItsOwnCheck) {
+  for (Dialect d : kAllDialects) {
+    CompileOptions options;
+    options.default_dialect = d;
+    std::unique_ptr<CompiledSchema> schema;
+    EXPECT_NO_THROW(schema = PrepareDefinition(MetaschemaText(d), {}, options, true))
+        << DialectName(d);
+    ASSERT_NE(schema, nullptr);
+    EXPECT_EQ(schema->dialect, d);
+  }
+}
+
+TEST(MetaschemaTest, EachCompiledMetaschemaAcceptsItself) {
+  for (Dialect d : kAllDialects) {
+    CompileOptions options;
+    options.default_dialect = d;
+    auto schema = PrepareDefinition(MetaschemaText(d), {}, options, true);
+    Json self = ParseJson(MetaschemaText(d), 1000);
+    EXPECT_TRUE(IsValid(*schema, self, {})) << DialectName(d);
+    EXPECT_TRUE(CollectErrors(*schema, self, {}).empty()) << DialectName(d);
+  }
+}
+
+TEST(MetaschemaTest, CompiledDraft7MetaschemaRejectsBadSchemas) {
+  auto schema = PrepareDefinition(MetaschemaText(Dialect::kDraft7), {}, CompileOptions{}, true);
+  EXPECT_FALSE(IsValid(*schema, ParseJson(R"({"type": 5})", 10), {}));
+  EXPECT_FALSE(IsValid(*schema, ParseJson(R"({"required": [1]})", 10), {}));
+  EXPECT_FALSE(IsValid(*schema, ParseJson("5", 10), {}));
+  EXPECT_TRUE(IsValid(*schema, ParseJson("true", 10), {}));
+}
+
+TEST(MetaschemaTest, ValidDefinitionsPass) {
+  EXPECT_EQ(MetaschemaError(R"({"type": "object", "properties": {"a": {"minimum": 1}}})",
+                            Dialect::kDraft7)
+                .code(),
+            "");
+  EXPECT_EQ(MetaschemaError(R"({"maximum": 3, "exclusiveMaximum": true})", Dialect::kDraft4).code(),
+            "");
+  EXPECT_EQ(MetaschemaError(R"({"exclusiveMaximum": 3})", Dialect::kDraft6).code(), "");
+}
+
+TEST(MetaschemaTest, DetailNamesThePathAndKeyword) {
+  Error e = MetaschemaError(R"({"minimum": "x"})", Dialect::kDraft7);
+  EXPECT_EQ(e.code(), "42P17");
+  EXPECT_NE(e.detail().find("/minimum"), std::string::npos) << e.detail();
+  EXPECT_NE(e.detail().find("(type)"), std::string::npos) << e.detail();
+  EXPECT_NE(std::string(e.what()).find("draft7"), std::string::npos) << e.what();
+  EXPECT_FALSE(e.hint().empty());
+}
+
+TEST(MetaschemaTest, DetailNamesNestedPaths) {
+  Error e =
+      MetaschemaError(R"({"properties": {"a/b": {"items": [{"type": 5}]}}})", Dialect::kDraft7);
+  EXPECT_EQ(e.code(), "42P17");
+  EXPECT_NE(e.detail().find("/properties/a~1b/items"), std::string::npos) << e.detail();
+}
+
+TEST(MetaschemaTest, Draft4BooleanExclusiveBounds) {
+  // Draft 4 wants a boolean, and "maximum" alongside it.
+  Error number = MetaschemaError(R"({"exclusiveMaximum": 3})", Dialect::kDraft4);
+  EXPECT_EQ(number.code(), "42P17");
+  EXPECT_NE(number.detail().find("/exclusiveMaximum"), std::string::npos) << number.detail();
+  EXPECT_EQ(MetaschemaError(R"({"exclusiveMaximum": true})", Dialect::kDraft4).code(), "42P17");
+  // Draft 6 wants a number.
+  EXPECT_EQ(MetaschemaError(R"({"exclusiveMaximum": true})", Dialect::kDraft6).code(), "42P17");
+}
+
+TEST(DialectTest, FindMetaschemaAcceptsHttpHttpsAndEmptyFragment) {
+  Dialect d = Dialect::kDraft7;
+  EXPECT_TRUE(FindMetaschema("http://json-schema.org/draft-04/schema#", &d));
+  EXPECT_EQ(d, Dialect::kDraft4);
+  EXPECT_TRUE(FindMetaschema("https://json-schema.org/draft-06/schema", &d));
+  EXPECT_EQ(d, Dialect::kDraft6);
+  EXPECT_TRUE(FindMetaschema("http://json-schema.org/draft-07/schema", &d));
+  EXPECT_EQ(d, Dialect::kDraft7);
+  EXPECT_FALSE(FindMetaschema("http://json-schema.org/draft-03/schema#", &d));
+  EXPECT_FALSE(FindMetaschema("json-schema.org/draft-07/schema#", &d));
+  EXPECT_FALSE(FindMetaschema("http://json-schema.org/draft-07/schema#/definitions", &d));
+}
+
+TEST(DialectTest, DialectOfFallsBackWithoutSchema) {
+  EXPECT_EQ(DialectOf(ParseJson("{}", 10), Dialect::kDraft6), Dialect::kDraft6);
+  EXPECT_EQ(DialectOf(ParseJson("true", 10), Dialect::kDraft4), Dialect::kDraft4);
+  EXPECT_EQ(DialectOf(ParseJson(R"({"$schema": "http://json-schema.org/draft-04/schema#"})", 10),
+                      Dialect::kDraft7),
+            Dialect::kDraft4);
+}
+
+TEST(DialectTest, NamesRoundTrip) {
+  for (Dialect d : kAllDialects) {
+    Dialect parsed;
+    ASSERT_TRUE(ParseDialectName(DialectName(d), &parsed));
+    EXPECT_EQ(parsed, d);
+    Dialect found;
+    ASSERT_TRUE(FindMetaschema(MetaschemaUri(d), &found));
+    EXPECT_EQ(found, d);
+  }
+  Dialect unused;
+  EXPECT_FALSE(ParseDialectName("draft2019-09", &unused));
+}
+
+}  // namespace
+}  // namespace schemareg
