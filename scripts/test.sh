@@ -59,6 +59,12 @@ isolation_tests=$(ls tests/isolation/specs/*.spec | sed 's|.*/||; s|\.spec$||' |
 run_pg_regress isolation "$PGXS_DIR/src/test/isolation/pg_isolation_regress" tests/isolation \
   build/isolation schemareg_isolation $isolation_tests
 
+# pg_dump and restore keep the registry.
+tests/dump/dump_restore.sh >"$LOGDIR/dump.log" 2>&1
+status=$?
+cat "$LOGDIR/dump.log"
+record dump $((status == 0 ? 1 : 0)) $((status == 0 ? 0 : 1)) $status
+
 # The JSON-Schema-Test-Suite through a real server: one test per draft.
 /usr/bin/python3 tests/conformance/run.py >"$LOGDIR/conformance.log" 2>&1
 status=$?

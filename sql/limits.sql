@@ -25,6 +25,9 @@ SELECT schemareg.validate_record('limits/any', (repeat('[', 10000) || repeat(']'
 SELECT outcome($$SELECT schemareg.validate_record('limits/tree', (repeat('[', 10000) || repeat(']', 10000))::jsonb)$$);
 RESET schemareg.max_depth;
 
+-- Numbers are compared as doubles; one beyond their range is refused clearly.
+SELECT outcome($$SELECT schemareg.validate_record('limits/any', '[1, 1e400]')$$);
+
 -- Definitions nested 10,000 deep: 54000.
 SELECT outcome($$SELECT schemareg.create_schema('limits/deep', (repeat('{"items": ', 5000) || '{}' || repeat('}', 5000))::jsonb)$$);
 SELECT outcome($$SELECT schemareg.create_schema('limits/deep', (repeat('{"not": ', 10000) || '{}' || repeat('}', 10000))::jsonb)$$);

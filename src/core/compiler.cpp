@@ -151,7 +151,8 @@ class Compiler {
       if (node->is_object()) {
         child = node->Find(token);
       } else if (node->is_array() && !token.empty() &&
-                 token.find_first_not_of("0123456789") == std::string::npos && token.size() < 10) {
+                 token.find_first_not_of("0123456789") == std::string::npos && token.size() < 10 &&
+                 (token == "0" || token[0] != '0')) {  // RFC 6901: no leading zeros
         size_t index = std::stoul(token);
         if (index < node->items().size()) child = &node->items()[index];
       }

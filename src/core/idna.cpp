@@ -310,6 +310,10 @@ char32_t NextCp(Sv s, size_t* i) {
     if ((d & 0xC0) != 0x80) return 0xFFFFFFFF;
     cp = (cp << 6) | (d & 0x3F);
   }
+  // Beyond U+10FFFF, surrogates and overlong forms are malformed: the punycode
+  // encoder would never finish on a code point past the Unicode range.
+  static const char32_t kSmallest[] = {0, 0x80, 0x800, 0x10000};
+  if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp < kSmallest[extra]) return 0xFFFFFFFF;
   return cp;
 }
 

@@ -1,5 +1,7 @@
 #include "core/json.hpp"
 
+#include <algorithm>
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -145,7 +147,13 @@ class Builder {
   bool RawNumber(const char* str, rapidjson::SizeType length, bool) {
     // Numbers arrive as text so that values beyond double's range still parse.
     std::string text(str, length);
-    return Add(Json::Number(std::strtod(text.c_str(), nullptr)));
+    double d = std::strtod(text.c_str(), nullptr);
+    if (!std::isfinite(d)) {
+      out_of_range_ = true;
+      bad_number_ = text;
+      return false;
+    }
+    return Add(Json::Number(d));
   }
   bool String(const char* str, rapidjson::SizeType length, bool) {
     return Add(Json::String(std::string(str, length)));
@@ -161,6 +169,8 @@ class Builder {
 
   bool depth_exceeded() const { return depth_exceeded_; }
   bool interrupted() const { return interrupted_; }
+  bool out_of_range() const { return out_of_range_; }
+  const std::string& bad_number() const { return bad_number_; }
   size_t deepest() const { return deepest_; }
   Json Take() { return std::move(root_); }
 
@@ -208,6 +218,8 @@ class Builder {
   const volatile std::sig_atomic_t* interrupt_;
   bool depth_exceeded_ = false;
   bool interrupted_ = false;
+  bool out_of_range_ = false;
+  std::string bad_number_;
   size_t deepest_ = 0;
   size_t values_ = 0;
   std::vector<Frame> stack_;
@@ -320,10 +332,18 @@ Json ParseJson(std::string_view text, size_t max_depth, size_t* depth,
                 "JSON value is nested more than " + std::to_string(max_depth) + " levels deep",
                 "", "Raise schemareg.max_depth, or flatten the document.");
   }
-  if (result.Code() == rapidjson::kParseErrorNumberTooBig) {
+  // RapidJSON itself refuses some (1e400), strtod the others (2e308).
+  if (builder.out_of_range() || result.Code() == rapidjson::kParseErrorNumberTooBig) {
+    std::string which = builder.bad_number();
+    if (!builder.out_of_range()) {
+      // RapidJSON's offset is where the number starts.
+      size_t end = text.find_first_not_of("0123456789+-.eE", result.Offset());
+      which = std::string(text.substr(result.Offset(), std::min<size_t>(end, text.size()) -
+                                                           result.Offset()));
+    }
+    if (which.size() > 40) which = which.substr(0, 40) + "...";
     throw Error(sqlstate::kNumericValueOutOfRange,
-                "JSON number at offset " + std::to_string(result.Offset()) +
-                    " is too large for schemareg",
+                "JSON number " + which + " is too large for schemareg",
                 "Numbers are compared as IEEE doubles, whose magnitude ends near 1.8e308.");
   }
   if (result.IsError()) {

@@ -65,8 +65,8 @@ bool JsonEqual(const Json& a, const Json& b);
 // A hash consistent with JsonEqual.
 size_t JsonHash(const Json& value);
 
-// Parses JSON text. Throws Error 22P02 on bad text and 54000 when nesting
-// exceeds max_depth. Parsing is iterative: no recursion on the input. When
+// Parses JSON text. Throws Error 22P02 on bad text, 22003 for a number beyond
+// double's range and 54000 when nesting exceeds max_depth. Parsing is iterative: no recursion on the input. When
 // `depth` is given it receives the deepest nesting met (0 for a scalar).
 // When `interrupt` becomes non-zero the parse throws Interrupted.
 Json ParseJson(std::string_view text, size_t max_depth, size_t* depth = nullptr,

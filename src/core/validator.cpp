@@ -344,7 +344,7 @@ class Evaluator {
     std::unordered_multimap<size_t, size_t> seen;
     seen.reserve(items.size());
     for (size_t i = 0; i < items.size(); i++) {
-      if (i % 256 == 0) Poll();
+      Poll();
       size_t h = JsonHash(items[i]);
       auto range = seen.equal_range(h);
       for (auto it = range.first; it != range.second; ++it) {

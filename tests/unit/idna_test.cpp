@@ -51,6 +51,14 @@ TEST(IdnaTest, MalformedUtf8) {
   EXPECT_FALSE(IsValidHostname("\xFF", true));
 }
 
+// Past U+10FFFF the punycode encoder used to loop forever: now malformed input.
+TEST(IdnaTest, CodePointsBeyondUnicodeSurrogatesAndOverlongFormsAreMalformed) {
+  EXPECT_FALSE(IsValidHostname("a\xF4\x90\x80\x80", true));
+  EXPECT_FALSE(IsValidHostname("a\xED\xA0\x80", true));
+  EXPECT_FALSE(IsValidHostname("a\xE0\x80\xAF", true));
+  EXPECT_FALSE(IsValidHostname("\xF4\x90\x80\x80.example", true));
+}
+
 TEST(IdnaTest, LengthsMeasuredInALabelForm) {
   // 57 x U+00FC encodes to a 63-character A-label, 58 to 64.
   std::string u57 = Repeat("\u00FC", 57);

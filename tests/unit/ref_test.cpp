@@ -84,10 +84,10 @@ TEST(ParseRefTest, MalformedReferencesThrow22023WithReason) {
   }
 }
 
-TEST(ParseRefTest, MessageQuotesAtMost250Characters) {
+TEST(ParseRefTest, MessageQuotesAtMost250BytesAndMarksTheCut) {
   std::string text(300, 'n');
   Error e = ParseRefError(text);
-  EXPECT_EQ(std::string(e.what()), "malformed schema reference \"" + text.substr(0, 250) + "\"");
+  EXPECT_EQ(std::string(e.what()), "malformed schema reference \"" + text.substr(0, 250) + "...\"");
 }
 
 // True when `s` is well-formed UTF-8 (no cut or stray continuation bytes).
@@ -112,10 +112,6 @@ TEST(ParseRefTest, MessageTruncationKeepsUtf8Whole) {
   // The message goes to ereport: a cut multibyte character is an encoding error there.
   std::string text = std::string(249, 'a') + "\xC3\xA9";
   Error e = ParseRefError(text);
-  if (!IsWellFormedUtf8(e.what())) {
-    GTEST_SKIP() << "BUG: ParseRef message cuts \"a...a\xC3\xA9\" (249 'a') at byte 250, "
-                    "leaving a lone 0xC3";
-  }
   EXPECT_TRUE(IsWellFormedUtf8(e.what()));
 }
 
