@@ -39,6 +39,9 @@ demo:
 test:
 	scripts/test.sh
 
+bench:
+	scripts/bench.sh
+
 clean: clean-build
 
 clean-build:
