@@ -89,6 +89,29 @@ BEGIN
 END
 $$;
 
+-- Stores a checked definition as a new version and runs the lifecycle's
+-- create step: pending, the backend's create, then exists.
+CREATE FUNCTION @extschema@._insert_version(
+    name text, version integer, definition jsonb, dialect text, public boolean,
+    description text, backend text)
+    RETURNS @extschema@.schemas
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    r @extschema@.schemas;
+BEGIN
+    INSERT INTO @extschema@.schemas AS s
+        (name, version, definition, dialect, hash, status, public, description, backend)
+    VALUES (name, version, definition, dialect,
+            pg_catalog.sha256(pg_catalog.convert_to(definition::text, 'UTF8')),
+            'pending', public, description, backend)
+    RETURNING * INTO r;
+    PERFORM @extschema@._backend_step(backend, 'create');
+    UPDATE @extschema@.schemas s SET status = 'exists', updated_at = now()
+     WHERE s.id = r.id RETURNING * INTO r;
+    RETURN r;
+END
+$$;
+
 CREATE FUNCTION @extschema@.create_schema(
     name text, definition jsonb, description text DEFAULT NULL,
     public boolean DEFAULT false, backend text DEFAULT 'builtin')
@@ -129,16 +152,7 @@ BEGIN
 
     -- Refused definitions are never stored: check before the row exists.
     v_dialect := @extschema@._compile(definition);
-    INSERT INTO @extschema@.schemas AS s
-        (name, version, definition, dialect, hash, status, public, description, backend)
-    VALUES (name, 1, definition, v_dialect,
-            pg_catalog.sha256(pg_catalog.convert_to(definition::text, 'UTF8')),
-            'pending', public, description, backend)
-    RETURNING * INTO r;
-    PERFORM @extschema@._backend_step(backend, 'create');
-    UPDATE @extschema@.schemas s SET status = 'exists', updated_at = now()
-     WHERE s.id = r.id RETURNING * INTO r;
-    RETURN r;
+    RETURN @extschema@._insert_version(name, 1, definition, v_dialect, public, description, backend);
 END
 $$;
 COMMENT ON FUNCTION @extschema@.create_schema(text, jsonb, text, boolean, text) IS
@@ -270,12 +284,9 @@ BEGIN
     END IF;
     v_dialect := @extschema@._compile(definition);
     BEGIN
-        INSERT INTO @extschema@.schemas AS s
-            (name, version, definition, dialect, hash, status, public, description, backend)
-        VALUES (parsed.name, newest + 1, definition, v_dialect,
-                pg_catalog.sha256(pg_catalog.convert_to(definition::text, 'UTF8')), 'pending',
-                base.public, coalesce(description, base.description), base.backend)
-        RETURNING * INTO r;
+        r := @extschema@._insert_version(parsed.name, newest + 1, definition, v_dialect,
+                                         base.public, coalesce(description, base.description),
+                                         base.backend);
     EXCEPTION WHEN unique_violation THEN
         -- A snapshot older than the lock (REPEATABLE READ) missed the winner's row.
         RAISE EXCEPTION 'schema "%" is not the newest version of "%"', ref, parsed.name
@@ -283,9 +294,6 @@ BEGIN
                   DETAIL = 'Another transaction revised it first.',
                   HINT = 'Retry the transaction, then revise the newest version.';
     END;
-    PERFORM @extschema@._backend_step(r.backend, 'create');
-    UPDATE @extschema@.schemas s SET status = 'exists', updated_at = now()
-     WHERE s.id = r.id RETURNING * INTO r;
     RETURN r;
 END
 $$;

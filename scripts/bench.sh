@@ -2,10 +2,7 @@
 # make bench: set up as make test does, then run every benchmark in bench/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh
 source scripts/cluster.sh
-build_and_install
-cluster_start
-trap cluster_stop EXIT
+prepare_all
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(psql -X -A -t -c 'SHOW server_version')"
 bench/validate.sh "${BENCH_RECORDS:-20000}"

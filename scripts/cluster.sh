@@ -63,6 +63,14 @@ cluster_stop() {
   fi
 }
 
+# For demo and bench: everything make test sets up, stopped again on exit.
+prepare_all() {
+  "$SCHEMAREG_ROOT/scripts/deps.sh"
+  build_and_install
+  cluster_start
+  trap cluster_stop EXIT
+}
+
 # Builds and installs the extension into the server's installation.
 build_and_install() {
   make -C "$SCHEMAREG_ROOT" -s module

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <string_view>
 
+#include "core/ascii.hpp"
 #include "core/idna.hpp"
 
 namespace schemareg {
@@ -11,9 +12,9 @@ namespace {
 using Sv = std::string_view;
 constexpr size_t kNpos = Sv::npos;
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsAlpha(char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
-bool IsAlnum(char c) { return IsDigit(c) || IsAlpha(c); }
+bool IsDigit(char c) { return IsAsciiDigit(c); }
+bool IsAlpha(char c) { return IsAsciiAlpha(c); }
+bool IsAlnum(char c) { return IsAsciiAlnum(c); }
 bool IsHex(char c) { return IsDigit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'); }
 bool IsHigh(char c) { return static_cast<unsigned char>(c) >= 0x80; }
 bool IsOneOf(char c, Sv set) { return set.find(c) != kNpos; }

@@ -4,15 +4,17 @@
 #include <cstdint>
 #include <string_view>
 
+#include "core/ascii.hpp"
+
 namespace schemareg {
 namespace {
 
 using Sv = std::string_view;
 constexpr size_t kNpos = Sv::npos;
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsAlpha(char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
-bool IsAlnum(char c) { return IsDigit(c) || IsAlpha(c); }
+bool IsDigit(char c) { return IsAsciiDigit(c); }
+bool IsAlpha(char c) { return IsAsciiAlpha(c); }
+bool IsAlnum(char c) { return IsAsciiAlnum(c); }
 bool LowerEq(char a, char b) {
   return (IsAlpha(a) ? (a | 0x20) : a) == (IsAlpha(b) ? (b | 0x20) : b);
 }
