@@ -56,18 +56,12 @@ CREATE FUNCTION @extschema@.assert_valid(ref text, record jsonb) RETURNS void
 COMMENT ON FUNCTION @extschema@.assert_valid(text, jsonb) IS
     'raises check_violation (23514) listing each error when the record does not match';
 
--- The backend interface: the create and delete steps of the lifecycle.
--- builtin keeps schemas in the registry itself, so its steps only check the
--- backend's name; compiling the definition was the create step's real check.
-CREATE FUNCTION @extschema@._backend_step(backend text, step text) RETURNS void
-    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-    IF backend <> 'builtin' THEN
-        RAISE EXCEPTION 'unknown schema backend "%" (at %)', backend, step
-            USING ERRCODE = 'invalid_parameter_value', HINT = 'The available backend is builtin.';
-    END IF;
-END
-$$;
+-- The backend interface (src/core/backend.hpp): the create and delete steps
+-- of the lifecycle. An unknown backend is 22023.
+CREATE FUNCTION @extschema@._backend_create(backend text, ref text, definition jsonb)
+    RETURNS void LANGUAGE c STRICT AS 'MODULE_PATHNAME', '_backend_create';
+CREATE FUNCTION @extschema@._backend_delete(backend text, ref text)
+    RETURNS void LANGUAGE c STRICT AS 'MODULE_PATHNAME', '_backend_delete';
 
 -- The row a reference names, locked FOR UPDATE; NULL id when there is none.
 CREATE FUNCTION @extschema@._lock_schema(ref text) RETURNS @extschema@.schemas
@@ -105,7 +99,7 @@ BEGIN
             pg_catalog.sha256(pg_catalog.convert_to(definition::text, 'UTF8')),
             'pending', public, description, backend)
     RETURNING * INTO r;
-    PERFORM @extschema@._backend_step(backend, 'create');
+    PERFORM @extschema@._backend_create(backend, name || ':' || version, definition);
     UPDATE @extschema@.schemas s SET status = 'exists', updated_at = now()
      WHERE s.id = r.id RETURNING * INTO r;
     RETURN r;
@@ -236,7 +230,7 @@ BEGIN
                   HINT = 'Delete or move the records that use it first.';
     END IF;
     UPDATE @extschema@.schemas s SET status = 'deleting', updated_at = now() WHERE s.id = r.id;
-    PERFORM @extschema@._backend_step(r.backend, 'delete');
+    PERFORM @extschema@._backend_delete(r.backend, r.name || ':' || r.version);
     DELETE FROM @extschema@.schemas s WHERE s.id = r.id;
     RETURN true;
 END

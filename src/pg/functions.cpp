@@ -2,6 +2,7 @@
 #include <string>
 #include <vector>
 
+#include "core/backend.hpp"
 #include "core/error.hpp"
 #include "core/ref.hpp"
 #include "core/validator.hpp"
@@ -125,6 +126,23 @@ SCHEMAREG_FUNCTION(_parse_ref) {
     result = HeapTupleGetDatum(heap_form_tuple(desc, values, nulls));
   });
   return result;
+}
+
+// _backend_create(backend text, ref text, definition jsonb): the create step.
+SCHEMAREG_FUNCTION(_backend_create) {
+  char* definition_text = JsonbArgumentText(fcinfo, 2);
+  std::string backend = TextArgument(fcinfo, 0);
+  std::string ref = TextArgument(fcinfo, 1);
+  schemareg::FindBackend(backend).Create(ref, definition_text);
+  PG_RETURN_VOID();
+}
+
+// _backend_delete(backend text, ref text): the delete step.
+SCHEMAREG_FUNCTION(_backend_delete) {
+  std::string backend = TextArgument(fcinfo, 0);
+  std::string ref = TextArgument(fcinfo, 1);
+  schemareg::FindBackend(backend).Delete(ref);
+  PG_RETURN_VOID();
 }
 
 // _invalidate_cache(): statement trigger on the registry; every backend drops
