@@ -22,9 +22,40 @@ CREATE TABLE @extschema@.schemas (
 );
 COMMENT ON TABLE @extschema@.schemas IS 'JSON Schema versions registered with schemareg';
 
+-- One row per schema name: the last version number it ever had, so that a
+-- name:version, once deleted, is never given to other content.
+CREATE TABLE @extschema@.names (
+    name         text PRIMARY KEY,
+    last_version integer NOT NULL CHECK (last_version > 0),
+    created_at   timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE @extschema@.names IS 'schema names and the last version number each had';
+
+-- Which registered schemas a schema's $refs use (by $id); a used schema
+-- cannot be deleted or edited in place.
+CREATE TABLE @extschema@.dependencies (
+    schema_id  bigint NOT NULL REFERENCES @extschema@.schemas (id) ON DELETE CASCADE,
+    depends_on bigint NOT NULL REFERENCES @extschema@.schemas (id),
+    PRIMARY KEY (schema_id, depends_on)
+);
+CREATE INDEX dependencies_depends_on ON @extschema@.dependencies (depends_on);
+COMMENT ON TABLE @extschema@.dependencies IS 'schema versions and the registered schemas they use';
+
 -- pg_dump keeps the rows (and the identity's position) of configuration tables.
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.schemas', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.schemas_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.names', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.dependencies', '');
+
+-- The absolute URI a definition names itself by ($id; draft-04: id), without
+-- an empty fragment; NULL when it has none.
+CREATE FUNCTION @extschema@._base_uri(definition jsonb, dialect text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT CASE WHEN id ~ '^[A-Za-z][A-Za-z0-9+.-]*:' THEN rtrim(id, '#') END
+      FROM (SELECT CASE WHEN jsonb_typeof(definition) = 'object' THEN
+                        definition ->> CASE WHEN dialect = 'draft4' THEN 'id' ELSE '$id' END
+                   END AS id) AS d
+$$;
 
 CREATE FUNCTION @extschema@._invalidate_cache() RETURNS trigger
     LANGUAGE c AS 'MODULE_PATHNAME', '_invalidate_cache';
@@ -37,8 +68,8 @@ CREATE TRIGGER schemas_invalidate_cache
 CREATE FUNCTION @extschema@._parse_ref(ref text, OUT name text, OUT version integer)
     LANGUAGE c STRICT IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', '_parse_ref';
 
-CREATE FUNCTION @extschema@._compile(definition jsonb, dialect text DEFAULT NULL) RETURNS text
-    LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', '_compile';
+CREATE FUNCTION @extschema@._compile(definition jsonb, OUT dialect text, OUT uses bigint[])
+    LANGUAGE c STRICT STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', '_compile';
 
 CREATE FUNCTION @extschema@.validate_record(ref text, record jsonb) RETURNS boolean
     LANGUAGE c STRICT STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'validate_record';
@@ -63,6 +94,12 @@ CREATE FUNCTION @extschema@._backend_create(backend text, ref text, definition j
 CREATE FUNCTION @extschema@._backend_delete(backend text, ref text)
     RETURNS void LANGUAGE c STRICT AS 'MODULE_PATHNAME', '_backend_delete';
 
+-- Serialises the writers of one schema name (create, revise, update, delete).
+CREATE FUNCTION @extschema@._lock_name(name text) RETURNS void
+    LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$
+    SELECT pg_advisory_xact_lock(hashtextextended('schemareg:' || name, 0))
+$$;
+
 -- The row a reference names, locked FOR UPDATE; NULL id when there is none.
 CREATE FUNCTION @extschema@._lock_schema(ref text) RETURNS @extschema@.schemas
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -71,6 +108,7 @@ DECLARE
     parsed record;
 BEGIN
     parsed := @extschema@._parse_ref(ref);
+    PERFORM @extschema@._lock_name(parsed.name);
     IF parsed.version = 0 THEN
         SELECT * INTO r FROM @extschema@.schemas s
          WHERE s.name = parsed.name AND s.status = 'exists'
@@ -83,11 +121,49 @@ BEGIN
 END
 $$;
 
+-- Checks a definition for the schema `name`: compiles it (every $ref must
+-- resolve) and keeps its $id to one name, so that no other name can take
+-- over the references that resolve by it. Returns the dialect and the ids
+-- of the registered schemas it uses.
+CREATE FUNCTION @extschema@._check_definition(name text, definition jsonb,
+                                              OUT dialect text, OUT uses bigint[])
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    uri text;
+    other text;
+BEGIN
+    SELECT c.dialect, c.uses INTO dialect, uses FROM @extschema@._compile(definition) c;
+    uri := @extschema@._base_uri(definition, dialect);
+    IF uri IS NULL THEN
+        RETURN;
+    END IF;
+    PERFORM pg_advisory_xact_lock(hashtextextended('schemareg-uri:' || uri, 0));
+    SELECT s.name INTO other FROM @extschema@.schemas s
+     WHERE s.name <> _check_definition.name AND @extschema@._base_uri(s.definition, s.dialect) = uri
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION '"$id" "%" already belongs to schema "%"', uri, other
+            USING ERRCODE = 'duplicate_object',
+                  DETAIL = 'References to that URI resolve to one schema name.',
+                  HINT = format('Revise %s instead, or give this definition another "$id".', other);
+    END IF;
+END
+$$;
+
+-- A schema version that other versions use, as "name:version", or NULL.
+CREATE FUNCTION @extschema@._used_by(id bigint) RETURNS text
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT s.name || ':' || s.version
+      FROM @extschema@.dependencies d JOIN @extschema@.schemas s ON s.id = d.schema_id
+     WHERE d.depends_on = _used_by.id
+     ORDER BY s.name, s.version LIMIT 1
+$$;
+
 -- Stores a checked definition as a new version and runs the lifecycle's
 -- create step: pending, the backend's create, then exists.
 CREATE FUNCTION @extschema@._insert_version(
-    name text, version integer, definition jsonb, dialect text, public boolean,
-    description text, backend text)
+    name text, version integer, definition jsonb, dialect text, uses bigint[],
+    public boolean, description text, backend text)
     RETURNS @extschema@.schemas
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -96,9 +172,18 @@ BEGIN
     INSERT INTO @extschema@.schemas AS s
         (name, version, definition, dialect, hash, status, public, description, backend)
     VALUES (name, version, definition, dialect,
-            pg_catalog.sha256(pg_catalog.convert_to(definition::text, 'UTF8')),
+            sha256(convert_to(definition::text, 'UTF8')),
             'pending', public, description, backend)
     RETURNING * INTO r;
+    INSERT INTO @extschema@.names AS n (name, last_version) VALUES (name, version)
+        ON CONFLICT ON CONSTRAINT names_pkey DO UPDATE SET last_version = excluded.last_version;
+    BEGIN
+        INSERT INTO @extschema@.dependencies (schema_id, depends_on)
+        SELECT r.id, u FROM unnest(uses) AS u;
+    EXCEPTION WHEN foreign_key_violation THEN
+        RAISE EXCEPTION 'a schema that "%:%" uses was deleted meanwhile', name, version
+            USING ERRCODE = 'serialization_failure', HINT = 'Retry the transaction.';
+    END;
     PERFORM @extschema@._backend_create(backend, name || ':' || version, definition);
     UPDATE @extschema@.schemas s SET status = 'exists', updated_at = now()
      WHERE s.id = r.id RETURNING * INTO r;
@@ -113,8 +198,9 @@ CREATE FUNCTION @extschema@.create_schema(
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     r @extschema@.schemas;
-    v_dialect text;
+    checked record;
     newest integer;
+    last integer;
 BEGIN
     IF name IS NULL OR definition IS NULL OR public IS NULL OR backend IS NULL THEN
         RAISE EXCEPTION 'create_schema: name, definition, public and backend must not be null'
@@ -125,8 +211,8 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'create_schema makes version 1; revise_schema makes the next ones.';
     END IF;
-    -- Creators of one name queue here, so that exactly one makes version 1.
-    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('schemareg:' || name, 0));
+    -- Creators of one name queue here, so that exactly one makes its first version.
+    PERFORM @extschema@._lock_name(name);
 
     -- Idempotent: the same content under the same name is the row already there.
     SELECT * INTO r FROM @extschema@.schemas s
@@ -145,8 +231,17 @@ BEGIN
     END IF;
 
     -- Refused definitions are never stored: check before the row exists.
-    v_dialect := @extschema@._compile(definition);
-    RETURN @extschema@._insert_version(name, 1, definition, v_dialect, public, description, backend);
+    checked := @extschema@._check_definition(name, definition);
+    -- A name whose versions were all deleted goes on from its last number.
+    SELECT n.last_version INTO last FROM @extschema@.names n WHERE n.name = create_schema.name;
+    BEGIN
+        RETURN @extschema@._insert_version(name, coalesce(last, 0) + 1, definition, checked.dialect,
+                                           checked.uses, public, description, backend);
+    EXCEPTION WHEN unique_violation THEN
+        -- A snapshot older than the lock (REPEATABLE READ) missed the other creator's row.
+        RAISE EXCEPTION 'schema "%" was created by another transaction', name
+            USING ERRCODE = 'serialization_failure', HINT = 'Retry the transaction.';
+    END;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.create_schema(text, jsonb, text, boolean, text) IS
@@ -180,7 +275,8 @@ CREATE FUNCTION @extschema@.update_schema(ref text, definition jsonb, descriptio
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     r @extschema@.schemas;
-    v_dialect text;
+    checked record;
+    user_ref text;
 BEGIN
     IF definition IS NULL THEN
         RAISE EXCEPTION 'update_schema: definition must not be null'
@@ -201,22 +297,34 @@ BEGIN
                   HINT = format('Make a new version with schemareg.revise_schema(%L, definition).',
                                 r.name || ':' || r.version);
     END IF;
-    v_dialect := @extschema@._compile(definition);
+    user_ref := @extschema@._used_by(r.id);
+    IF user_ref IS NOT NULL THEN
+        RAISE EXCEPTION 'schema "%:%" is used by schema "%" and cannot be edited in place',
+                        r.name, r.version, user_ref
+            USING ERRCODE = 'dependent_objects_still_exist',
+                  HINT = format('Make a new version with schemareg.revise_schema(%L, definition).',
+                                r.name || ':' || r.version);
+    END IF;
+    checked := @extschema@._check_definition(r.name, definition);
     UPDATE @extschema@.schemas s
-       SET definition = update_schema.definition, dialect = v_dialect,
-           hash = pg_catalog.sha256(pg_catalog.convert_to(update_schema.definition::text, 'UTF8')),
+       SET definition = update_schema.definition, dialect = checked.dialect,
+           hash = sha256(convert_to(update_schema.definition::text, 'UTF8')),
            description = coalesce(update_schema.description, s.description), updated_at = now()
      WHERE s.id = r.id RETURNING * INTO r;
+    DELETE FROM @extschema@.dependencies d WHERE d.schema_id = r.id;
+    INSERT INTO @extschema@.dependencies (schema_id, depends_on)
+    SELECT r.id, u FROM unnest(checked.uses) AS u;
     RETURN r;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.update_schema(text, jsonb, text) IS
-    'edits a schema version in place while no record uses it';
+    'edits a schema version in place while no record and no other schema uses it';
 
 CREATE FUNCTION @extschema@.delete_schema(ref text) RETURNS boolean
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     r @extschema@.schemas;
+    user_ref text;
 BEGIN
     r := @extschema@._lock_schema(ref);
     IF r.id IS NULL THEN
@@ -229,14 +337,37 @@ BEGIN
             USING ERRCODE = 'dependent_objects_still_exist',
                   HINT = 'Delete or move the records that use it first.';
     END IF;
+    user_ref := @extschema@._used_by(r.id);
+    IF user_ref IS NOT NULL THEN
+        RAISE EXCEPTION 'schema "%:%" is used by schema "%" and cannot be deleted',
+                        r.name, r.version, user_ref
+            USING ERRCODE = 'dependent_objects_still_exist',
+                  HINT = 'Delete the schemas that use it first.';
+    END IF;
+    IF EXISTS (SELECT FROM @extschema@.schemas s WHERE s.name = r.name AND s.version < r.version)
+       AND EXISTS (SELECT FROM @extschema@.schemas s WHERE s.name = r.name AND s.version > r.version)
+    THEN
+        RAISE EXCEPTION 'schema "%:%" is an intermediate revision and cannot be deleted',
+                        r.name, r.version
+            USING ERRCODE = 'dependent_objects_still_exist',
+                  HINT = 'Only the oldest or the newest version of a name may be deleted.';
+    END IF;
     UPDATE @extschema@.schemas s SET status = 'deleting', updated_at = now() WHERE s.id = r.id;
     PERFORM @extschema@._backend_delete(r.backend, r.name || ':' || r.version);
-    DELETE FROM @extschema@.schemas s WHERE s.id = r.id;
+    BEGIN
+        DELETE FROM @extschema@.schemas s WHERE s.id = r.id;
+    EXCEPTION WHEN foreign_key_violation THEN
+        -- A schema that uses it committed after this transaction's snapshot.
+        RAISE EXCEPTION 'schema "%:%" is used by another schema and cannot be deleted',
+                        r.name, r.version
+            USING ERRCODE = 'dependent_objects_still_exist',
+                  HINT = 'Delete the schemas that use it first.';
+    END;
     RETURN true;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.delete_schema(text) IS
-    'deletes a schema version that no record uses; false (with a notice) when there is none';
+    'deletes a schema version that nothing uses; false (with a notice) when there is none';
 
 CREATE FUNCTION @extschema@.revise_schema(ref text, definition jsonb, description text DEFAULT NULL)
     RETURNS @extschema@.schemas
@@ -246,7 +377,8 @@ DECLARE
     base @extschema@.schemas;
     r @extschema@.schemas;
     newest integer;
-    v_dialect text;
+    last integer;
+    checked record;
 BEGIN
     IF definition IS NULL THEN
         RAISE EXCEPTION 'revise_schema: definition must not be null'
@@ -259,7 +391,7 @@ BEGIN
                   HINT = 'Naming the version makes racing revisions fail instead of overwriting each other.';
     END IF;
     -- Revisers of one name queue here; each then sees the newest committed version.
-    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('schemareg:' || parsed.name, 0));
+    PERFORM @extschema@._lock_name(parsed.name);
     SELECT * INTO base FROM @extschema@.schemas s
      WHERE s.name = parsed.name AND s.version = parsed.version;
     IF NOT FOUND THEN
@@ -276,11 +408,14 @@ BEGIN
         RAISE EXCEPTION 'schema "%" is % and cannot be revised', ref, base.status
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
-    v_dialect := @extschema@._compile(definition);
+    checked := @extschema@._check_definition(parsed.name, definition);
+    -- Numbers of deleted versions are never given again.
+    SELECT greatest(n.last_version, newest) INTO last FROM @extschema@.names n
+     WHERE n.name = parsed.name;
     BEGIN
-        r := @extschema@._insert_version(parsed.name, newest + 1, definition, v_dialect,
-                                         base.public, coalesce(description, base.description),
-                                         base.backend);
+        r := @extschema@._insert_version(parsed.name, coalesce(last, newest) + 1, definition,
+                                         checked.dialect, checked.uses, base.public,
+                                         coalesce(description, base.description), base.backend);
     EXCEPTION WHEN unique_violation THEN
         -- A snapshot older than the lock (REPEATABLE READ) missed the winner's row.
         RAISE EXCEPTION 'schema "%" is not the newest version of "%"', ref, parsed.name
@@ -292,4 +427,12 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.revise_schema(text, jsonb, text) IS
-    'makes version n+1 from name:n, which must be the newest version (else SQLSTATE 40001)';
+    'makes the next version from name:n, which must be the newest version (else SQLSTATE 40001)';
+
+-- Which registered schemas each version uses, both ways.
+CREATE VIEW @extschema@.schema_dependencies AS
+SELECT s.name || ':' || s.version AS ref, t.name || ':' || t.version AS uses
+  FROM @extschema@.dependencies d
+  JOIN @extschema@.schemas s ON s.id = d.schema_id
+  JOIN @extschema@.schemas t ON t.id = d.depends_on;
+COMMENT ON VIEW @extschema@.schema_dependencies IS 'ref uses the registered schema uses (by its $id)';

@@ -4,7 +4,6 @@
 #   cluster_stop    stop the private cluster if cluster_start started it
 
 SCHEMAREG_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-PGBIN=$(pg_config --bindir)
 CLUSTER_STARTED=0
 
 # Runs a command as the cluster's owner (postgres refuses to run as root).
@@ -22,8 +21,14 @@ cluster_start() {
     export PGUSER=${PGUSER:-postgres}
     return 0
   fi
+  # Known once deps.sh has installed PostgreSQL, so looked up here.
+  PGBIN=$(pg_config --bindir)
   local dir="$SCHEMAREG_ROOT/build/pg"
   mkdir -p "$dir"
+  # A link left to a /tmp folder that has since been cleaned is made again.
+  if [[ -L "$dir/data" && ! -e "$dir/data" ]]; then
+    rm -f "$dir/data"
+  fi
   # The cluster's owner must reach build/; where it cannot (a clone under
   # /root), the data lives in /tmp and build/pg points at it.
   if [[ ! -e "$dir/data" ]] && [[ $(id -u) -eq 0 ]] && ! runuser -u postgres -- test -x "$dir"; then

@@ -35,5 +35,5 @@ SELECT outcome($$SELECT schemareg.validate_record('cache/s:2', 'true')$$);
 -- Direct changes to the registry table invalidate too (the trigger sees every statement).
 UPDATE schemareg.schemas SET definition = '{"type": "number"}' WHERE name = 'cache/s';
 SELECT schemareg.validate_record('cache/s', '1.5') AS direct_update_seen;
-TRUNCATE schemareg.schemas;
+TRUNCATE schemareg.schemas CASCADE;
 SELECT outcome($$SELECT schemareg.validate_record('cache/s', '1')$$);

@@ -79,3 +79,43 @@ SELECT version FROM schemareg.get_schema('lab/sensor');
 SELECT schemareg.delete_schema('hash/a'), schemareg.delete_schema('hash/b');
 SELECT left(name, 20) AS name, version FROM schemareg.schemas
  WHERE name LIKE 'lab/%' OR name LIKE 'hash/%' OR name LIKE 'nnn%' ORDER BY name, version;
+
+-- Internal helpers are strict: NULL in, NULL out, never a crash.
+SELECT * FROM schemareg._compile(NULL);
+
+-- Version numbers are never given twice, even after a delete.
+SELECT (schemareg.create_schema('num/x', '{"type": "integer"}')).version;
+SELECT (schemareg.revise_schema('num/x:1', '{"type": "number"}')).version;
+SELECT schemareg.delete_schema('num/x:2');
+SELECT version, definition FROM schemareg.revise_schema('num/x:1', '{"type": "string"}');
+SELECT outcome($$SELECT schemareg.revise_schema('num/x:1', '{}')$$);
+SELECT name, last_version FROM schemareg.names WHERE name = 'num/x';
+
+-- Only the oldest or the newest version may be deleted.
+SELECT (schemareg.revise_schema('num/x:3', '{"type": "boolean"}')).version;
+SELECT outcome($$SELECT schemareg.delete_schema('num/x:3')$$);
+SELECT schemareg.delete_schema('num/x:1'), schemareg.delete_schema('num/x:3'), schemareg.delete_schema('num/x:4');
+-- A name whose versions are all gone goes on from its last number.
+SELECT version FROM schemareg.create_schema('num/x', '{"type": "null"}');
+
+-- Schemas that use another by its $id: listed, and the used one is protected.
+SELECT (schemareg.create_schema('dep/unit', '{"$id": "https://example.com/unit.json", "enum": ["C", "K"]}')).version;
+SELECT (schemareg.create_schema('dep/reading', '{"properties": {"unit": {"$ref": "https://example.com/unit.json"}}}')).version;
+SELECT * FROM schemareg.schema_dependencies WHERE ref LIKE 'dep/%' ORDER BY ref;
+SELECT outcome($$SELECT schemareg.delete_schema('dep/unit:1')$$);
+SELECT outcome($$SELECT schemareg.update_schema('dep/unit:1', '{"$id": "https://example.com/unit.json", "enum": ["C"]}')$$);
+-- A revision of the used schema is fine, and changes nothing for its users:
+-- each pinned the version that was newest when it was registered.
+SELECT (schemareg.revise_schema('dep/unit:1', '{"$id": "https://example.com/unit.json", "enum": ["C", "K", "F"]}')).version;
+SELECT schemareg.validate_record('dep/reading', '{"unit": "F"}') AS f_for_reading_1;
+SELECT (schemareg.revise_schema('dep/reading:1', '{"properties": {"unit": {"$ref": "https://example.com/unit.json"}}, "required": ["unit"]}')).version;
+SELECT schemareg.validate_record('dep/reading:2', '{"unit": "F"}') AS f_for_reading_2;
+SELECT * FROM schemareg.schema_dependencies WHERE ref LIKE 'dep/%' ORDER BY ref;
+SELECT outcome($$SELECT schemareg.delete_schema('dep/unit:2')$$);
+-- Another name cannot take the same $id (it would capture the references).
+SELECT outcome($$SELECT schemareg.create_schema('dep/thief', '{"$id": "https://example.com/unit.json#", "enum": []}')$$);
+SELECT outcome($$SELECT schemareg.create_schema('dep/thief4', '{"$schema": "http://json-schema.org/draft-04/schema#", "id": "https://example.com/unit.json"}')$$);
+-- Once its user is gone the used schema may go.
+SELECT schemareg.delete_schema('dep/reading:2'), schemareg.delete_schema('dep/unit:2'),
+       schemareg.delete_schema('dep/reading:1'), schemareg.delete_schema('dep/unit:1');
+SELECT count(*) AS dependencies_left FROM schemareg.schema_dependencies WHERE ref LIKE 'dep/%';

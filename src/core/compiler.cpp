@@ -1,10 +1,10 @@
 #include <algorithm>
+#include <iterator>
 #include <cmath>
 #include <deque>
 #include <unordered_map>
 
 #include "core/error.hpp"
-#include "core/format.hpp"
 #include "core/schema.hpp"
 #include "core/uri.hpp"
 
@@ -19,6 +19,19 @@ struct Scope {
 };
 
 const char* IdKeyword(Dialect d) { return d == Dialect::kDraft4 ? "id" : "$id"; }
+
+// Whether the draft defines a format (others are ignored, as the drafts say).
+bool FormatDefinedIn(const std::string& format, Dialect d) {
+  static const char* const kDraft4[] = {"date-time", "email", "hostname", "ipv4", "ipv6", "uri"};
+  static const char* const kDraft6[] = {"uri-reference", "uri-template", "json-pointer"};
+  static const char* const kDraft7[] = {"date", "time", "idn-email", "idn-hostname", "iri",
+                                        "iri-reference", "relative-json-pointer", "regex"};
+  auto in = [&format](const auto& names) {
+    return std::find(std::begin(names), std::end(names), format) != std::end(names);
+  };
+  return in(kDraft4) || (d != Dialect::kDraft4 && in(kDraft6)) ||
+         (d == Dialect::kDraft7 && in(kDraft7));
+}
 
 [[noreturn]] void Invalid(const std::string& message, const std::string& detail = {}) {
   throw Error(sqlstate::kInvalidObjectDefinition, message, detail);
@@ -37,6 +50,7 @@ class Compiler {
     IndexResource(definition, root);
     out_->root = NodeFor(&definition);
     while (!pending_.empty()) {
+      if (options_.should_stop != nullptr && options_.should_stop()) throw Interrupted();
       const Json* json = pending_.front().first;
       NodeId id = pending_.front().second;
       pending_.pop_front();
@@ -119,7 +133,7 @@ class Compiler {
       text = it->second;
     }
     size_t depth = 0;
-    loaded_.push_back(std::make_unique<Json>(ParseJson(text, options_.max_depth, &depth)));
+    loaded_.push_back(std::make_unique<Json>(ParseJson(text, options_.max_depth, &depth, options_.should_stop)));
     CheckDefinitionDepth(depth, options_);
     const Json* doc = loaded_.back().get();
     Dialect dialect = DialectOf(*doc, referrer);
@@ -157,8 +171,8 @@ class Compiler {
         if (index < node->items().size()) child = &node->items()[index];
       }
       if (child == nullptr) {
-        throw Error(sqlstate::kInvalidObjectDefinition, "$ref \"" + ref + "\" points to nothing",
-                    "JSON Pointer \"" + pointer + "\" has no value at \"" + token + "\".");
+        throw Error(sqlstate::kInvalidObjectDefinition, "$ref \"" + TruncateUtf8(ref, 200) + "\" points to nothing",
+                    "JSON Pointer \"" + TruncateUtf8(pointer, 200) + "\" has no value at \"" + TruncateUtf8(token, 100) + "\".");
       }
       node = child;
       // A pointer into a subschema that was not indexed keeps the nearest known base.
@@ -180,8 +194,8 @@ class Compiler {
       }
       if (it == anchors_.end()) {
         throw Error(sqlstate::kInvalidObjectDefinition,
-                    "$ref \"" + ref + "\" names an identifier that does not exist",
-                    "No subschema has the id \"#" + fragment + "\".");
+                    "$ref \"" + TruncateUtf8(ref, 200) + "\" names an identifier that does not exist",
+                    "No subschema has the id \"#" + TruncateUtf8(fragment, 100) + "\".");
       }
       return it->second;
     }
@@ -304,7 +318,7 @@ class Compiler {
         node.pattern = Pattern::Compile(v.as_string());
       } else if (k == "format") {
         if (!v.is_string()) Invalid("\"format\" must be a string");
-        if (IsKnownFormat(v.as_string()) || v.as_string() == "regex") node.format = v.as_string();
+        if (FormatDefinedIn(v.as_string(), d)) node.format = v.as_string();
       } else if (k == "items") {
         if (v.is_array()) {
           for (const Json& item : v.items()) node.items_array.push_back(Subschema(item, "items"));
@@ -412,7 +426,9 @@ class Compiler {
         if (next < edges.size()) {
           NodeId child = edges[next++];
           if (state[child] == 1) {
-            std::string via = nodes[id]->ref_text.empty() ? "" : " (via $ref \"" + nodes[id]->ref_text + "\")";
+            std::string via = nodes[id]->ref_text.empty()
+                              ? ""
+                              : " (via $ref \"" + TruncateUtf8(nodes[id]->ref_text, 200) + "\")";
             Invalid("schema refers to itself without descending into the record" + via,
                     "Such a schema would be evaluated forever.");
           }

@@ -12,7 +12,7 @@ std::unique_ptr<CompiledSchema> PrepareDefinition(std::string_view text,
   Json definition;
   size_t depth = 0;
   try {
-    definition = ParseJson(text, options.max_depth, &depth);
+    definition = ParseJson(text, options.max_depth, &depth, options.should_stop);
   } catch (const Error& e) {
     throw Error(e.code(), std::string("schema definition: ") + e.what(), e.detail(), e.hint());
   }

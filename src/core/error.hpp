@@ -51,4 +51,8 @@ class Interrupted : public std::exception {
   const char* what() const noexcept override { return "interrupted"; }
 };
 
+// Asks the host whether to stop now; long loops of the core poll it and throw
+// Interrupted when it says yes. nullptr: never stop.
+using StopCheck = bool (*)();
+
 }  // namespace schemareg

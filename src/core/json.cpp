@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <functional>
 #include <limits>
+#include <string_view>
+#include <unordered_map>
 
 #include "core/error.hpp"
 #include "core/rapidjson.hpp"
@@ -134,8 +136,8 @@ namespace {
 // Builds a Json tree from RapidJSON's SAX events, refusing nesting past max_depth.
 class Builder {
  public:
-  Builder(size_t max_depth, const volatile std::sig_atomic_t* interrupt)
-      : max_depth_(max_depth), interrupt_(interrupt) {}
+  Builder(size_t max_depth, StopCheck should_stop)
+      : max_depth_(max_depth), should_stop_(should_stop) {}
 
   bool Null() { return Add(Json()); }
   bool Bool(bool b) { return Add(Json::Bool(b)); }
@@ -181,7 +183,7 @@ class Builder {
   };
 
   bool Add(Json value) {
-    if (interrupt_ != nullptr && ++values_ % 4096 == 0 && *interrupt_) {
+    if (should_stop_ != nullptr && ++values_ % 4096 == 0 && should_stop_()) {
       interrupted_ = true;
       return false;
     }
@@ -190,10 +192,37 @@ class Builder {
     } else if (stack_.back().value.is_array()) {
       stack_.back().value.items().push_back(std::move(value));
     } else {
-      stack_.back().value.Set(std::move(key_), std::move(value));
+      // Duplicates are resolved once the object closes: Set() would make
+      // building an object of n members O(n^2).
+      stack_.back().value.members().emplace_back(std::move(key_), std::move(value));
       key_.clear();
     }
     return true;
+  }
+
+  // Keeps the last value of each duplicated key, as jsonb does.
+  static void Deduplicate(std::vector<Json::Member>& members) {
+    if (members.size() < 2) return;
+    std::unordered_map<std::string_view, size_t> first;
+    first.reserve(members.size());
+    bool duplicates = false;
+    for (size_t i = 0; i < members.size(); i++) {
+      auto [it, inserted] = first.emplace(members[i].first, i);
+      if (!inserted) {
+        members[it->second].second = std::move(members[i].second);
+        duplicates = true;
+      }
+    }
+    if (!duplicates) return;
+    // Decide before moving anything: the map's views point into the keys.
+    std::vector<bool> keep(members.size());
+    for (size_t i = 0; i < members.size(); i++) keep[i] = first.at(members[i].first) == i;
+    std::vector<Json::Member> unique;
+    unique.reserve(first.size());
+    for (size_t i = 0; i < members.size(); i++) {
+      if (keep[i]) unique.push_back(std::move(members[i]));
+    }
+    members = std::move(unique);
   }
 
   bool Open(Json container) {
@@ -210,12 +239,13 @@ class Builder {
   bool Close() {
     Frame frame = std::move(stack_.back());
     stack_.pop_back();
+    if (frame.value.is_object()) Deduplicate(frame.value.members());
     key_ = std::move(frame.key);
     return Add(std::move(frame.value));
   }
 
   size_t max_depth_;
-  const volatile std::sig_atomic_t* interrupt_;
+  StopCheck should_stop_;
   bool depth_exceeded_ = false;
   bool interrupted_ = false;
   bool out_of_range_ = false;
@@ -317,9 +347,8 @@ void Serialise(const Json& v, std::string& out, size_t max_chars) {
 
 }  // namespace
 
-Json ParseJson(std::string_view text, size_t max_depth, size_t* depth,
-               const volatile std::sig_atomic_t* interrupt) {
-  Builder builder(max_depth, interrupt);
+Json ParseJson(std::string_view text, size_t max_depth, size_t* depth, StopCheck should_stop) {
+  Builder builder(max_depth, should_stop);
   rapidjson::Reader reader;
   rapidjson::MemoryStream stream(text.data(), text.size());
   constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseNumbersAsStringsFlag |
@@ -357,11 +386,14 @@ Json ParseJson(std::string_view text, size_t max_depth, size_t* depth,
 std::string ToJsonText(const Json& value, size_t max_chars) {
   std::string out;
   Serialise(value, out, max_chars);
-  if (out.size() > max_chars) {
-    out.resize(max_chars);
-    out += "...";
-  }
-  return out;
+  return out.size() > max_chars ? TruncateUtf8(out, max_chars) : out;
+}
+
+std::string TruncateUtf8(std::string_view s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return std::string(s);
+  size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) cut--;
+  return std::string(s.substr(0, cut)) + "...";
 }
 
 void AppendPointerToken(std::string& pointer, std::string_view token) {

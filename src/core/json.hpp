@@ -1,13 +1,14 @@
 // A small JSON document model for the core, parsed from text with a depth limit.
 #pragma once
 
-#include <csignal>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "core/error.hpp"
 
 namespace schemareg {
 
@@ -68,12 +69,16 @@ size_t JsonHash(const Json& value);
 // Parses JSON text. Throws Error 22P02 on bad text, 22003 for a number beyond
 // double's range and 54000 when nesting exceeds max_depth. Parsing is iterative: no recursion on the input. When
 // `depth` is given it receives the deepest nesting met (0 for a scalar).
-// When `interrupt` becomes non-zero the parse throws Interrupted.
+// When `should_stop` says so the parse throws Interrupted.
 Json ParseJson(std::string_view text, size_t max_depth, size_t* depth = nullptr,
-               const volatile std::sig_atomic_t* interrupt = nullptr);
+               StopCheck should_stop = nullptr);
 
 // Serialises a value compactly (for messages and tests).
 std::string ToJsonText(const Json& value, size_t max_chars = SIZE_MAX);
+
+// At most `max_bytes` of `s`, cut on a UTF-8 character boundary, with "..."
+// appended when anything was cut (messages must stay valid UTF-8).
+std::string TruncateUtf8(std::string_view s, size_t max_bytes);
 
 // Appends `token` to a JSON Pointer with RFC 6901 escaping.
 void AppendPointerToken(std::string& pointer, std::string_view token);

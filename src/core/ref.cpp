@@ -1,8 +1,7 @@
 #include "core/ref.hpp"
 
-#include <algorithm>
-
 #include "core/error.hpp"
+#include "core/json.hpp"
 
 namespace schemareg {
 
@@ -14,12 +13,8 @@ bool IsNameChar(char c) {
 }
 
 [[noreturn]] void Malformed(std::string_view text, const std::string& why) {
-  // Quote at most 250 bytes, never cutting a UTF-8 sequence (ereport checks encoding).
-  size_t cut = std::min<size_t>(text.size(), 250);
-  while (cut < text.size() && cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) cut--;
-  std::string quoted(text.substr(0, cut));
-  if (cut < text.size()) quoted += "...";
-  throw Error(sqlstate::kInvalidParameterValue, "malformed schema reference \"" + quoted + "\"", why,
+  throw Error(sqlstate::kInvalidParameterValue,
+              "malformed schema reference \"" + TruncateUtf8(text, 250) + "\"", why,
               "A reference is name:version (lab/sensor:3) or a name alone for its newest version; "
               "a name is segments of letters, digits, '_', '.' and '-' joined by '/'.");
 }

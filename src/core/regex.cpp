@@ -10,13 +10,15 @@
 #include <utility>
 
 #include "core/error.hpp"
+#include "core/json.hpp"
 
 namespace schemareg {
 namespace {
 
 constexpr char32_t kMaxCodePoint = 0x10FFFF;
-// Bounds RE2's compiled program and DFA cache per pattern.
-constexpr int64_t kMaxMem = 8 << 20;
+// Per pattern: RE2 refuses programs over about two thirds of this and keeps
+// its DFA cache within the rest, so one schema of many patterns stays bounded.
+constexpr int64_t kMaxMem = 1 << 20;
 // RE2's limits. It would read a{1000000000} as a literal '{', so bigger
 // counts are rejected here; deeper nesting is refused before RE2 sees it.
 constexpr uint64_t kMaxCount = 1000;
@@ -131,7 +133,7 @@ Item CodePoint(char32_t cp, bool hex = true) { return Item{false, cp, Literal(cp
 Item Set(std::string text) { return Item{true, 0, std::move(text)}; }
 
 [[noreturn]] void Fail(std::string_view pattern, const std::string& what) {
-  throw Error(sqlstate::kInvalidParameterValue, "pattern \"" + std::string(pattern) + "\" " + what);
+  throw Error(sqlstate::kInvalidParameterValue, "pattern \"" + TruncateUtf8(pattern, 200) + "\" " + what);
 }
 
 template <size_t N>

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/dialect.hpp"
+#include "core/error.hpp"
 #include "core/json.hpp"
 #include "core/regex.hpp"
 
@@ -82,6 +83,8 @@ struct CompileOptions {
   size_t max_depth = 1000;
   // Bytes of stack that checking and compiling a definition may use.
   size_t stack_budget = 1024 * 1024;
+  // Polled while parsing and compiling (patterns can take long).
+  StopCheck should_stop = nullptr;
 };
 
 // Stack one level of a definition's nesting may cost while it is checked:

@@ -56,31 +56,41 @@ UriParts Parse(std::string_view s) {
   return p;
 }
 
+// RFC 3986 section 5.2.4, reading the input by position (erasing from its
+// front would make long paths quadratic).
 std::string RemoveDotSegments(const std::string& path) {
-  std::string input = path, output;
-  while (!input.empty()) {
-    if (input.compare(0, 3, "../") == 0) {
-      input.erase(0, 3);
-    } else if (input.compare(0, 2, "./") == 0) {
-      input.erase(0, 2);
-    } else if (input.compare(0, 3, "/./") == 0) {
-      input.erase(0, 2);
-    } else if (input == "/.") {
-      input = "/";
-    } else if (input.compare(0, 4, "/../") == 0 || input == "/..") {
-      input = input.size() == 3 ? "/" : input.substr(3);
-      size_t last = output.rfind('/');
-      output.erase(last == std::string::npos ? 0 : last);
-    } else if (input == "." || input == "..") {
-      input.clear();
+  std::string_view in(path);
+  std::string out;
+  auto starts = [&in](std::string_view prefix) { return in.substr(0, prefix.size()) == prefix; };
+  auto drop_last_segment = [&out] {
+    size_t last = out.rfind('/');
+    out.erase(last == std::string::npos ? 0 : last);
+  };
+  while (!in.empty()) {
+    if (starts("../")) {
+      in.remove_prefix(3);
+    } else if (starts("./")) {
+      in.remove_prefix(2);
+    } else if (starts("/./")) {
+      in.remove_prefix(2);
+    } else if (in == "/.") {
+      in = "/";
+    } else if (starts("/../")) {
+      in.remove_prefix(3);
+      drop_last_segment();
+    } else if (in == "/..") {
+      in = "/";
+      drop_last_segment();
+    } else if (in == "." || in == "..") {
+      in = {};
     } else {
-      size_t next = input.find('/', input[0] == '/' ? 1 : 0);
-      if (next == std::string::npos) next = input.size();
-      output += input.substr(0, next);
-      input.erase(0, next);
+      size_t next = in.find('/', in[0] == '/' ? 1 : 0);
+      if (next == std::string_view::npos) next = in.size();
+      out.append(in.substr(0, next));
+      in.remove_prefix(next);
     }
   }
-  return output;
+  return out;
 }
 
 std::string Compose(const UriParts& p) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <unordered_map>
 
 #include "core/error.hpp"
@@ -47,6 +48,9 @@ std::string TypeList(uint8_t types) {
 
 std::string Num(double d) { return ToJsonText(Json::Number(d)); }
 
+// A property name as messages quote it: bounded, whole characters.
+std::string Quoted(const std::string& name) { return TruncateUtf8(name, 100); }
+
 // Code points in a UTF-8 string: every byte that does not continue a sequence.
 uint64_t CodePoints(const std::string& s) {
   uint64_t n = 0;
@@ -54,15 +58,14 @@ uint64_t CodePoints(const std::string& s) {
   return n;
 }
 
+// Whether value is a multiple of divisor, allowing only the rounding error of
+// the decimal-to-binary conversion (0.0075 is a multiple of 0.0001; 1e9 + 0.5
+// is not a multiple of 1).
 bool IsMultiple(double value, double divisor) {
-  if (!std::isfinite(value)) return false;
-  double quotient = value / divisor;
-  if (!std::isfinite(quotient)) return false;
-  if (std::floor(divisor) == divisor && std::floor(value) == value && std::fabs(value) < 9e15 &&
-      divisor < 9e15) {
-    return std::fmod(value, divisor) == 0;
-  }
-  return std::fabs(quotient - std::round(quotient)) <= 1e-9 * std::max(1.0, std::fabs(quotient));
+  if (!std::isfinite(value) || !std::isfinite(value / divisor)) return false;
+  double remainder = std::fmod(std::fabs(value), divisor);
+  double distance = std::min(remainder, divisor - remainder);
+  return distance <= 4 * std::numeric_limits<double>::epsilon() * std::fabs(value);
 }
 
 class Evaluator {
@@ -97,7 +100,7 @@ class Evaluator {
       throw Error(sqlstate::kProgramLimitExceeded, "schema evaluation nests too deeply",
                   "The record and the schema's references together exceed the stack limit.");
     }
-    if (++ticks_ % 256 == 0 && options_.interrupt != nullptr && *options_.interrupt) {
+    if (++ticks_ % 256 == 0 && options_.should_stop != nullptr && options_.should_stop()) {
       throw Interrupted();
     }
   }
@@ -254,13 +257,12 @@ class Evaluator {
       }
     }
     if (n.pattern && !n.pattern->Search(s)) {
-      Fail("pattern", "string does not match the pattern \"" + n.pattern->source() + "\"");
+      Fail("pattern", "string does not match the pattern \"" + TruncateUtf8(n.pattern->source(), 200) + "\"");
       if (errors_ == nullptr) return false;
       ok = false;
     }
     if (!n.format.empty() && options_.assert_formats && !FormatOk(n.format, s)) {
-      Fail("format", "\"" + s.substr(0, 60) + (s.size() > 60 ? "..." : "") + "\" is not a valid " +
-                         n.format);
+      Fail("format", "\"" + TruncateUtf8(s, 60) + "\" is not a valid " + n.format);
       ok = false;
     }
     return ok;
@@ -383,7 +385,7 @@ class Evaluator {
       return false;
     for (const std::string& name : n.required) {
       if (value.Find(name) == nullptr &&
-          !fail("required", "required property \"" + name + "\" is missing", &name))
+          !fail("required", "required property \"" + Quoted(name) + "\" is missing", &name))
         return false;
     }
     for (const auto& dep : n.property_dependencies) {
@@ -391,7 +393,8 @@ class Evaluator {
       for (const std::string& name : dep.second) {
         if (value.Find(name) == nullptr &&
             !fail("dependencies",
-                  "property \"" + dep.first + "\" requires property \"" + name + "\"", nullptr))
+                  "property \"" + Quoted(dep.first) + "\" requires property \"" + Quoted(name) + "\"",
+                  nullptr))
           return false;
       }
     }
@@ -427,7 +430,7 @@ class Evaluator {
       if (!matched && n.additional_properties != kNoNode) {
         const Node& extra = *schema_.nodes[n.additional_properties];
         if (extra.kind == Node::Kind::kAlwaysInvalid) {
-          if (!fail("additionalProperties", "property \"" + m.first + "\" is not allowed",
+          if (!fail("additionalProperties", "property \"" + Quoted(m.first) + "\" is not allowed",
                     &m.first))
             return false;
         } else if (!EvalChild(n.additional_properties, m.second, m.first)) {
@@ -437,7 +440,7 @@ class Evaluator {
       }
       if (n.property_names != kNoNode && !Probe(n.property_names, Json::String(m.first)) &&
           !fail("propertyNames",
-                "property name \"" + m.first + "\" does not match the \"propertyNames\" schema",
+                "property name \"" + Quoted(m.first) + "\" does not match the \"propertyNames\" schema",
                 &m.first))
         return false;
     }

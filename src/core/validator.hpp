@@ -1,11 +1,11 @@
 // Runs a compiled schema over a record.
 #pragma once
 
-#include <csignal>
 #include <cstddef>
 #include <string>
 #include <vector>
 
+#include "core/error.hpp"
 #include "core/json.hpp"
 #include "core/schema.hpp"
 
@@ -18,9 +18,9 @@ struct ValidationError {
 };
 
 struct ValidateOptions {
-  // Polled during validation; when it becomes non-zero the validator throws
-  // Interrupted (the host's cancel and statement_timeout flag).
-  const volatile std::sig_atomic_t* interrupt = nullptr;
+  // Polled during validation: when it says stop (cancel, statement_timeout)
+  // the validator throws Interrupted.
+  StopCheck should_stop = nullptr;
   // Bytes of stack the validator may use before it stops with 54000.
   size_t stack_budget = 1024 * 1024;
   // Whether "format" is an assertion (drafts 4-7 leave this to the implementation).

@@ -7,7 +7,6 @@
 #include "core/ref.hpp"
 #include "pg/guard.hpp"
 #include "pg/settings.hpp"
-#include "pg/postgres.hpp"
 
 namespace schemareg::pg {
 
@@ -15,9 +14,21 @@ namespace {
 
 // Keyed by the reference as written ("lab/sensor", "lab/sensor:3").
 std::unordered_map<std::string, std::shared_ptr<const CachedSchema>> cache;
+// A bound on what one backend keeps: past it the cache starts again.
+constexpr size_t kMaxEntries = 1000;
 Oid registry_relid = InvalidOid;
+// Counts invalidations, so that a lookup can tell whether one arrived while it
+// was reading the registry (its result may then already be stale).
+uint64_t invalidations = 0;
+// Entries read through a transaction snapshot (REPEATABLE READ, SERIALIZABLE)
+// may be older than the registry; they must not outlive that transaction.
+bool drop_at_transaction_end = false;
 
-void DropCache() { cache.clear(); }
+void DropCache() {
+  cache.clear();
+  invalidations++;
+  drop_at_transaction_end = false;
+}
 
 void OnRelcacheInvalidation(Datum, Oid relid) {
   if (relid == InvalidOid || relid == registry_relid) DropCache();
@@ -26,6 +37,10 @@ void OnRelcacheInvalidation(Datum, Oid relid) {
 void OnTransactionEvent(XactEvent event, void*) {
   // Entries built from rows of an aborted transaction must not survive it.
   if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT) DropCache();
+  if ((event == XACT_EVENT_COMMIT || event == XACT_EVENT_PARALLEL_COMMIT) &&
+      drop_at_transaction_end) {
+    DropCache();
+  }
 }
 
 void OnSubtransactionEvent(SubXactEvent event, SubTransactionId, SubTransactionId, void*) {
@@ -43,7 +58,7 @@ struct RegistryRow {
   std::string dialect;
 };
 
-// Runs a one-row query with text arguments and copies its columns out.
+// Runs a one-row query and copies its columns out.
 // Columns: id, name, version, status, definition::text, dialect.
 RegistryRow QueryRow(const char* sql, int nargs, Oid* types, Datum* values) {
   RegistryRow row;
@@ -99,16 +114,29 @@ RegistryRow FetchRow(const SchemaRef& ref) {
       2, types, values);
 }
 
-// A registered schema whose top-level $id (or draft-04 id) is `uri`.
-RegistryRow FetchByUri(const std::string& uri) {
-  Datum values[1];
-  Oid types[1] = {TEXTOID};
-  PgGuard([&] { values[0] = CStringGetTextDatum(uri.c_str()); });
+// The registered schema whose top-level $id (draft-04: id) is `uri`. For a
+// schema being registered (user_id 0): the newest usable version, which it
+// then pins. For a registered one: the version it pinned at registration, so
+// that its meaning never changes under it.
+RegistryRow FetchByUri(const std::string& uri, int64_t user_id) {
+  Datum values[2];
+  Oid types[2] = {TEXTOID, INT8OID};
+  PgGuard([&] {
+    values[0] = CStringGetTextDatum(uri.c_str());
+    values[1] = Int64GetDatum(user_id);
+  });
+  if (user_id == 0) {
+    return QueryRow(
+        "SELECT id, name, version, status, definition::text, dialect FROM schemareg.schemas "
+        "WHERE status = 'exists' AND schemareg._base_uri(definition, dialect) = $1 "
+        "ORDER BY version DESC LIMIT 1",
+        2, types, values);
+  }
   return QueryRow(
-      "SELECT id, name, version, status, definition::text, dialect FROM schemareg.schemas "
-      "WHERE status = 'exists' AND (rtrim(definition->>'$id', '#') = $1 "
-      "OR rtrim(definition->>'id', '#') = $1) ORDER BY version DESC LIMIT 1",
-      1, types, values);
+      "SELECT s.id, s.name, s.version, s.status, s.definition::text, s.dialect "
+      "FROM schemareg.dependencies d JOIN schemareg.schemas s ON s.id = d.depends_on "
+      "WHERE d.schema_id = $2 AND schemareg._base_uri(s.definition, s.dialect) = $1",
+      2, types, values);
 }
 
 }  // namespace
@@ -120,35 +148,44 @@ void InitSchemaCache() {
 }
 
 std::unique_ptr<CompiledSchema> CompileDefinition(const std::string& definition_text,
-                                                  Dialect dialect, bool check_metaschema) {
+                                                  Dialect dialect, int64_t registered_id,
+                                                  std::vector<int64_t>* uses) {
   DocumentSource documents;
   CompileOptions options = CurrentCompileOptions(dialect);
   // Each pass either compiles or names one more document to fetch.
   for (;;) {
     try {
-      return PrepareDefinition(definition_text, documents, options, check_metaschema);
+      // A registered definition passed the metaschema check when it was stored.
+      return PrepareDefinition(definition_text, documents, options, registered_id == 0);
     } catch (const MissingDocument& missing) {
-      RegistryRow row = FetchByUri(missing.uri());
+      RegistryRow row = FetchByUri(missing.uri(), registered_id);
       if (!row.found) {
         throw Error(sqlstate::kUndefinedObject,
-                    "$ref \"" + missing.uri() + "\" names a schema that is not registered",
+                    "$ref \"" + TruncateUtf8(missing.uri(), 200) +
+                        "\" names a schema that is not registered",
                     "References outside the definition resolve to the draft metaschemas or to "
                     "registered schemas whose \"$id\" is that URI; nothing is fetched from the "
                     "network.",
                     "Register the referenced schema first.");
       }
       documents.emplace(missing.uri(), row.definition);
+      if (uses != nullptr) uses->push_back(row.id);
     }
   }
 }
 
 std::shared_ptr<const CachedSchema> LookupSchema(const std::string& ref_text) {
+  // Changes committed since this backend last looked are applied first; on
+  // a cache hit no lock is taken that would apply them otherwise.
+  PgGuard([] { AcceptInvalidationMessages(); });
   auto it = cache.find(ref_text);
   if (it != cache.end()) return it->second;
+  uint64_t invalidations_before = invalidations;
   SchemaRef ref = ParseRef(ref_text);
   RegistryRow row = FetchRow(ref);
   if (!row.found) {
-    throw Error(sqlstate::kUndefinedObject, "schema \"" + ref_text + "\" does not exist",
+    throw Error(sqlstate::kUndefinedObject,
+                "schema \"" + TruncateUtf8(ref_text, 250) + "\" does not exist",
                 ref.version == 0 ? "No version of it has status exists." : "",
                 "schemareg.schemas lists the registered schemas.");
   }
@@ -163,7 +200,14 @@ std::shared_ptr<const CachedSchema> LookupSchema(const std::string& ref_text) {
   auto entry = std::make_shared<CachedSchema>();
   entry->id = row.id;
   entry->ref = full;
-  entry->compiled = CompileDefinition(row.definition, dialect, false);
+  entry->compiled = CompileDefinition(row.definition, dialect, row.id, nullptr);
+  // An invalidation during the reads may mean they saw an older registry:
+  // use the result for this call only.
+  if (invalidations != invalidations_before) return entry;
+  bool snapshot_per_transaction = false;
+  PgGuard([&] { snapshot_per_transaction = IsolationUsesXactSnapshot(); });
+  if (snapshot_per_transaction) drop_at_transaction_end = true;
+  if (cache.size() >= kMaxEntries) DropCache();
   cache[ref_text] = entry;
   return entry;
 }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/schema.hpp"
 #include "pg/postgres.hpp"
@@ -24,10 +25,15 @@ void InitSchemaCache();
 // 42704 (no such schema) or 55000 (pending or deleting).
 std::shared_ptr<const CachedSchema> LookupSchema(const std::string& ref_text);
 
-// Compiles a definition for registration: every $ref must resolve, through
-// the shipped metaschemas or registered schemas (by their $id).
+// Compiles a definition: every $ref must resolve, through the shipped
+// metaschemas or registered schemas (by their $id). `registered_id` 0 means a
+// definition being registered: it is checked against its metaschema and its
+// references go to the newest versions, whose ids are appended to `uses`.
+// Otherwise it is the stored row's id, and references go to the versions that
+// row pinned in schemareg.dependencies.
 std::unique_ptr<CompiledSchema> CompileDefinition(const std::string& definition_text,
-                                                  Dialect dialect, bool check_metaschema);
+                                                  Dialect dialect, int64_t registered_id,
+                                                  std::vector<int64_t>* uses);
 
 // Sends the invalidation that makes every backend drop its cached schemas.
 void InvalidateSchemaCaches(Oid registry_relid);

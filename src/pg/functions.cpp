@@ -36,14 +36,22 @@ std::string ErrorDetail(const std::vector<ValidationError>& errors) {
   return detail;
 }
 
+// A record's errors, and the schema version that found them.
+struct RecordCheck {
+  std::shared_ptr<const CachedSchema> schema;
+  std::vector<ValidationError> errors;
+};
+
 // Every error of the record in argument 1 against the schema in argument 0.
-std::vector<ValidationError> RecordErrors(FunctionCallInfo fcinfo,
-                                          std::shared_ptr<const CachedSchema>* schema) {
+// The arguments are read before any C++ object exists in this frame.
+RecordCheck CheckRecord(FunctionCallInfo fcinfo) {
   char* record_text = JsonbArgumentText(fcinfo, 1);
   std::string ref = TextArgument(fcinfo, 0);
-  *schema = LookupSchema(ref);
+  RecordCheck check;
+  check.schema = LookupSchema(ref);
   Json record = ParseRecord(record_text);
-  return CollectErrors(*(*schema)->compiled, record, CurrentValidateOptions());
+  check.errors = CollectErrors(*check.schema->compiled, record, CurrentValidateOptions());
+  return check;
 }
 
 }  // namespace
@@ -65,12 +73,11 @@ SCHEMAREG_FUNCTION(validate_record) {
 
 // validation_errors(ref text, record jsonb) → TABLE(path text, keyword text, message text)
 SCHEMAREG_FUNCTION(validation_errors) {
-  std::shared_ptr<const CachedSchema> schema;
-  std::vector<schemareg::ValidationError> errors = RecordErrors(fcinfo, &schema);
+  RecordCheck check = CheckRecord(fcinfo);
   PgGuard([&] {
     InitMaterializedSRF(fcinfo, 0);
     ReturnSetInfo* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
-    for (const schemareg::ValidationError& e : errors) {
+    for (const schemareg::ValidationError& e : check.errors) {
       Datum values[3] = {CStringGetTextDatum(e.path.c_str()), CStringGetTextDatum(e.keyword.c_str()),
                          CStringGetTextDatum(e.message.c_str())};
       bool nulls[3] = {false, false, false};
@@ -82,32 +89,41 @@ SCHEMAREG_FUNCTION(validation_errors) {
 
 // assert_valid(ref text, record jsonb) → void; raises 23514 listing the errors.
 SCHEMAREG_FUNCTION(assert_valid) {
-  std::shared_ptr<const CachedSchema> schema;
-  std::vector<schemareg::ValidationError> errors = RecordErrors(fcinfo, &schema);
-  if (!errors.empty()) {
+  RecordCheck check = CheckRecord(fcinfo);
+  if (!check.errors.empty()) {
     throw Error(schemareg::sqlstate::kCheckViolation,
-                "record does not match schema \"" + schema->ref + "\"", ErrorDetail(errors),
-                errors.size() == 1 ? "" : std::to_string(errors.size()) + " errors in all.");
+                "record does not match schema \"" + check.schema->ref + "\"",
+                ErrorDetail(check.errors),
+                check.errors.size() == 1 ? ""
+                                         : std::to_string(check.errors.size()) + " errors in all.");
   }
   PG_RETURN_VOID();
 }
 
-// _compile(definition jsonb, dialect text) → text: checks a definition for
-// registration and returns its dialect. dialect NULL means the setting's.
+// _compile(definition jsonb, OUT dialect text, OUT uses bigint[]): checks a
+// definition for registration; returns its dialect and the ids of the
+// registered schemas its $refs use.
 SCHEMAREG_FUNCTION(_compile) {
   char* definition_text = JsonbArgumentText(fcinfo, 0);
-  bool has_dialect = !PG_ARGISNULL(1);
-  std::string dialect_name = has_dialect ? TextArgument(fcinfo, 1) : "";
-  Dialect fallback = DefaultDialect();
-  if (has_dialect && !schemareg::ParseDialectName(dialect_name, &fallback)) {
-    throw Error(schemareg::sqlstate::kInvalidParameterValue,
-                "unknown dialect \"" + dialect_name + "\"", "Dialects are draft4, draft6, draft7.");
-  }
-  auto compiled = CompileDefinition(definition_text, fallback, true);
-  const char* name = schemareg::DialectName(compiled->dialect);
-  text* result = nullptr;
-  PgGuard([&] { result = cstring_to_text(name); });
-  PG_RETURN_TEXT_P(result);
+  std::vector<int64_t> uses;
+  auto compiled = CompileDefinition(definition_text, DefaultDialect(), 0, &uses);
+  const char* dialect = schemareg::DialectName(compiled->dialect);
+  Datum result = 0;
+  PgGuard([&] {
+    TupleDesc desc;
+    if (get_call_result_type(fcinfo, nullptr, &desc) != TYPEFUNC_COMPOSITE) {
+      elog(ERROR, "_compile must return a composite type");
+    }
+    desc = BlessTupleDesc(desc);
+    Datum* ids = static_cast<Datum*>(palloc(sizeof(Datum) * (uses.size() + 1)));
+    for (size_t i = 0; i < uses.size(); i++) ids[i] = Int64GetDatum(uses[i]);
+    ArrayType* array = construct_array(ids, static_cast<int>(uses.size()), INT8OID, 8,
+                                       FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
+    Datum values[2] = {CStringGetTextDatum(dialect), PointerGetDatum(array)};
+    bool nulls[2] = {false, false};
+    result = HeapTupleGetDatum(heap_form_tuple(desc, values, nulls));
+  });
+  return result;
 }
 
 // _parse_ref(ref text, OUT name text, OUT version integer): version 0 for a bare name.

@@ -13,7 +13,7 @@ char* JsonbArgumentText(FunctionCallInfo fcinfo, int argno) {
 Json ParseRecord(const char* text) {
   try {
     return ParseJson(text, CurrentCompileOptions(DefaultDialect()).max_depth, nullptr,
-                     InterruptFlag());
+                     ShouldStop);
   } catch (const Error& e) {
     if (e.code() != sqlstate::kProgramLimitExceeded) throw;
     throw Error(e.code(), std::string("record is too deeply nested: ") + e.what(), e.detail(),

@@ -60,10 +60,12 @@ size_t StackBudget() {
   return static_cast<size_t>(budget > 64 * 1024L ? budget : 64 * 1024L);
 }
 
-const volatile sig_atomic_t* InterruptFlag() {
-  // Poll only where CHECK_FOR_INTERRUPTS can act, else a held-off interrupt
-  // would stop and restart the work forever.
-  return INTERRUPTS_CAN_BE_PROCESSED() ? &InterruptPending : nullptr;
+bool ShouldStop() {
+  // Only a cancel or a termination stops the core, and only where
+  // CHECK_FOR_INTERRUPTS can act on it: other interrupts (barriers, log
+  // requests) would restart the work for nothing, held-off ones forever.
+  return InterruptPending && (QueryCancelPending || ProcDiePending) &&
+         INTERRUPTS_CAN_BE_PROCESSED();
 }
 
 CompileOptions CurrentCompileOptions(Dialect dialect) {
@@ -71,13 +73,14 @@ CompileOptions CurrentCompileOptions(Dialect dialect) {
   options.default_dialect = dialect;
   options.max_depth = static_cast<size_t>(max_depth);
   options.stack_budget = StackBudget();
+  options.should_stop = ShouldStop;
   return options;
 }
 
 ValidateOptions CurrentValidateOptions() {
   ValidateOptions options;
   options.assert_formats = assert_formats;
-  options.interrupt = InterruptFlag();
+  options.should_stop = ShouldStop;
   options.stack_budget = StackBudget();
   return options;
 }

@@ -1,8 +1,6 @@
 // The extension's settings (GUCs), read by the shims.
 #pragma once
 
-#include <csignal>
-
 #include "core/dialect.hpp"
 #include "core/schema.hpp"
 #include "core/validator.hpp"
@@ -18,8 +16,9 @@ int MaxErrorDetail();
 // Compile options from the settings.
 CompileOptions CurrentCompileOptions(Dialect dialect);
 
-// PostgreSQL's cancel/timeout flag where it may be acted on now, else nullptr.
-const volatile sig_atomic_t* InterruptFlag();
+// True when a cancel, statement_timeout or termination is pending and
+// CHECK_FOR_INTERRUPTS may act on it now: the core's StopCheck.
+bool ShouldStop();
 
 // Validation options from the settings, the interrupt flag and the stack left.
 ValidateOptions CurrentValidateOptions();

@@ -72,12 +72,15 @@ class DeleteTest(ClientCase):
         self.assertIs(self.one("SELECT schemareg.delete_schema('lab/sensor')")[0], True)
         self.assertEqual(self.count_rows(), 0)
 
-    def test_name_is_free_again_after_delete(self):
+    def test_name_goes_on_from_its_last_version_after_delete(self):
+        # A name:version, once deleted, never names other content.
         self.create("lab/sensor", SENSOR)
         self.one("SELECT schemareg.delete_schema('lab/sensor:1')")
         row = self.create("lab/sensor", {"type": "string"})
-        self.assertEqual(row["version"], 1)
+        self.assertEqual(row["version"], 2)
         self.assertIs(self.validate("lab/sensor", "s"), True)
+        with self.assertRaises(errors.UndefinedObject):
+            self.one("SELECT schemareg.validate_record('lab/sensor:1', '\"s\"')")
 
 
 class UpdateTest(ClientCase):

@@ -186,12 +186,22 @@ def run_draft(root, draft, known, verbose):
                         results.append((fname, gdesc, cdesc, "error", create_error))
                         continue
                     try:
-                        cur = conn.execute("SELECT schemareg.validate_record(%s, %s::jsonb)",
-                                           (ref, to_json(case["data"])))
-                        got = cur.fetchone()[0]
+                        # validation_errors runs the evaluator's other mode: it
+                        # must agree with validate_record on every case.
+                        cur = conn.execute(
+                            "SELECT schemareg.validate_record(%s, d), "
+                            "NOT EXISTS (SELECT FROM schemareg.validation_errors(%s, d)) "
+                            "FROM (SELECT %s::jsonb AS d) AS r",
+                            (ref, ref, to_json(case["data"])))
+                        got, no_errors = cur.fetchone()
                     except psycopg.Error as e:
                         results.append((fname, gdesc, cdesc, "error",
                                         "validate_record failed: " + error_text(e)))
+                        continue
+                    if got is not no_errors:
+                        results.append((fname, gdesc, cdesc, "fail",
+                                        "validate_record says %s but validation_errors %s" % (
+                                            got, "finds none" if no_errors else "finds errors")))
                         continue
                     if got is case["valid"]:
                         results.append((fname, gdesc, cdesc, "pass", ""))

@@ -210,5 +210,39 @@ TEST(AppendPointerTokenTest, EscapesTildeAndSlash) {
   EXPECT_EQ(other, "/~01");
 }
 
+bool stop_parse = false;
+bool StopParse() { return stop_parse; }
+
+TEST(JsonParseTest, StopCheckStopsALongParse) {
+  std::string text = "[";
+  for (int i = 0; i < 100000; i++) text += i == 0 ? "1" : ",1";
+  text += "]";
+  stop_parse = true;
+  EXPECT_THROW(ParseJson(text, 10, nullptr, StopParse), Interrupted);
+  stop_parse = false;
+  EXPECT_EQ(ParseJson(text, 10, nullptr, StopParse).items().size(), 100000u);
+}
+
+TEST(JsonParseTest, ManyKeysParseAndKeepTheLastDuplicate) {
+  std::string text = "{";
+  for (int i = 0; i < 50000; i++) text += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":" + std::to_string(i);
+  text += ",\"k7\":\"last\"}";
+  Json object = ParseJson(text, 10);
+  EXPECT_EQ(object.members().size(), 50000u);
+  ASSERT_NE(object.Find("k7"), nullptr);
+  EXPECT_EQ(object.Find("k7")->as_string(), "last");
+  EXPECT_EQ(object.Find("k49999")->as_number(), 49999);
+}
+
+TEST(TruncateUtf8Test, CutsOnCharacterBoundaries) {
+  EXPECT_EQ(TruncateUtf8("abc", 3), "abc");
+  EXPECT_EQ(TruncateUtf8("abcd", 3), "abc...");
+  EXPECT_EQ(TruncateUtf8("ab\xC3\xA9", 3), "ab...");
+  EXPECT_EQ(TruncateUtf8("\xE6\x97\xA5\xE6\x9C\xAC", 4), "\xE6\x97\xA5...");
+  // A message quoting a long value stays valid UTF-8.
+  std::string value = "\"" + std::string(56, 'a') + "\xC3\xA9\xC3\xA9\xC3\xA9\"";
+  EXPECT_EQ(ToJsonText(ParseJson(value, 10), 60), "\"" + std::string(56, 'a') + "\xC3\xA9...");
+}
+
 }  // namespace
 }  // namespace schemareg

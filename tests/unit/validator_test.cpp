@@ -152,6 +152,12 @@ TEST(ValidatorTest, MultipleOf) {
   EXPECT_EQ(Check(R"({"multipleOf": 2})", "-4"), kValid);
   EXPECT_EQ(Check(R"({"multipleOf": 1.5})", "4.5"), kValid);
   EXPECT_EQ(Check(R"({"multipleOf": 1.5})", "35"), (Errors{{"", "multipleOf"}}));
+  // The tolerance is a few ULPs of the value, not a fraction of the quotient.
+  EXPECT_EQ(Check(R"({"multipleOf": 1})", "1000000000.5"), (Errors{{"", "multipleOf"}}));
+  EXPECT_EQ(Check(R"({"multipleOf": 1})", "0.0000000001"), (Errors{{"", "multipleOf"}}));
+  EXPECT_EQ(Check(R"({"multipleOf": 0.5})", "3.0000000001"), (Errors{{"", "multipleOf"}}));
+  EXPECT_EQ(Check(R"({"multipleOf": 0.01})", "19.99"), kValid);
+  EXPECT_EQ(Check(R"({"multipleOf": 0.01})", "-19.99"), kValid);
   // The quotient overflows to infinity: not a multiple (JSON-Schema-Test-Suite).
   EXPECT_EQ(Check(R"({"type": "integer", "multipleOf": 0.123456789})", "1e308"),
             (Errors{{"", "multipleOf"}}));
@@ -683,29 +689,60 @@ TEST(ValidatorLimitsTest, DeepRecordExceedsStackBudgetWith54000) {
   EXPECT_EQ(Check(*s, Nested(10), options), kValid);
 }
 
-TEST(ValidatorLimitsTest, SetInterruptFlagStopsValidation) {
+// The host's answer to "stop now?", switched by the tests below.
+bool stop_requested = false;
+bool StopRequested() { return stop_requested; }
+
+TEST(ValidatorLimitsTest, StopCheckStopsValidation) {
   auto s = Compile(R"({"items": {"type": "integer"}})");
   Json record = Json::Array();
   for (int i = 0; i < 10000; i++) record.items().push_back(Json::Number(i));
-  volatile std::sig_atomic_t flag = 1;
+  stop_requested = true;
   ValidateOptions options;
-  options.interrupt = &flag;
+  options.should_stop = StopRequested;
   EXPECT_THROW(IsValid(*s, record, options), Interrupted);
   EXPECT_THROW(CollectErrors(*s, record, options), Interrupted);
-  flag = 0;
+  stop_requested = false;
   EXPECT_TRUE(IsValid(*s, record, options));
   EXPECT_TRUE(CollectErrors(*s, record, options).empty());
 }
 
 TEST(ValidatorLimitsTest, InterruptStopsUniqueItemsScan) {
   auto s = Compile(R"({"uniqueItems": true})");
-  // The scan polls every 256 items and the flag is read every 256th poll.
+  // The scan polls on every item; the host is asked every 256th poll.
   Json record = Json::Array();
-  for (int i = 0; i < 100000; i++) record.items().push_back(Json::Number(i));
-  volatile std::sig_atomic_t flag = 1;
+  for (int i = 0; i < 1000; i++) record.items().push_back(Json::Number(i));
+  stop_requested = true;
   ValidateOptions options;
-  options.interrupt = &flag;
+  options.should_stop = StopRequested;
   EXPECT_THROW(IsValid(*s, record, options), Interrupted);
+  stop_requested = false;
+}
+
+TEST(CompilerTest, StopCheckStopsCompilation) {
+  stop_requested = true;
+  CompileOptions options;
+  options.should_stop = StopRequested;
+  EXPECT_THROW(PrepareDefinition(R"({"properties": {"a": {"type": "integer"}}})", {}, options, false),
+               Interrupted);
+  stop_requested = false;
+  EXPECT_NO_THROW(PrepareDefinition(R"({"properties": {"a": {}}})", {}, options, false));
+}
+
+// A format is asserted only by the drafts that define it.
+TEST(ValidatorTest, FormatsFollowTheDialect) {
+  EXPECT_EQ(Check(R"({"format": "date"})", R"("2023-02-30")"), (Errors{{"", "format"}}));
+  EXPECT_EQ(Check(R"({"$schema": "http://json-schema.org/draft-04/schema#", "format": "date"})",
+                  R"("2023-02-30")"),
+            kValid);
+  EXPECT_EQ(Check(R"({"$schema": "http://json-schema.org/draft-04/schema#", "format": "ipv4"})",
+                  R"("1.2.3")"),
+            (Errors{{"", "format"}}));
+  EXPECT_EQ(Check(R"({"$schema": "http://json-schema.org/draft-06/schema#", "format": "json-pointer"})",
+                  R"("a")"),
+            (Errors{{"", "format"}}));
+  EXPECT_EQ(Check(R"({"format": "uuid"})", R"("not a uuid")"), kValid);
+  EXPECT_EQ(Check(R"({"format": "duration"})", R"("x")"), kValid);
 }
 
 }  // namespace
