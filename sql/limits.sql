@@ -28,9 +28,17 @@ RESET schemareg.max_depth;
 -- Numbers are compared as doubles; one beyond their range is refused clearly.
 SELECT outcome($$SELECT schemareg.validate_record('limits/any', '[1, 1e400]')$$);
 
--- Definitions nested 10,000 deep: 54000.
+-- Definitions nested 10,000 deep: 54000 from schemareg.max_depth.
 SELECT outcome($$SELECT schemareg.create_schema('limits/deep', (repeat('{"items": ', 5000) || '{}' || repeat('}', 5000))::jsonb)$$);
 SELECT outcome($$SELECT schemareg.create_schema('limits/deep', (repeat('{"not": ', 10000) || '{}' || repeat('}', 10000))::jsonb)$$);
+-- Within max_depth but deeper than the stack allows checking: 54000 from the
+-- stack guard (its limit follows max_stack_depth, so only the code is shown).
+SELECT left(outcome($$SELECT schemareg.create_schema('limits/deep', (repeat('{"items": ', 900) || '{}' || repeat('}', 900))::jsonb)$$), 45);
+SET schemareg.max_depth = 10000;
+SELECT left(outcome($$SELECT schemareg.create_schema('limits/deep', (repeat('{"items": ', 9000) || '{}' || repeat('}', 9000))::jsonb)$$), 45);
+RESET schemareg.max_depth;
+-- A definition a hundred levels deep is fine.
+SELECT (schemareg.create_schema('limits/deep', (repeat('{"items": ', 100) || '{}' || repeat('}', 100))::jsonb)).version;
 
 -- Schemas that would evaluate forever are refused (42P17).
 SELECT outcome($$SELECT schemareg.create_schema('limits/loop', '{"$ref": "#"}')$$);

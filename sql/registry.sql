@@ -2,7 +2,7 @@
 \pset null '(null)'
 
 -- Version 1, status exists, owner the creating role.
-SELECT id, name, version, dialect, status, ref_count, owner = current_user AS owner_is_me,
+SELECT name, version, dialect, status, ref_count, owner = current_user AS owner_is_me,
        public, description, backend, last_error, created_at = updated_at AS fresh
   FROM schemareg.create_schema('lab/sensor',
        '{"type": "object", "properties": {"t": {"type": "number"}}, "required": ["t"]}',
