@@ -40,9 +40,26 @@ SELECT schemareg.validate_record('lab/sensor', '{"id": "any text", "site": "nort
 SELECT schemareg.create_schema('lab/broken', '{"type": "strnig"}');
 SELECT schemareg.create_schema('lab/broken', '{"$schema": "https://json-schema.org/draft/2020-12/schema"}');
 
--- 5. The registry is a table.
+-- 5. Bind a table: every write is checked against the schema its row names.
+CREATE TABLE readings (id serial PRIMARY KEY, doc jsonb, schema_ref text);
+SELECT schemareg.attach('readings', 'doc', 'schema_ref');
+INSERT INTO readings (doc, schema_ref) VALUES
+  ('{"id": "S-001", "readings": [{"value": 21.5, "unit": "C"}]}', 'lab/sensor:1'),
+  ('{"id": "S-002", "site": "south"}', 'lab/sensor');
+-- The bare name was rewritten to the version it meant.
+SELECT id, schema_ref FROM readings ORDER BY id;
+-- A bad record is refused, with every error in the detail.
+INSERT INTO readings (doc, schema_ref) VALUES ('{"id": 7, "readings": [{"unit": "X"}]}', 'lab/sensor:1');
+
+-- 6. Each version knows exactly how many records use it ...
+SELECT name, version, ref_count FROM schemareg.schemas ORDER BY name, version;
+-- ... so a version in use cannot be deleted.
+SELECT schemareg.delete_schema('lab/sensor:1');
+
+-- 7. The registry is a view over tables that pg_dump keeps.
 SELECT name, version, status, ref_count, description FROM schemareg.schemas ORDER BY name, version;
 
--- 6. Delete is idempotent.
+-- 8. Once nothing uses it, a version can go; deleting it again is harmless.
+DELETE FROM readings WHERE schema_ref = 'lab/sensor:2';
 SELECT schemareg.delete_schema('lab/sensor:2');
 SELECT schemareg.delete_schema('lab/sensor:2');

@@ -33,7 +33,7 @@ SELECT schemareg.validate_record('cache/s', '"a"') AS back_to_v1;
 SELECT outcome($$SELECT schemareg.validate_record('cache/s:2', 'true')$$);
 
 -- Direct changes to the registry table invalidate too (the trigger sees every statement).
-UPDATE schemareg.schemas SET definition = '{"type": "number"}' WHERE name = 'cache/s';
+UPDATE schemareg.schema_versions SET definition = '{"type": "number"}' WHERE name = 'cache/s';
 SELECT schemareg.validate_record('cache/s', '1.5') AS direct_update_seen;
-TRUNCATE schemareg.schemas CASCADE;
+TRUNCATE schemareg.schema_versions CASCADE;
 SELECT outcome($$SELECT schemareg.validate_record('cache/s', '1')$$);

@@ -59,18 +59,22 @@ SELECT outcome($$SELECT schemareg.update_schema('lab/sensor:9', '{}')$$);
 SELECT outcome($$SELECT schemareg.update_schema('lab/sensor:2', '{"minimum": "x"}')$$);
 SELECT definition FROM schemareg.get_schema('lab/sensor:2');
 
--- A schema in use cannot be updated or deleted (the records issue maintains ref_count).
-UPDATE schemareg.schemas SET ref_count = 3 WHERE name = 'lab/sensor' AND version = 2;
+-- A schema that records use cannot be updated or deleted.
+CREATE TABLE registry_records (doc jsonb, sch text);
+SELECT schemareg.attach('registry_records', 'doc', 'sch');
+INSERT INTO registry_records SELECT '{}', 'lab/sensor:2' FROM generate_series(1, 3);
+SELECT ref_count FROM schemareg.get_schema('lab/sensor:2');
 SELECT outcome($$SELECT schemareg.update_schema('lab/sensor:2', '{}')$$);
 SELECT outcome($$SELECT schemareg.delete_schema('lab/sensor:2')$$);
-UPDATE schemareg.schemas SET ref_count = 0 WHERE name = 'lab/sensor' AND version = 2;
+DROP TABLE registry_records;
+SELECT ref_count FROM schemareg.get_schema('lab/sensor:2');
 
 -- Pending and deleting versions are not usable.
-UPDATE schemareg.schemas SET status = 'pending' WHERE name = 'lab/sensor' AND version = 2;
+UPDATE schemareg.schema_versions SET status = 'pending' WHERE name = 'lab/sensor' AND version = 2;
 SELECT outcome($$SELECT schemareg.validate_record('lab/sensor:2', '{}')$$);
 SELECT version FROM schemareg.get_schema('lab/sensor');
 SELECT outcome($$SELECT schemareg.update_schema('lab/sensor:2', '{}')$$);
-UPDATE schemareg.schemas SET status = 'exists' WHERE name = 'lab/sensor' AND version = 2;
+UPDATE schemareg.schema_versions SET status = 'exists' WHERE name = 'lab/sensor' AND version = 2;
 
 -- delete_schema is idempotent: true, then false with a notice.
 SELECT schemareg.delete_schema('lab/sensor:2');

@@ -115,7 +115,7 @@ class Compiler {
     auto it = memo_.find(json);
     if (it != memo_.end()) return it->second;
     NodeId id = static_cast<NodeId>(out_->nodes.size());
-    out_->nodes.push_back(std::make_unique<Node>());
+    out_->nodes.push_back(std::make_unique<SchemaNode>());
     memo_.emplace(json, id);
     pending_.emplace_back(json, id);
     return id;
@@ -258,9 +258,9 @@ class Compiler {
             "Types are null, boolean, object, array, number, string and integer.");
   }
 
-  void Fill(Node& node, const Json& json, const Scope& scope) {
+  void Fill(SchemaNode& node, const Json& json, const Scope& scope) {
     if (json.is_bool()) {
-      node.kind = json.as_bool() ? Node::Kind::kAlwaysValid : Node::Kind::kAlwaysInvalid;
+      node.kind = json.as_bool() ? SchemaNode::Kind::kAlwaysValid : SchemaNode::Kind::kAlwaysInvalid;
       return;
     }
     if (!json.is_object()) Invalid("a subschema must be an object, found " + ToJsonText(json, 60));
@@ -399,7 +399,7 @@ class Compiler {
 
   // Subschemas applied to the same value as their parent. A cycle of these
   // would evaluate forever without moving into the record.
-  static void SameInstanceEdges(const Node& n, std::vector<NodeId>& out) {
+  static void SameInstanceEdges(const SchemaNode& n, std::vector<NodeId>& out) {
     out.clear();
     if (n.ref != kNoNode) out.push_back(n.ref);
     out.insert(out.end(), n.all_of.begin(), n.all_of.end());

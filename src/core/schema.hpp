@@ -32,7 +32,7 @@ enum TypeBit : uint8_t {
 };
 
 // One subschema. Keywords absent from the definition keep their "absent" value.
-struct Node {
+struct SchemaNode {
   enum class Kind : uint8_t { kAlwaysValid, kAlwaysInvalid, kKeywords };
   Kind kind = Kind::kKeywords;
   // Drafts 4-7: a $ref replaces every sibling keyword.
@@ -71,7 +71,7 @@ struct Node {
 
 // The program of one schema version and of every document it references.
 struct CompiledSchema {
-  std::vector<std::unique_ptr<Node>> nodes;
+  std::vector<std::unique_ptr<SchemaNode>> nodes;
   NodeId root = 0;
   Dialect dialect = Dialect::kDraft7;
   // Absolute URIs of the documents outside the definition that it references.

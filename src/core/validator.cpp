@@ -125,9 +125,9 @@ class Evaluator {
 
   bool Eval(NodeId id, const Json& value) {
     Poll();
-    const Node& n = *schema_.nodes[id];
-    if (n.kind == Node::Kind::kAlwaysValid) return true;
-    if (n.kind == Node::Kind::kAlwaysInvalid) {
+    const SchemaNode& n = *schema_.nodes[id];
+    if (n.kind == SchemaNode::Kind::kAlwaysValid) return true;
+    if (n.kind == SchemaNode::Kind::kAlwaysInvalid) {
       Fail("false", "no value is allowed here");
       return false;
     }
@@ -163,7 +163,7 @@ class Evaluator {
     return ok;
   }
 
-  bool CheckGeneric(const Node& n, const Json& value) {
+  bool CheckGeneric(const SchemaNode& n, const Json& value) {
     bool ok = true;
     if (n.types != 0) {
       uint8_t bit = 0;
@@ -210,7 +210,7 @@ class Evaluator {
     return ok;
   }
 
-  bool CheckNumber(const Node& n, double x) {
+  bool CheckNumber(const SchemaNode& n, double x) {
     bool ok = true;
     auto check = [&](bool pass, const char* keyword, std::string message) {
       if (!pass) {
@@ -239,7 +239,7 @@ class Evaluator {
     return ok;
   }
 
-  bool CheckString(const Node& n, const std::string& s) {
+  bool CheckString(const SchemaNode& n, const std::string& s) {
     bool ok = true;
     if (n.max_length || n.min_length) {
       uint64_t length = CodePoints(s);
@@ -280,7 +280,7 @@ class Evaluator {
     return CheckFormat(format, s) != FormatResult::kInvalid;
   }
 
-  bool CheckArray(const Node& n, const Json& value) {
+  bool CheckArray(const SchemaNode& n, const Json& value) {
     const std::vector<Json>& items = value.items();
     bool ok = true;
     auto fail = [&](const char* keyword, std::string message) {
@@ -315,7 +315,7 @@ class Evaluator {
         NodeId id = i < n.items_array.size() ? n.items_array[i] : n.additional_items;
         if (id == kNoNode) break;
         if (i >= n.items_array.size() &&
-            schema_.nodes[id]->kind == Node::Kind::kAlwaysInvalid) {
+            schema_.nodes[id]->kind == SchemaNode::Kind::kAlwaysInvalid) {
           Fail("additionalItems",
                "item is not allowed: \"items\" allows " + std::to_string(n.items_array.size()),
                std::to_string(i));
@@ -361,7 +361,7 @@ class Evaluator {
     return false;
   }
 
-  bool CheckObject(const Node& n, const Json& value) {
+  bool CheckObject(const SchemaNode& n, const Json& value) {
     const std::vector<Json::Member>& members = value.members();
     bool ok = true;
     auto fail = [&](const char* keyword, std::string message, const std::string* child) {
@@ -428,8 +428,8 @@ class Evaluator {
         }
       }
       if (!matched && n.additional_properties != kNoNode) {
-        const Node& extra = *schema_.nodes[n.additional_properties];
-        if (extra.kind == Node::Kind::kAlwaysInvalid) {
+        const SchemaNode& extra = *schema_.nodes[n.additional_properties];
+        if (extra.kind == SchemaNode::Kind::kAlwaysInvalid) {
           if (!fail("additionalProperties", "property \"" + Quoted(m.first) + "\" is not allowed",
                     &m.first))
             return false;
@@ -447,7 +447,7 @@ class Evaluator {
     return ok;
   }
 
-  bool CheckCombinators(const Node& n, const Json& value) {
+  bool CheckCombinators(const SchemaNode& n, const Json& value) {
     bool ok = true;
     for (NodeId id : n.all_of) {
       if (!Eval(id, value)) {

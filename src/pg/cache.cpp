@@ -20,14 +20,10 @@ Oid registry_relid = InvalidOid;
 // Counts invalidations, so that a lookup can tell whether one arrived while it
 // was reading the registry (its result may then already be stale).
 uint64_t invalidations = 0;
-// Entries read through a transaction snapshot (REPEATABLE READ, SERIALIZABLE)
-// may be older than the registry; they must not outlive that transaction.
-bool drop_at_transaction_end = false;
 
 void DropCache() {
   cache.clear();
   invalidations++;
-  drop_at_transaction_end = false;
 }
 
 void OnRelcacheInvalidation(Datum, Oid relid) {
@@ -37,10 +33,6 @@ void OnRelcacheInvalidation(Datum, Oid relid) {
 void OnTransactionEvent(XactEvent event, void*) {
   // Entries built from rows of an aborted transaction must not survive it.
   if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT) DropCache();
-  if ((event == XACT_EVENT_COMMIT || event == XACT_EVENT_PARALLEL_COMMIT) &&
-      drop_at_transaction_end) {
-    DropCache();
-  }
 }
 
 void OnSubtransactionEvent(SubXactEvent event, SubTransactionId, SubTransactionId, void*) {
@@ -66,6 +58,9 @@ RegistryRow QueryRow(const char* sql, int nargs, Oid* types, Datum* values) {
   PgGuard([&] {
     MemoryContext outer = CurrentMemoryContext;
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+    // The registry as committed now, not as the statement's snapshot saw it: a
+    // writer that waited for a version's lock must see a delete that committed.
+    PushActiveSnapshot(GetLatestSnapshot());
     int rc = SPI_execute_with_args(sql, nargs, types, values, nullptr, true, 1);
     if (rc != SPI_OK_SELECT) elog(ERROR, "registry query failed: %s", SPI_result_code_string(rc));
     if (SPI_processed > 0) {
@@ -76,7 +71,8 @@ RegistryRow QueryRow(const char* sql, int nargs, Oid* types, Datum* values) {
     }
     // Looked up on every load: DROP and CREATE EXTENSION give the table a new OID.
     Oid ns = get_namespace_oid("schemareg", true);
-    registry_relid = ns != InvalidOid ? get_relname_relid("schemas", ns) : InvalidOid;
+    registry_relid = ns != InvalidOid ? get_relname_relid("schema_versions", ns) : InvalidOid;
+    PopActiveSnapshot();
     SPI_finish();
   });
   if (columns[0] == nullptr) return row;
@@ -104,12 +100,12 @@ RegistryRow FetchRow(const SchemaRef& ref) {
   });
   if (ref.version == 0) {
     return QueryRow(
-        "SELECT id, name, version, status, definition::text, dialect FROM schemareg.schemas "
+        "SELECT id, name, version, status, definition::text, dialect FROM schemareg.schema_versions "
         "WHERE name = $1 AND status = 'exists' ORDER BY version DESC LIMIT 1",
         1, types, values);
   }
   return QueryRow(
-      "SELECT id, name, version, status, definition::text, dialect FROM schemareg.schemas "
+      "SELECT id, name, version, status, definition::text, dialect FROM schemareg.schema_versions "
       "WHERE name = $1 AND version = $2",
       2, types, values);
 }
@@ -127,14 +123,14 @@ RegistryRow FetchByUri(const std::string& uri, int64_t user_id) {
   });
   if (user_id == 0) {
     return QueryRow(
-        "SELECT id, name, version, status, definition::text, dialect FROM schemareg.schemas "
+        "SELECT id, name, version, status, definition::text, dialect FROM schemareg.schema_versions "
         "WHERE status = 'exists' AND schemareg._base_uri(definition, dialect) = $1 "
         "ORDER BY version DESC LIMIT 1",
         2, types, values);
   }
   return QueryRow(
       "SELECT s.id, s.name, s.version, s.status, s.definition::text, s.dialect "
-      "FROM schemareg.dependencies d JOIN schemareg.schemas s ON s.id = d.depends_on "
+      "FROM schemareg.dependencies d JOIN schemareg.schema_versions s ON s.id = d.depends_on "
       "WHERE d.schema_id = $2 AND schemareg._base_uri(s.definition, s.dialect) = $1",
       2, types, values);
 }
@@ -204,9 +200,6 @@ std::shared_ptr<const CachedSchema> LookupSchema(const std::string& ref_text) {
   // An invalidation during the reads may mean they saw an older registry:
   // use the result for this call only.
   if (invalidations != invalidations_before) return entry;
-  bool snapshot_per_transaction = false;
-  PgGuard([&] { snapshot_per_transaction = IsolationUsesXactSnapshot(); });
-  if (snapshot_per_transaction) drop_at_transaction_end = true;
   if (cache.size() >= kMaxEntries) DropCache();
   cache[ref_text] = entry;
   return entry;

@@ -1,0 +1,25 @@
+// Which tables are bound to schemas (schemareg.bindings), cached per backend.
+#pragma once
+
+#include <string>
+
+#include "pg/postgres.hpp"
+
+namespace schemareg::pg {
+
+struct Binding {
+  Oid bound_relid = InvalidOid;  // the table attach() named
+  std::string record_column;
+  std::string schema_column;
+  std::string errors_column;  // empty unless flag mode
+  bool flag_mode = false;
+};
+
+// Registers the invalidation callback; called from _PG_init.
+void InitBindings();
+
+// The binding that governs writes to `relid`: its own, or that of its nearest
+// bound ancestor (partitions). nullptr when none.
+const Binding* FindBinding(Oid relid);
+
+}  // namespace schemareg::pg

@@ -1,0 +1,244 @@
+#include "pg/counts.hpp"
+
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <unordered_set>
+#include <utility>
+
+#include "core/error.hpp"
+#include "core/ref.hpp"
+#include "pg/guard.hpp"
+
+extern "C" {
+#include "executor/executor.h"
+#include "nodes/parsenodes.h"
+#include "tcop/utility.h"
+}
+
+namespace schemareg::pg {
+
+namespace {
+
+// The advisory lock space of schema versions: pg_advisory_xact_lock(kLockKey, id).
+constexpr int32_t kLockKey = 1936876903;  // "sreg"
+// Slots per (schema version, table): writers in different backends rarely share one.
+constexpr int kSlots = 64;
+
+std::map<std::pair<Oid, std::string>, int64_t> deltas;
+std::unordered_set<int64_t> locked_versions;
+bool flushing = false;
+SPIPlanPtr upsert_plan = nullptr;
+
+ExecutorFinish_hook_type previous_executor_finish = nullptr;
+ProcessUtility_hook_type previous_process_utility = nullptr;
+
+// Writes the collected deltas, one upsert per (table, version).
+void Flush() {
+  if (deltas.empty() || flushing) return;
+  flushing = true;
+  // Moved out first: an error below must not leave them to be written twice.
+  std::map<std::pair<Oid, std::string>, int64_t> pending;
+  pending.swap(deltas);
+  try {
+    for (const auto& [key, delta] : pending) {
+      if (delta == 0) continue;
+      SchemaRef ref = ParseRef(key.second);
+      bool written = false;
+      PgGuard([&] {
+        if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+        if (upsert_plan == nullptr) {
+          Oid types[5] = {OIDOID, INT4OID, INT8OID, TEXTOID, INT4OID};
+          SPIPlanPtr plan = SPI_prepare(
+              "INSERT INTO schemareg.record_counts AS c (schema_id, tbl, slot, n) "
+              "SELECT v.id, $1, $2, $3 FROM schemareg.schema_versions v "
+              "WHERE v.name = $4 AND v.version = $5 "
+              "ON CONFLICT (schema_id, tbl, slot) DO UPDATE SET n = c.n + excluded.n",
+              5, types);
+          if (plan == nullptr) elog(ERROR, "preparing the count upsert failed");
+          SPI_keepplan(plan);
+          upsert_plan = plan;
+        }
+        Datum values[5] = {ObjectIdGetDatum(key.first), Int32GetDatum(MyProcPid % kSlots),
+                           Int64GetDatum(delta), CStringGetTextDatum(ref.name.c_str()),
+                           Int32GetDatum(ref.version)};
+        int rc = SPI_execute_plan(upsert_plan, values, nullptr, false, 0);
+        if (rc != SPI_OK_INSERT) elog(ERROR, "count upsert failed: %s", SPI_result_code_string(rc));
+        written = SPI_processed == 1;
+        SPI_finish();
+      });
+      if (!written) {
+        throw Error(sqlstate::kUndefinedObject,
+                    "records reference schema \"" + key.second + "\", which does not exist",
+                    "Every write to a bound table checks its schema; this one was not checked.");
+      }
+    }
+  } catch (...) {
+    flushing = false;
+    throw;
+  }
+  flushing = false;
+}
+
+// Runs Flush from a hook: a C++ exception becomes an ereport here.
+void FlushFromHook() {
+  char message[512] = "";
+  ErrorData* pg_error = nullptr;
+  char code[6] = "XX000";
+  try {
+    Flush();
+  } catch (const Error& e) {
+    std::strncpy(code, e.code().c_str(), 5);
+    std::snprintf(message, sizeof message, "%s", e.what());
+  } catch (const PgError& e) {
+    pg_error = e.data();
+  } catch (const std::exception& e) {
+    std::snprintf(message, sizeof message, "%s", e.what());
+  }
+  if (pg_error != nullptr) ReThrowError(pg_error);
+  if (message[0] != '\0') {
+    ereport(ERROR, (errcode(MAKE_SQLSTATE(code[0], code[1], code[2], code[3], code[4])),
+                    errmsg_internal("%s", message)));
+  }
+}
+
+void ExecutorFinish(QueryDesc* query) {
+  if (previous_executor_finish != nullptr) {
+    previous_executor_finish(query);
+  } else {
+    standard_ExecutorFinish(query);
+  }
+  // AFTER triggers of the statement have fired: its deltas are complete.
+  FlushFromHook();
+}
+
+// Recounts (or forgets) bound tables whose rows a utility command changed
+// outside the row triggers: TRUNCATE, ATTACH and DETACH PARTITION.
+void AfterUtility(Node* statement) {
+  const char* sql = nullptr;
+  List* relations = NIL;
+  if (IsA(statement, TruncateStmt)) {
+    sql = "SELECT schemareg._forget_counts($1)";
+    relations = castNode(TruncateStmt, statement)->relations;
+  } else if (IsA(statement, AlterTableStmt)) {
+    AlterTableStmt* alter = castNode(AlterTableStmt, statement);
+    ListCell* cell;
+    foreach (cell, alter->cmds) {
+      AlterTableCmd* cmd = lfirst_node(AlterTableCmd, cell);
+      if (cmd->subtype == AT_AttachPartition || cmd->subtype == AT_DetachPartition) {
+        PartitionCmd* partition = castNode(PartitionCmd, cmd->def);
+        sql = cmd->subtype == AT_AttachPartition ? "SELECT schemareg._recount_table($1)"
+                                                 : "SELECT schemareg._forget_counts($1)";
+        relations = list_make1(partition->name);
+      }
+    }
+  }
+  if (sql == nullptr) return;
+  ListCell* cell;
+  foreach (cell, relations) {
+    RangeVar* rv = lfirst_node(RangeVar, cell);
+    Oid relid = RangeVarGetRelid(rv, NoLock, true);
+    if (!OidIsValid(relid)) continue;
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+    Oid types[1] = {OIDOID};
+    Datum values[1] = {ObjectIdGetDatum(relid)};
+    if (SPI_execute_with_args(sql, 1, types, values, nullptr, false, 0) != SPI_OK_SELECT) {
+      elog(ERROR, "schemareg count maintenance failed");
+    }
+    SPI_finish();
+  }
+}
+
+void ProcessUtility(PlannedStmt* pstmt, const char* query_string, bool read_only_tree,
+                    ProcessUtilityContext context, ParamListInfo params, QueryEnvironment* env,
+                    DestReceiver* dest, QueryCompletion* qc) {
+  if (previous_process_utility != nullptr) {
+    previous_process_utility(pstmt, query_string, read_only_tree, context, params, env, dest, qc);
+  } else {
+    standard_ProcessUtility(pstmt, query_string, read_only_tree, context, params, env, dest, qc);
+  }
+  // COPY's AFTER triggers have fired; flush what they collected.
+  FlushFromHook();
+  // Only these commands, and only where the extension is installed (the
+  // catalog must not be read after ROLLBACK or in an aborted transaction).
+  if ((IsA(pstmt->utilityStmt, TruncateStmt) || IsA(pstmt->utilityStmt, AlterTableStmt)) &&
+      OidIsValid(get_namespace_oid("schemareg", true))) {
+    AfterUtility(pstmt->utilityStmt);
+  }
+}
+
+void OnTransactionEvent(XactEvent event, void*) {
+  switch (event) {
+    case XACT_EVENT_PRE_COMMIT:
+      // Every statement flushes at its end; this only catches a path that did not.
+      FlushFromHook();
+      break;
+    case XACT_EVENT_COMMIT:
+    case XACT_EVENT_ABORT:
+    case XACT_EVENT_PARALLEL_COMMIT:
+    case XACT_EVENT_PARALLEL_ABORT:
+      deltas.clear();
+      locked_versions.clear();
+      flushing = false;
+      break;
+    default:
+      break;
+  }
+}
+
+void OnSubtransactionEvent(SubXactEvent event, SubTransactionId, SubTransactionId, void*) {
+  if (event == SUBXACT_EVENT_ABORT_SUB) {
+    // The failed statement's deltas die with it; its locks were released.
+    deltas.clear();
+    locked_versions.clear();
+    flushing = false;
+  }
+}
+
+}  // namespace
+
+void InitCounts() {
+  previous_executor_finish = ExecutorFinish_hook;
+  ExecutorFinish_hook = ExecutorFinish;
+  previous_process_utility = ProcessUtility_hook;
+  ProcessUtility_hook = ProcessUtility;
+  RegisterXactCallback(OnTransactionEvent, nullptr);
+  RegisterSubXactCallback(OnSubtransactionEvent, nullptr);
+}
+
+void AddDelta(Oid relid, const std::string& ref, int64_t delta) {
+  deltas[{relid, ref}] += delta;
+}
+
+bool LockVersionShared(int64_t schema_id) {
+  if (locked_versions.count(schema_id) > 0) return false;
+  PgGuard([&] {
+    DirectFunctionCall2(pg_advisory_xact_lock_shared_int4, Int32GetDatum(kLockKey),
+                        Int32GetDatum(static_cast<int32>(schema_id % 2147483647)));
+  });
+  locked_versions.insert(schema_id);
+  return true;
+}
+
+}  // namespace schemareg::pg
+
+// _exact_ref_count(id bigint) → bigint, counted with a snapshot taken now.
+SCHEMAREG_FUNCTION(_exact_ref_count) {
+  int64 id = PG_GETARG_INT64(0);
+  int64 total = 0;
+  schemareg::pg::PgGuard([&] {
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+    PushActiveSnapshot(GetLatestSnapshot());
+    Oid types[1] = {INT8OID};
+    Datum values[1] = {Int64GetDatum(id)};
+    int rc = SPI_execute_with_args(
+        "SELECT coalesce(sum(n), 0)::bigint FROM schemareg.record_counts WHERE schema_id = $1", 1,
+        types, values, nullptr, true, 1);
+    if (rc != SPI_OK_SELECT || SPI_processed != 1) elog(ERROR, "counting records failed");
+    bool isnull;
+    total = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+    PopActiveSnapshot();
+    SPI_finish();
+  });
+  PG_RETURN_INT64(total);
+}

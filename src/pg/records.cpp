@@ -1,0 +1,223 @@
+// The row triggers attach() installs on a bound table: validation (BEFORE)
+// and counting (AFTER).
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/validator.hpp"
+#include "pg/bindings.hpp"
+#include "pg/cache.hpp"
+#include "pg/counts.hpp"
+#include "pg/guard.hpp"
+#include "pg/record.hpp"
+#include "pg/settings.hpp"
+
+namespace schemareg::pg {
+namespace {
+
+// What the validation trigger reads from the row before any C++ work.
+struct RowInput {
+  HeapTuple tuple = nullptr;
+  Relation relation = nullptr;
+  const Binding* binding = nullptr;
+  int schema_att = 0, record_att = 0, errors_att = 0;
+  char* ref = nullptr;          // NULL: the row names no schema
+  char* record_text = nullptr;  // NULL: the record is SQL NULL
+};
+
+// The attribute number of a bound column, or an error naming it.
+int ColumnOf(Relation relation, const std::string& column) {
+  int att = SPI_fnumber(RelationGetDescr(relation), column.c_str());
+  if (att <= 0) {
+    throw Error(sqlstate::kObjectNotInPrerequisiteState,
+                "bound column \"" + column + "\" of table \"" +
+                    RelationGetRelationName(relation) + "\" does not exist",
+                "", "Run schemareg.detach() and schemareg.attach() again after renaming columns.");
+  }
+  return att;
+}
+
+TriggerData* CheckTrigger(FunctionCallInfo fcinfo, const char* name) {
+  if (!CALLED_AS_TRIGGER(fcinfo)) {
+    throw Error(sqlstate::kObjectNotInPrerequisiteState,
+                std::string(name) + " must be called as a trigger");
+  }
+  TriggerData* trigger = reinterpret_cast<TriggerData*>(fcinfo->context);
+  if (!TRIGGER_FIRED_FOR_ROW(trigger->tg_event)) {
+    throw Error(sqlstate::kObjectNotInPrerequisiteState,
+                std::string(name) + " must be a row trigger");
+  }
+  return trigger;
+}
+
+const Binding& BindingOf(Relation relation) {
+  const Binding* binding = FindBinding(RelationGetRelid(relation));
+  if (binding == nullptr) {
+    throw Error(sqlstate::kObjectNotInPrerequisiteState,
+                std::string("table \"") + RelationGetRelationName(relation) +
+                    "\" has schemareg triggers but no binding",
+                "", "Run schemareg.attach() for it, or drop the triggers.");
+  }
+  return *binding;
+}
+
+// The text of a column, palloc'd, or NULL.
+char* ColumnText(HeapTuple tuple, Relation relation, int att) {
+  char* text = nullptr;
+  PgGuard([&] { text = SPI_getvalue(tuple, RelationGetDescr(relation), att); });
+  return text;
+}
+
+// A record's errors as the errors column stores them: a jsonb array of
+// {path, keyword, message}.
+std::string ErrorsJson(const std::vector<ValidationError>& errors) {
+  Json array = Json::Array();
+  for (const ValidationError& e : errors) {
+    Json item = Json::Object();
+    item.Set("path", Json::String(e.path));
+    item.Set("keyword", Json::String(e.keyword));
+    item.Set("message", Json::String(e.message));
+    array.items().push_back(std::move(item));
+  }
+  return ToJsonText(array);
+}
+
+std::string ErrorLines(const std::vector<ValidationError>& errors) {
+  std::string detail;
+  size_t limit = static_cast<size_t>(MaxErrorDetail());
+  for (size_t i = 0; i < errors.size(); i++) {
+    if (i == limit) {
+      detail += "\n... and " + std::to_string(errors.size() - i) + " more";
+      break;
+    }
+    if (i > 0) detail += "\n";
+    detail += (errors[i].path.empty() ? std::string("(root)") : errors[i].path) + ": " +
+              errors[i].message + " (" + errors[i].keyword + ")";
+  }
+  return detail;
+}
+
+// The schema a row names, with the writer's shared lock on its version. A
+// delete may have committed while the lock was awaited: then the version is
+// looked up again, which now fails.
+std::shared_ptr<const CachedSchema> LockedSchema(const std::string& ref) {
+  std::shared_ptr<const CachedSchema> schema = LookupSchema(ref);
+  if (LockVersionShared(schema->id)) schema = LookupSchema(ref);
+  return schema;
+}
+
+}  // namespace
+}  // namespace schemareg::pg
+
+using namespace schemareg::pg;
+using schemareg::Error;
+
+// _validate_row(): BEFORE INSERT OR UPDATE FOR EACH ROW. Checks the record
+// against the schema its row names, rewrites a bare name to name:version and,
+// in flag mode, stores the errors instead of refusing the row.
+SCHEMAREG_FUNCTION(_validate_row) {
+  TriggerData* trigger = CheckTrigger(fcinfo, "_validate_row");
+  RowInput in;
+  in.relation = trigger->tg_relation;
+  in.tuple = TRIGGER_FIRED_BY_UPDATE(trigger->tg_event) ? trigger->tg_newtuple
+                                                        : trigger->tg_trigtuple;
+  in.binding = &BindingOf(in.relation);
+  in.schema_att = ColumnOf(in.relation, in.binding->schema_column);
+  in.record_att = ColumnOf(in.relation, in.binding->record_column);
+  if (in.binding->flag_mode) in.errors_att = ColumnOf(in.relation, in.binding->errors_column);
+  in.ref = ColumnText(in.tuple, in.relation, in.schema_att);
+  if (in.ref == nullptr) {
+    if (in.errors_att == 0) return PointerGetDatum(in.tuple);
+    // A row without a schema has no errors.
+    HeapTuple out = nullptr;
+    PgGuard([&] {
+      Datum value = 0;
+      bool null = true, replace = true;
+      out = heap_modify_tuple_by_cols(in.tuple, RelationGetDescr(in.relation), 1, &in.errors_att,
+                                      &value, &null);
+      (void)replace;
+    });
+    return PointerGetDatum(out);
+  }
+  in.record_text = ColumnText(in.tuple, in.relation, in.record_att);
+
+  std::string ref(in.ref);
+  auto schema = LockedSchema(ref);
+  const char* table = RelationGetRelationName(in.relation);
+  if (in.record_text == nullptr) {
+    throw Error("23502",
+                std::string("record column \"") + in.binding->record_column + "\" of table \"" +
+                    table + "\" is null in a row that names schema \"" + schema->ref + "\"",
+                "", "Set the schema column to NULL for a row without a record.");
+  }
+  schemareg::Json record = ParseRecord(in.record_text);
+  schemareg::ValidateOptions options = CurrentValidateOptions();
+  std::vector<schemareg::ValidationError> errors;
+  if (!schemareg::IsValid(*schema->compiled, record, options)) {
+    errors = schemareg::CollectErrors(*schema->compiled, record, options);
+  }
+  if (!errors.empty() && !in.binding->flag_mode) {
+    throw Error(schemareg::sqlstate::kCheckViolation,
+                std::string("new row for table \"") + table + "\" does not match schema \"" +
+                    schema->ref + "\"",
+                ErrorLines(errors),
+                errors.size() == 1 ? "" : std::to_string(errors.size()) + " errors in all.");
+  }
+  std::string errors_json = errors.empty() ? "" : ErrorsJson(errors);
+  bool rewrite_ref = ref != schema->ref;
+  if (!rewrite_ref && in.errors_att == 0) return PointerGetDatum(in.tuple);
+
+  HeapTuple out = nullptr;
+  PgGuard([&] {
+    int columns[2];
+    Datum values[2];
+    bool nulls[2] = {false, false};
+    int n = 0;
+    if (rewrite_ref) {
+      columns[n] = in.schema_att;
+      values[n] = CStringGetTextDatum(schema->ref.c_str());
+      n++;
+    }
+    if (in.errors_att != 0) {
+      columns[n] = in.errors_att;
+      nulls[n] = errors_json.empty();
+      values[n] = nulls[n] ? 0 : DirectFunctionCall1(jsonb_in, CStringGetDatum(errors_json.c_str()));
+      n++;
+    }
+    out = heap_modify_tuple_by_cols(in.tuple, RelationGetDescr(in.relation), n, columns, values,
+                                    nulls);
+  });
+  return PointerGetDatum(out);
+}
+
+// _count_row(): AFTER INSERT OR UPDATE OR DELETE FOR EACH ROW. Collects how
+// many rows of this (leaf) table reference each version; written per statement.
+SCHEMAREG_FUNCTION(_count_row) {
+  TriggerData* trigger = CheckTrigger(fcinfo, "_count_row");
+  Relation relation = trigger->tg_relation;
+  const Binding& binding = BindingOf(relation);
+  int att = ColumnOf(relation, binding.schema_column);
+  char* old_ref = nullptr;
+  char* new_ref = nullptr;
+  if (TRIGGER_FIRED_BY_INSERT(trigger->tg_event)) {
+    new_ref = ColumnText(trigger->tg_trigtuple, relation, att);
+  } else if (TRIGGER_FIRED_BY_DELETE(trigger->tg_event)) {
+    old_ref = ColumnText(trigger->tg_trigtuple, relation, att);
+  } else {
+    old_ref = ColumnText(trigger->tg_trigtuple, relation, att);
+    new_ref = ColumnText(trigger->tg_newtuple, relation, att);
+  }
+  Oid relid = RelationGetRelid(relation);
+  if (old_ref != nullptr && new_ref != nullptr && std::string(old_ref) == new_ref) {
+    return PointerGetDatum(nullptr);
+  }
+  if (old_ref != nullptr) {
+    // Taking records away from a version also holds its lock: a delete of
+    // the version then waits for this transaction instead of racing it.
+    std::string ref(old_ref);
+    LockVersionShared(LookupSchema(ref)->id);
+    AddDelta(relid, ref, -1);
+  }
+  if (new_ref != nullptr) AddDelta(relid, new_ref, +1);
+  return PointerGetDatum(nullptr);
+}
