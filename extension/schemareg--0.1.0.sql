@@ -658,7 +658,10 @@ BEGIN
     END LOOP;
     INSERT INTO @extschema@.bindings AS b (tbl, record_column, schema_column, mode, errors_column)
     VALUES (tbl, record_column, schema_column, mode, errors_column);
-    EXECUTE format('CREATE TRIGGER schemareg_validate BEFORE INSERT OR UPDATE ON %s
+    -- BEFORE DELETE too, though it checks nothing: it loads the module before
+    -- any AFTER trigger fires, so that the statement's counts are written at
+    -- its end (the executor hook is then in place).
+    EXECUTE format('CREATE TRIGGER schemareg_validate BEFORE INSERT OR UPDATE OR DELETE ON %s
                     FOR EACH ROW EXECUTE FUNCTION @extschema@._validate_row()', tbl);
     -- The rows already there are checked (and bare names rewritten) as if
     -- written now, then counted.

@@ -129,6 +129,22 @@ SELECT * FROM schemareg.recount();
 DROP TABLE parted;
 SELECT * FROM counts();
 
+-- A session whose first schemareg call is a DELETE (only the AFTER trigger
+-- fires, loading the module mid-statement) still counts exactly.
+CREATE TABLE fresh (doc jsonb, sch text);
+SELECT schemareg.attach('fresh', 'doc', 'sch');
+INSERT INTO fresh SELECT '{}', 'rec/any' FROM generate_series(1, 3);
+\c
+DELETE FROM fresh WHERE ctid = (SELECT min(ctid) FROM fresh);
+SELECT * FROM counts();
+\c
+BEGIN;
+DELETE FROM fresh WHERE ctid = (SELECT min(ctid) FROM fresh);
+SELECT * FROM counts();
+COMMIT;
+SELECT * FROM schemareg.recount();
+DROP TABLE fresh;
+
 -- recount repairs drift (here made by hand) and reports it.
 CREATE TABLE drift (doc jsonb, sch text);
 SELECT schemareg.attach('drift', 'doc', 'sch');

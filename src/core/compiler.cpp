@@ -395,6 +395,21 @@ class Compiler {
       node.exclusive_minimum = node.minimum;
       node.minimum.reset();
     }
+    // {} and its like accept everything: the validator then skips them.
+    if (Unconstrained(node)) node.kind = SchemaNode::Kind::kAlwaysValid;
+  }
+
+  static bool Unconstrained(const SchemaNode& n) {
+    return n.types == 0 && !n.has_enum && !n.const_value && !n.multiple_of && !n.maximum &&
+           !n.minimum && !n.exclusive_maximum && !n.exclusive_minimum && !n.max_length &&
+           !n.min_length && !n.max_items && !n.min_items && !n.max_properties &&
+           !n.min_properties && !n.pattern && n.format.empty() && n.items == kNoNode &&
+           n.items_array.empty() && n.contains == kNoNode && !n.unique_items &&
+           n.required.empty() && n.properties.empty() && n.pattern_properties.empty() &&
+           n.additional_properties == kNoNode && n.property_dependencies.empty() &&
+           n.schema_dependencies.empty() && n.property_names == kNoNode && n.all_of.empty() &&
+           n.any_of.empty() && n.one_of.empty() && n.not_schema == kNoNode &&
+           n.if_schema == kNoNode && n.then_schema == kNoNode && n.else_schema == kNoNode;
   }
 
   // Subschemas applied to the same value as their parent. A cycle of these

@@ -73,6 +73,11 @@ struct SchemaNode {
 struct CompiledSchema {
   std::vector<std::unique_ptr<SchemaNode>> nodes;
   NodeId root = 0;
+
+  // True when every record is valid ({}, true): callers may skip reading it.
+  bool AcceptsEverything() const {
+    return nodes[root]->kind == SchemaNode::Kind::kAlwaysValid;
+  }
   Dialect dialect = Dialect::kDraft7;
   // Absolute URIs of the documents outside the definition that it references.
   std::vector<std::string> external_documents;

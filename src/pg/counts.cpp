@@ -7,7 +7,6 @@
 #include <utility>
 
 #include "core/error.hpp"
-#include "core/ref.hpp"
 #include "pg/guard.hpp"
 
 extern "C" {
@@ -25,9 +24,10 @@ constexpr int32_t kLockKey = 1936876903;  // "sreg"
 // Slots per (schema version, table): writers in different backends rarely share one.
 constexpr int kSlots = 64;
 
-std::map<std::pair<Oid, std::string>, int64_t> deltas;
+std::map<std::pair<Oid, int64_t>, int64_t> deltas;
 std::unordered_set<int64_t> locked_versions;
 bool flushing = false;
+SPIPlanPtr update_plan = nullptr;
 SPIPlanPtr upsert_plan = nullptr;
 
 ExecutorFinish_hook_type previous_executor_finish = nullptr;
@@ -38,41 +38,47 @@ void Flush() {
   if (deltas.empty() || flushing) return;
   flushing = true;
   // Moved out first: an error below must not leave them to be written twice.
-  std::map<std::pair<Oid, std::string>, int64_t> pending;
+  std::map<std::pair<Oid, int64_t>, int64_t> pending;
   pending.swap(deltas);
   try {
-    for (const auto& [key, delta] : pending) {
-      if (delta == 0) continue;
-      SchemaRef ref = ParseRef(key.second);
-      bool written = false;
-      PgGuard([&] {
-        if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-        if (upsert_plan == nullptr) {
-          Oid types[5] = {OIDOID, INT4OID, INT8OID, TEXTOID, INT4OID};
-          SPIPlanPtr plan = SPI_prepare(
-              "INSERT INTO schemareg.record_counts AS c (schema_id, tbl, slot, n) "
-              "SELECT v.id, $1, $2, $3 FROM schemareg.schema_versions v "
-              "WHERE v.name = $4 AND v.version = $5 "
-              "ON CONFLICT (schema_id, tbl, slot) DO UPDATE SET n = c.n + excluded.n",
-              5, types);
-          if (plan == nullptr) elog(ERROR, "preparing the count upsert failed");
-          SPI_keepplan(plan);
-          upsert_plan = plan;
-        }
-        Datum values[5] = {ObjectIdGetDatum(key.first), Int32GetDatum(MyProcPid % kSlots),
-                           Int64GetDatum(delta), CStringGetTextDatum(ref.name.c_str()),
-                           Int32GetDatum(ref.version)};
-        int rc = SPI_execute_plan(upsert_plan, values, nullptr, false, 0);
-        if (rc != SPI_OK_INSERT) elog(ERROR, "count upsert failed: %s", SPI_result_code_string(rc));
-        written = SPI_processed == 1;
-        SPI_finish();
-      });
-      if (!written) {
-        throw Error(sqlstate::kUndefinedObject,
-                    "records reference schema \"" + key.second + "\", which does not exist",
-                    "Every write to a bound table checks its schema; this one was not checked.");
+    PgGuard([&] {
+      // At commit, or when a SELECT portal is cleaned up, no snapshot is
+      // active: the writes then use the transaction's.
+      bool pushed_snapshot = !ActiveSnapshotSet();
+      if (pushed_snapshot) PushActiveSnapshot(GetTransactionSnapshot());
+      if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+      if (update_plan == nullptr) {
+        Oid types[4] = {INT8OID, OIDOID, INT4OID, INT8OID};
+        // The slot row usually exists: a plain (HOT) update is the cheap path.
+        SPIPlanPtr update = SPI_prepare(
+            "UPDATE schemareg.record_counts SET n = n + $4 "
+            "WHERE schema_id = $1 AND tbl = $2 AND slot = $3",
+            4, types);
+        // The foreign key refuses a version that no longer exists.
+        SPIPlanPtr upsert = SPI_prepare(
+            "INSERT INTO schemareg.record_counts AS c (schema_id, tbl, slot, n) "
+            "VALUES ($1, $2, $3, $4) "
+            "ON CONFLICT (schema_id, tbl, slot) DO UPDATE SET n = c.n + excluded.n",
+            4, types);
+        if (update == nullptr || upsert == nullptr) elog(ERROR, "preparing the count writes failed");
+        SPI_keepplan(update);
+        SPI_keepplan(upsert);
+        update_plan = update;
+        upsert_plan = upsert;
       }
-    }
+      for (const auto& [key, delta] : pending) {
+        if (delta == 0) continue;
+        Datum values[4] = {Int64GetDatum(key.second), ObjectIdGetDatum(key.first),
+                           Int32GetDatum(MyProcPid % kSlots), Int64GetDatum(delta)};
+        int rc = SPI_execute_plan(update_plan, values, nullptr, false, 0);
+        if (rc != SPI_OK_UPDATE) elog(ERROR, "count update failed: %s", SPI_result_code_string(rc));
+        if (SPI_processed == 1) continue;
+        rc = SPI_execute_plan(upsert_plan, values, nullptr, false, 0);
+        if (rc != SPI_OK_INSERT) elog(ERROR, "count upsert failed: %s", SPI_result_code_string(rc));
+      }
+      SPI_finish();
+      if (pushed_snapshot) PopActiveSnapshot();
+    });
   } catch (...) {
     flushing = false;
     throw;
@@ -206,8 +212,8 @@ void InitCounts() {
   RegisterSubXactCallback(OnSubtransactionEvent, nullptr);
 }
 
-void AddDelta(Oid relid, const std::string& ref, int64_t delta) {
-  deltas[{relid, ref}] += delta;
+void AddDelta(Oid relid, int64_t schema_id, int64_t delta) {
+  deltas[{relid, schema_id}] += delta;
 }
 
 bool LockVersionShared(int64_t schema_id) {

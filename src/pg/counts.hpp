@@ -14,8 +14,8 @@ namespace schemareg::pg {
 // Installs the executor and utility hooks and the transaction callbacks.
 void InitCounts();
 
-// Adds `delta` records of the leaf table `relid` that reference `ref` (name:version).
-void AddDelta(Oid relid, const std::string& ref, int64_t delta);
+// Adds `delta` records of the leaf table `relid` that reference schema version `schema_id`.
+void AddDelta(Oid relid, int64_t schema_id, int64_t delta);
 
 // Takes, once per transaction, the shared lock a writer holds on a schema
 // version. Returns true when the lock was taken now (the caller must then

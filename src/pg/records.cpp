@@ -106,17 +106,22 @@ std::shared_ptr<const CachedSchema> LockedSchema(const std::string& ref) {
   return schema;
 }
 
+// The id of the version a stored row names (always name:version).
+int64_t VersionId(const char* ref) { return LookupSchema(ref)->id; }
+
 }  // namespace
 }  // namespace schemareg::pg
 
 using namespace schemareg::pg;
 using schemareg::Error;
 
-// _validate_row(): BEFORE INSERT OR UPDATE FOR EACH ROW. Checks the record
+// _validate_row(): BEFORE INSERT OR UPDATE (OR DELETE) FOR EACH ROW. Checks the record
 // against the schema its row names, rewrites a bare name to name:version and,
 // in flag mode, stores the errors instead of refusing the row.
 SCHEMAREG_FUNCTION(_validate_row) {
   TriggerData* trigger = CheckTrigger(fcinfo, "_validate_row");
+  // Fired for DELETE only so that the module is loaded early: nothing to check.
+  if (TRIGGER_FIRED_BY_DELETE(trigger->tg_event)) return PointerGetDatum(trigger->tg_trigtuple);
   RowInput in;
   in.relation = trigger->tg_relation;
   in.tuple = TRIGGER_FIRED_BY_UPDATE(trigger->tg_event) ? trigger->tg_newtuple
@@ -139,22 +144,27 @@ SCHEMAREG_FUNCTION(_validate_row) {
     });
     return PointerGetDatum(out);
   }
-  in.record_text = ColumnText(in.tuple, in.relation, in.record_att);
+  bool record_null = false;
+  PgGuard([&] { heap_getattr(in.tuple, in.record_att, RelationGetDescr(in.relation), &record_null); });
 
   std::string ref(in.ref);
   auto schema = LockedSchema(ref);
   const char* table = RelationGetRelationName(in.relation);
-  if (in.record_text == nullptr) {
+  if (record_null) {
     throw Error("23502",
                 std::string("record column \"") + in.binding->record_column + "\" of table \"" +
                     table + "\" is null in a row that names schema \"" + schema->ref + "\"",
                 "", "Set the schema column to NULL for a row without a record.");
   }
-  schemareg::Json record = ParseRecord(in.record_text);
-  schemareg::ValidateOptions options = CurrentValidateOptions();
   std::vector<schemareg::ValidationError> errors;
-  if (!schemareg::IsValid(*schema->compiled, record, options)) {
-    errors = schemareg::CollectErrors(*schema->compiled, record, options);
+  // A schema that accepts everything needs no look at the record.
+  if (!schema->compiled->AcceptsEverything()) {
+    in.record_text = ColumnText(in.tuple, in.relation, in.record_att);
+    schemareg::Json record = ParseRecord(in.record_text);
+    schemareg::ValidateOptions options = CurrentValidateOptions();
+    if (!schemareg::IsValid(*schema->compiled, record, options)) {
+      errors = schemareg::CollectErrors(*schema->compiled, record, options);
+    }
   }
   if (!errors.empty() && !in.binding->flag_mode) {
     throw Error(schemareg::sqlstate::kCheckViolation,
@@ -214,10 +224,11 @@ SCHEMAREG_FUNCTION(_count_row) {
   if (old_ref != nullptr) {
     // Taking records away from a version also holds its lock: a delete of
     // the version then waits for this transaction instead of racing it.
-    std::string ref(old_ref);
-    LockVersionShared(LookupSchema(ref)->id);
-    AddDelta(relid, ref, -1);
+    int64_t id = VersionId(old_ref);
+    LockVersionShared(id);
+    AddDelta(relid, id, -1);
   }
-  if (new_ref != nullptr) AddDelta(relid, new_ref, +1);
+  // The BEFORE trigger checked the version and holds its lock.
+  if (new_ref != nullptr) AddDelta(relid, VersionId(new_ref), +1);
   return PointerGetDatum(nullptr);
 }
