@@ -49,8 +49,9 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.dependencies', '');
 
 -- How many rows of each bound table (leaf partitions count on their own)
 -- reference each schema version. A writer adds its statement's deltas to the
--- slot of its backend, so writers of one schema do not queue on one row; the
--- count of a version is the sum of its slots.
+-- slot of its backend (its backend id, which no two live backends share), so
+-- writers of one schema never queue on one row; the count of a version is the
+-- sum of its slots.
 CREATE TABLE @extschema@.record_counts (
     schema_id bigint NOT NULL REFERENCES @extschema@.schema_versions (id),
     tbl       regclass NOT NULL,
@@ -118,18 +119,25 @@ CREATE FUNCTION @extschema@._backend_create(backend text, ref text, definition j
 CREATE FUNCTION @extschema@._backend_delete(backend text, ref text)
     RETURNS void LANGUAGE c STRICT AS 'MODULE_PATHNAME', '_backend_delete';
 
--- Record writers hold this lock shared on each version they reference until
--- their transaction ends (src/pg/counts.cpp); update and delete of a version
--- take it exclusively, so they wait for every writer that might still add a
--- record, and writers that come later wait for them.
-CREATE FUNCTION @extschema@._lock_version(id bigint) RETURNS void
-    LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$
-    SELECT pg_advisory_xact_lock(1936876903, (id % 2147483647)::integer)
+-- Waits until no transaction is writing to a bound table, and keeps new
+-- writers waiting until the caller's transaction ends: update and delete of a
+-- version call it, so that no record can be added to the version while they
+-- decide. Writers themselves take no lock beyond their usual table lock.
+-- Tables are locked in one order, so two callers cannot deadlock.
+CREATE FUNCTION @extschema@._quiesce_writers() RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    t regclass;
+BEGIN
+    FOR t IN SELECT b.tbl FROM @extschema@.bindings b ORDER BY b.tbl::oid LOOP
+        EXECUTE format('LOCK TABLE %s IN SHARE MODE', t);
+    END LOOP;
+END
 $$;
 
 -- The records that use a version, counted with a snapshot taken now (not the
 -- transaction's), so that it sees every writer that committed while the
--- caller waited for _lock_version.
+-- caller waited in _quiesce_writers.
 CREATE FUNCTION @extschema@._exact_ref_count(id bigint) RETURNS bigint
     LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_exact_ref_count';
 
@@ -333,7 +341,7 @@ BEGIN
         RAISE EXCEPTION 'schema "%:%" is % and cannot be updated', r.name, r.version, r.status
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
-    PERFORM @extschema@._lock_version(r.id);
+    PERFORM @extschema@._quiesce_writers();
     records := @extschema@._exact_ref_count(r.id);
     IF records > 0 THEN
         RAISE EXCEPTION 'schema "%:%" is used by % records and cannot be edited in place',
@@ -378,7 +386,7 @@ BEGIN
         RAISE NOTICE 'schema "%" does not exist, skipping', ref;
         RETURN false;
     END IF;
-    PERFORM @extschema@._lock_version(r.id);
+    PERFORM @extschema@._quiesce_writers();
     records := @extschema@._exact_ref_count(r.id);
     IF records > 0 THEN
         RAISE EXCEPTION 'schema "%:%" is used by % records and cannot be deleted',
@@ -402,7 +410,7 @@ BEGIN
                   HINT = 'Only the oldest or the newest version of a name may be deleted.';
     END IF;
     -- Its count rows are all zero now (and no writer can add to them while
-    -- this transaction holds the version's lock).
+    -- this transaction keeps the bound tables locked).
     DELETE FROM @extschema@.record_counts c WHERE c.schema_id = r.id;
     UPDATE @extschema@.schema_versions s SET status = 'deleting', updated_at = now()
      WHERE s.id = r.id;

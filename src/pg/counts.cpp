@@ -3,7 +3,6 @@
 #include <cstdio>
 #include <cstring>
 #include <map>
-#include <unordered_set>
 #include <utility>
 
 #include "core/error.hpp"
@@ -11,6 +10,7 @@
 
 extern "C" {
 #include "executor/executor.h"
+#include "storage/backendid.h"
 #include "nodes/parsenodes.h"
 #include "tcop/utility.h"
 }
@@ -19,13 +19,8 @@ namespace schemareg::pg {
 
 namespace {
 
-// The advisory lock space of schema versions: pg_advisory_xact_lock(kLockKey, id).
-constexpr int32_t kLockKey = 1936876903;  // "sreg"
-// Slots per (schema version, table): writers in different backends rarely share one.
-constexpr int kSlots = 64;
 
 std::map<std::pair<Oid, int64_t>, int64_t> deltas;
-std::unordered_set<int64_t> locked_versions;
 bool flushing = false;
 SPIPlanPtr update_plan = nullptr;
 SPIPlanPtr upsert_plan = nullptr;
@@ -69,7 +64,7 @@ void Flush() {
       for (const auto& [key, delta] : pending) {
         if (delta == 0) continue;
         Datum values[4] = {Int64GetDatum(key.second), ObjectIdGetDatum(key.first),
-                           Int32GetDatum(MyProcPid % kSlots), Int64GetDatum(delta)};
+                           Int32GetDatum(MyBackendId), Int64GetDatum(delta)};
         int rc = SPI_execute_plan(update_plan, values, nullptr, false, 0);
         if (rc != SPI_OK_UPDATE) elog(ERROR, "count update failed: %s", SPI_result_code_string(rc));
         if (SPI_processed == 1) continue;
@@ -184,7 +179,6 @@ void OnTransactionEvent(XactEvent event, void*) {
     case XACT_EVENT_PARALLEL_COMMIT:
     case XACT_EVENT_PARALLEL_ABORT:
       deltas.clear();
-      locked_versions.clear();
       flushing = false;
       break;
     default:
@@ -194,9 +188,8 @@ void OnTransactionEvent(XactEvent event, void*) {
 
 void OnSubtransactionEvent(SubXactEvent event, SubTransactionId, SubTransactionId, void*) {
   if (event == SUBXACT_EVENT_ABORT_SUB) {
-    // The failed statement's deltas die with it; its locks were released.
+    // The failed statement's deltas die with it.
     deltas.clear();
-    locked_versions.clear();
     flushing = false;
   }
 }
@@ -214,16 +207,6 @@ void InitCounts() {
 
 void AddDelta(Oid relid, int64_t schema_id, int64_t delta) {
   deltas[{relid, schema_id}] += delta;
-}
-
-bool LockVersionShared(int64_t schema_id) {
-  if (locked_versions.count(schema_id) > 0) return false;
-  PgGuard([&] {
-    DirectFunctionCall2(pg_advisory_xact_lock_shared_int4, Int32GetDatum(kLockKey),
-                        Int32GetDatum(static_cast<int32>(schema_id % 2147483647)));
-  });
-  locked_versions.insert(schema_id);
-  return true;
 }
 
 }  // namespace schemareg::pg

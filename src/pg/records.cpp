@@ -97,15 +97,6 @@ std::string ErrorLines(const std::vector<ValidationError>& errors) {
   return detail;
 }
 
-// The schema a row names, with the writer's shared lock on its version. A
-// delete may have committed while the lock was awaited: then the version is
-// looked up again, which now fails.
-std::shared_ptr<const CachedSchema> LockedSchema(const std::string& ref) {
-  std::shared_ptr<const CachedSchema> schema = LookupSchema(ref);
-  if (LockVersionShared(schema->id)) schema = LookupSchema(ref);
-  return schema;
-}
-
 // The id of the version a stored row names (always name:version).
 int64_t VersionId(const char* ref) { return LookupSchema(ref)->id; }
 
@@ -148,7 +139,9 @@ SCHEMAREG_FUNCTION(_validate_row) {
   PgGuard([&] { heap_getattr(in.tuple, in.record_att, RelationGetDescr(in.relation), &record_null); });
 
   std::string ref(in.ref);
-  auto schema = LockedSchema(ref);
+  // A delete or update of the version waits for this transaction (it locks
+  // every bound table), so the version stays as validated until commit.
+  auto schema = LookupSchema(ref);
   const char* table = RelationGetRelationName(in.relation);
   if (record_null) {
     throw Error("23502",
@@ -221,14 +214,7 @@ SCHEMAREG_FUNCTION(_count_row) {
   if (old_ref != nullptr && new_ref != nullptr && std::string(old_ref) == new_ref) {
     return PointerGetDatum(nullptr);
   }
-  if (old_ref != nullptr) {
-    // Taking records away from a version also holds its lock: a delete of
-    // the version then waits for this transaction instead of racing it.
-    int64_t id = VersionId(old_ref);
-    LockVersionShared(id);
-    AddDelta(relid, id, -1);
-  }
-  // The BEFORE trigger checked the version and holds its lock.
+  if (old_ref != nullptr) AddDelta(relid, VersionId(old_ref), -1);
   if (new_ref != nullptr) AddDelta(relid, VersionId(new_ref), +1);
   return PointerGetDatum(nullptr);
 }
