@@ -118,6 +118,8 @@ CREATE FUNCTION @extschema@._backend_create(backend text, ref text, definition j
     RETURNS void LANGUAGE c STRICT AS 'MODULE_PATHNAME', '_backend_create';
 CREATE FUNCTION @extschema@._backend_delete(backend text, ref text)
     RETURNS void LANGUAGE c STRICT AS 'MODULE_PATHNAME', '_backend_delete';
+CREATE FUNCTION @extschema@._check_backend(backend text)
+    RETURNS void LANGUAGE c STRICT AS 'MODULE_PATHNAME', '_check_backend';
 
 -- Waits until no transaction is writing to a bound table, and keeps new
 -- writers waiting until the caller's transaction ends: update and delete of a
@@ -208,6 +210,81 @@ CREATE FUNCTION @extschema@._used_by(id bigint) RETURNS text
      ORDER BY s.name, s.version LIMIT 1
 $$;
 
+-- The create step of the lifecycle for a pending version: the backend's
+-- create, then exists. When the backend fails the version stays pending with
+-- last_error (a WARNING says so) and the work done so far is kept: a reader,
+-- create_schema again, or reconcile() retries it. Returns the status.
+CREATE FUNCTION @extschema@._retry_create(id bigint) RETURNS text
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v @extschema@.schema_versions;
+    failure text;
+BEGIN
+    SELECT * INTO v FROM @extschema@.schema_versions s WHERE s.id = _retry_create.id FOR UPDATE;
+    IF NOT FOUND OR v.status <> 'pending' THEN
+        RETURN v.status;
+    END IF;
+    BEGIN
+        PERFORM @extschema@._backend_create(v.backend, v.name || ':' || v.version, v.definition);
+    EXCEPTION WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS failure = MESSAGE_TEXT;
+    END;
+    IF failure IS NOT NULL THEN
+        UPDATE @extschema@.schema_versions s SET last_error = failure, updated_at = now()
+         WHERE s.id = v.id;
+        RAISE WARNING 'schema "%:%" stays pending: %', v.name, v.version, failure
+            USING HINT = 'schemareg.reconcile() retries it.';
+        RETURN 'pending';
+    END IF;
+    UPDATE @extschema@.schema_versions s SET status = 'exists', last_error = NULL, updated_at = now()
+     WHERE s.id = v.id;
+    RETURN 'exists';
+END
+$$;
+
+-- The delete step of the lifecycle for a version that nothing uses: deleting,
+-- the backend's delete, then the row is gone. When the backend fails the
+-- version stays deleting (unusable) with last_error, and a WARNING says so;
+-- delete_schema again or reconcile() retries it. Returns the status, or
+-- 'gone'.
+CREATE FUNCTION @extschema@._retry_delete(id bigint) RETURNS text
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v @extschema@.schema_versions;
+    failure text;
+BEGIN
+    UPDATE @extschema@.schema_versions s SET status = 'deleting', updated_at = now()
+     WHERE s.id = _retry_delete.id RETURNING * INTO v;
+    IF NOT FOUND THEN
+        RETURN 'gone';
+    END IF;
+    BEGIN
+        PERFORM @extschema@._backend_delete(v.backend, v.name || ':' || v.version);
+    EXCEPTION WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS failure = MESSAGE_TEXT;
+    END;
+    IF failure IS NOT NULL THEN
+        UPDATE @extschema@.schema_versions s SET last_error = failure, updated_at = now()
+         WHERE s.id = v.id;
+        RAISE WARNING 'schema "%:%" stays deleting: %', v.name, v.version, failure
+            USING HINT = 'schemareg.reconcile() retries it.';
+        RETURN 'deleting';
+    END IF;
+    -- Its count rows are all zero (the caller checked under the table locks).
+    DELETE FROM @extschema@.record_counts c WHERE c.schema_id = v.id;
+    BEGIN
+        DELETE FROM @extschema@.schema_versions s WHERE s.id = v.id;
+    EXCEPTION WHEN foreign_key_violation THEN
+        -- A schema that uses it committed after this transaction's snapshot.
+        RAISE EXCEPTION 'schema "%:%" is used by another schema and cannot be deleted',
+                        v.name, v.version
+            USING ERRCODE = 'dependent_objects_still_exist',
+                  HINT = 'Delete the schemas that use it first.';
+    END;
+    RETURN 'gone';
+END
+$$;
+
 -- Stores a checked definition as a new version and runs the lifecycle's
 -- create step: pending, the backend's create, then exists.
 CREATE FUNCTION @extschema@._insert_version(
@@ -234,8 +311,7 @@ BEGIN
         RAISE EXCEPTION 'a schema that "%:%" uses was deleted meanwhile', name, version
             USING ERRCODE = 'serialization_failure', HINT = 'Retry the transaction.';
     END;
-    PERFORM @extschema@._backend_create(backend, name || ':' || version, definition);
-    UPDATE @extschema@.schema_versions s SET status = 'exists', updated_at = now() WHERE s.id = rid;
+    PERFORM @extschema@._retry_create(rid);
     SELECT * INTO r FROM @extschema@.schemas s WHERE s.id = rid;
     RETURN r;
 END
@@ -261,14 +337,21 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'create_schema makes version 1; revise_schema makes the next ones.';
     END IF;
+    -- An unknown backend is refused before anything is stored.
+    PERFORM @extschema@._check_backend(backend);
     -- Creators of one name queue here, so that exactly one makes its first version.
     PERFORM @extschema@._lock_name(name);
 
-    -- Idempotent: the same content under the same name is the row already there.
+    -- Idempotent: the same content under the same name is the row already
+    -- there (a pending one gets its create step again).
     SELECT * INTO r FROM @extschema@.schemas s
      WHERE s.name = create_schema.name AND s.definition = create_schema.definition
      ORDER BY s.version DESC LIMIT 1;
     IF FOUND THEN
+        IF r.status = 'pending' THEN
+            PERFORM @extschema@._retry_create(r.id);
+            SELECT * INTO r FROM @extschema@.schemas s WHERE s.id = r.id;
+        END IF;
         RETURN r;
     END IF;
     SELECT max(s.version) INTO newest FROM @extschema@.schemas s WHERE s.name = create_schema.name;
@@ -409,22 +492,7 @@ BEGIN
             USING ERRCODE = 'dependent_objects_still_exist',
                   HINT = 'Only the oldest or the newest version of a name may be deleted.';
     END IF;
-    -- Its count rows are all zero now (and no writer can add to them while
-    -- this transaction keeps the bound tables locked).
-    DELETE FROM @extschema@.record_counts c WHERE c.schema_id = r.id;
-    UPDATE @extschema@.schema_versions s SET status = 'deleting', updated_at = now()
-     WHERE s.id = r.id;
-    PERFORM @extschema@._backend_delete(r.backend, r.name || ':' || r.version);
-    BEGIN
-        DELETE FROM @extschema@.schema_versions s WHERE s.id = r.id;
-    EXCEPTION WHEN foreign_key_violation THEN
-        -- A schema that uses it committed after this transaction's snapshot.
-        RAISE EXCEPTION 'schema "%:%" is used by another schema and cannot be deleted',
-                        r.name, r.version
-            USING ERRCODE = 'dependent_objects_still_exist',
-                  HINT = 'Delete the schemas that use it first.';
-    END;
-    RETURN true;
+    RETURN @extschema@._retry_delete(r.id) = 'gone';
 END
 $$;
 COMMENT ON FUNCTION @extschema@.delete_schema(text) IS
@@ -711,3 +779,31 @@ BEGIN
 END
 $$;
 CREATE EVENT TRIGGER schemareg_drop ON sql_drop EXECUTE FUNCTION @extschema@._on_drop();
+
+CREATE FUNCTION @extschema@.reconcile() RETURNS TABLE (ref text, action text, status text, error text)
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v record;
+    now_status text;
+BEGIN
+    FOR v IN SELECT s.id, s.name, s.version FROM @extschema@.schema_versions s
+              WHERE s.status IN ('pending', 'deleting') ORDER BY s.id LOOP
+        PERFORM @extschema@._lock_name(v.name);
+        -- Another caller may have finished it while this one waited.
+        SELECT s.status INTO now_status FROM @extschema@.schema_versions s WHERE s.id = v.id;
+        CONTINUE WHEN now_status IS NULL OR now_status NOT IN ('pending', 'deleting');
+        ref := v.name || ':' || v.version;
+        IF now_status = 'pending' THEN
+            action := 'create';
+            status := @extschema@._retry_create(v.id);
+        ELSE
+            action := 'delete';
+            status := @extschema@._retry_delete(v.id);
+        END IF;
+        SELECT s.last_error INTO error FROM @extschema@.schema_versions s WHERE s.id = v.id;
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.reconcile() IS
+    'retries the create or delete step of every pending or deleting schema; safe to schedule';

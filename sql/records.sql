@@ -35,7 +35,7 @@ SELECT outcome($$INSERT INTO rec (doc, sch) VALUES ('{"t": "x"}', 'rec/s:1')$$);
 SELECT outcome($$INSERT INTO rec (doc, sch) VALUES ('{}', 'rec/nope')$$);
 SELECT outcome($$INSERT INTO rec (doc, sch) VALUES ('{}', 'rec//s')$$);
 SELECT outcome($$INSERT INTO rec (doc, sch) VALUES (NULL, 'rec/s:2')$$);
-UPDATE schemareg.schema_versions SET status = 'pending' WHERE name = 'rec/any';
+UPDATE schemareg.schema_versions SET status = 'deleting' WHERE name = 'rec/any';
 SELECT outcome($$INSERT INTO rec (doc, sch) VALUES ('{}', 'rec/any:1')$$);
 UPDATE schemareg.schema_versions SET status = 'exists' WHERE name = 'rec/any';
 SELECT id, doc, sch FROM rec ORDER BY id;

@@ -69,8 +69,8 @@ SELECT outcome($$SELECT schemareg.delete_schema('lab/sensor:2')$$);
 DROP TABLE registry_records;
 SELECT ref_count FROM schemareg.get_schema('lab/sensor:2');
 
--- Pending and deleting versions are not usable.
-UPDATE schemareg.schema_versions SET status = 'pending' WHERE name = 'lab/sensor' AND version = 2;
+-- A deleting version is not usable (pending ones: sql/lifecycle.sql).
+UPDATE schemareg.schema_versions SET status = 'deleting' WHERE name = 'lab/sensor' AND version = 2;
 SELECT outcome($$SELECT schemareg.validate_record('lab/sensor:2', '{}')$$);
 SELECT version FROM schemareg.get_schema('lab/sensor');
 SELECT outcome($$SELECT schemareg.update_schema('lab/sensor:2', '{}')$$);

@@ -25,4 +25,11 @@ class Backend {
 // The backend registered under `name`; throws Error 22023 naming the known ones.
 Backend& FindBackend(std::string_view name);
 
+// Which steps of the `faulty` test backend fail (schemareg.fail_backend_steps).
+struct InjectedFaults {
+  bool create = false;
+  bool remove = false;
+};
+void SetInjectedFaults(InjectedFaults faults);
+
 }  // namespace schemareg

@@ -48,13 +48,14 @@ struct RegistryRow {
   std::string status;
   std::string definition;
   std::string dialect;
+  std::string last_error;
 };
 
 // Runs a one-row query and copies its columns out.
-// Columns: id, name, version, status, definition::text, dialect.
+// Columns: id, name, version, status, definition::text, dialect, last_error.
 RegistryRow QueryRow(const char* sql, int nargs, Oid* types, Datum* values) {
   RegistryRow row;
-  char* columns[6] = {};
+  char* columns[7] = {};
   PgGuard([&] {
     MemoryContext outer = CurrentMemoryContext;
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
@@ -64,7 +65,7 @@ RegistryRow QueryRow(const char* sql, int nargs, Oid* types, Datum* values) {
     int rc = SPI_execute_with_args(sql, nargs, types, values, nullptr, true, 1);
     if (rc != SPI_OK_SELECT) elog(ERROR, "registry query failed: %s", SPI_result_code_string(rc));
     if (SPI_processed > 0) {
-      for (int i = 0; i < 6; i++) {
+      for (int i = 0; i < 7; i++) {
         char* value = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, i + 1);
         columns[i] = value != nullptr ? MemoryContextStrdup(outer, value) : nullptr;
       }
@@ -83,6 +84,7 @@ RegistryRow QueryRow(const char* sql, int nargs, Oid* types, Datum* values) {
   row.status = columns[3];
   row.definition = columns[4];
   row.dialect = columns[5];
+  row.last_error = columns[6] != nullptr ? columns[6] : "";
   PgGuard([&] {
     for (char* c : columns) {
       if (c != nullptr) pfree(c);
@@ -100,12 +102,12 @@ RegistryRow FetchRow(const SchemaRef& ref) {
   });
   if (ref.version == 0) {
     return QueryRow(
-        "SELECT id, name, version, status, definition::text, dialect FROM schemareg.schema_versions "
+        "SELECT id, name, version, status, definition::text, dialect, last_error FROM schemareg.schema_versions "
         "WHERE name = $1 AND status = 'exists' ORDER BY version DESC LIMIT 1",
         1, types, values);
   }
   return QueryRow(
-      "SELECT id, name, version, status, definition::text, dialect FROM schemareg.schema_versions "
+      "SELECT id, name, version, status, definition::text, dialect, last_error FROM schemareg.schema_versions "
       "WHERE name = $1 AND version = $2",
       2, types, values);
 }
@@ -123,16 +125,39 @@ RegistryRow FetchByUri(const std::string& uri, int64_t user_id) {
   });
   if (user_id == 0) {
     return QueryRow(
-        "SELECT id, name, version, status, definition::text, dialect FROM schemareg.schema_versions "
+        "SELECT id, name, version, status, definition::text, dialect, last_error FROM schemareg.schema_versions "
         "WHERE status = 'exists' AND schemareg._base_uri(definition, dialect) = $1 "
         "ORDER BY version DESC LIMIT 1",
         2, types, values);
   }
   return QueryRow(
-      "SELECT s.id, s.name, s.version, s.status, s.definition::text, s.dialect "
+      "SELECT s.id, s.name, s.version, s.status, s.definition::text, s.dialect, s.last_error "
       "FROM schemareg.dependencies d JOIN schemareg.schema_versions s ON s.id = d.depends_on "
       "WHERE d.schema_id = $2 AND schemareg._base_uri(s.definition, s.dialect) = $1",
       2, types, values);
+}
+
+// A reader that meets a pending version retries its create step once (not
+// in a read-only transaction, which cannot record the outcome). True when the
+// version exists now.
+bool RetryCreate(int64_t id) {
+  bool read_only = false;
+  PgGuard([&] { read_only = XactReadOnly || RecoveryInProgress(); });
+  if (read_only) return false;
+  char* status = nullptr;
+  PgGuard([&] {
+    MemoryContext outer = CurrentMemoryContext;
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+    Oid types[1] = {INT8OID};
+    Datum values[1] = {Int64GetDatum(id)};
+    int rc = SPI_execute_with_args("SELECT schemareg._retry_create($1)", 1, types, values,
+                                   nullptr, false, 1);
+    if (rc != SPI_OK_SELECT || SPI_processed != 1) elog(ERROR, "retrying a create failed");
+    char* value = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+    status = value != nullptr ? MemoryContextStrdup(outer, value) : nullptr;
+    SPI_finish();
+  });
+  return status != nullptr && std::string(status) == "exists";
 }
 
 }  // namespace
@@ -186,10 +211,20 @@ std::shared_ptr<const CachedSchema> LookupSchema(const std::string& ref_text) {
                 "schemareg.schemas lists the registered schemas.");
   }
   std::string full = row.name + ":" + std::to_string(row.version);
+  if (row.status == "pending" && RetryCreate(row.id)) {
+    row = FetchRow(ref);
+    if (!row.found) {
+      throw Error(sqlstate::kUndefinedObject, "schema \"" + full + "\" does not exist");
+    }
+  }
   if (row.status != "exists") {
     throw Error(sqlstate::kObjectNotInPrerequisiteState,
                 "schema \"" + full + "\" is " + row.status + " and cannot be used",
-                "Only schemas whose status is exists validate records.");
+                row.last_error.empty()
+                    ? "Only schemas whose status is exists validate records."
+                    : "Its last " + std::string(row.status == "pending" ? "create" : "delete") +
+                          " step failed: " + row.last_error,
+                "schemareg.reconcile() retries the step.");
   }
   Dialect dialect = Dialect::kDraft7;
   ParseDialectName(row.dialect, &dialect);

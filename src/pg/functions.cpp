@@ -153,6 +153,13 @@ SCHEMAREG_FUNCTION(_backend_create) {
   PG_RETURN_VOID();
 }
 
+// _check_backend(backend text): 22023 unless the backend exists.
+SCHEMAREG_FUNCTION(_check_backend) {
+  std::string backend = TextArgument(fcinfo, 0);
+  schemareg::FindBackend(backend);
+  PG_RETURN_VOID();
+}
+
 // _backend_delete(backend text, ref text): the delete step.
 SCHEMAREG_FUNCTION(_backend_delete) {
   std::string backend = TextArgument(fcinfo, 0);

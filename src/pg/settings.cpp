@@ -1,5 +1,7 @@
 #include "pg/settings.hpp"
 
+#include "core/backend.hpp"
+
 #include "pg/postgres.hpp"
 
 extern "C" {
@@ -14,6 +16,17 @@ int default_dialect = static_cast<int>(Dialect::kDraft7);
 int max_depth = 1000;
 int max_error_detail = 20;
 bool assert_formats = true;
+int fail_backend_steps = 0;
+
+const struct config_enum_entry kFailOptions[] = {
+    {"none", 0, false}, {"create", 1, false}, {"delete", 2, false}, {"both", 3, false},
+    {nullptr, 0, false},
+};
+
+// Passes schemareg.fail_backend_steps to the faulty test backend.
+void ApplyFaults(int newval, void*) {
+  schemareg::SetInjectedFaults({(newval & 1) != 0, (newval & 2) != 0});
+}
 
 const struct config_enum_entry kDialectOptions[] = {
     {"draft4", static_cast<int>(Dialect::kDraft4), false},
@@ -41,6 +54,10 @@ void DefineSettings() {
                            "Whether the \"format\" keyword rejects values (date-time, email, ...).",
                            nullptr, &assert_formats, true, PGC_USERSET, 0, nullptr, nullptr,
                            nullptr);
+  DefineCustomEnumVariable("schemareg.fail_backend_steps",
+                           "Lifecycle steps the faulty test backend fails (for tests).", nullptr,
+                           &fail_backend_steps, 0, kFailOptions, PGC_SUSET, 0, nullptr,
+                           ApplyFaults, nullptr);
   MarkGUCPrefixReserved("schemareg");
 }
 

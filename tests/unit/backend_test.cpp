@@ -23,8 +23,29 @@ TEST(BackendTest, UnknownBackendIs22023) {
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), "22023");
     EXPECT_STREQ(e.what(), "unknown schema backend \"remote\"");
-    EXPECT_EQ(e.hint(), "The available backend is builtin.");
+    EXPECT_EQ(e.hint(), "The available backends are builtin and faulty (for tests).");
   }
+}
+
+// The test backend fails exactly the steps it is told to, with SQLSTATE 58000.
+TEST(BackendTest, FaultyFailsTheInjectedStepsOnly) {
+  Backend& faulty = FindBackend("faulty");
+  SetInjectedFaults({});
+  EXPECT_NO_THROW(faulty.Create("a:1", "{}"));
+  EXPECT_NO_THROW(faulty.Delete("a:1"));
+  SetInjectedFaults({true, false});
+  try {
+    faulty.Create("a:1", "{}");
+    FAIL() << "the injected create failure did not happen";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), "58000");
+    EXPECT_STREQ(e.what(), "backend \"faulty\" failed to create schema \"a:1\"");
+  }
+  EXPECT_NO_THROW(faulty.Delete("a:1"));
+  SetInjectedFaults({false, true});
+  EXPECT_NO_THROW(faulty.Create("a:1", "{}"));
+  EXPECT_THROW(faulty.Delete("a:1"), Error);
+  SetInjectedFaults({});
 }
 
 }  // namespace
