@@ -5,7 +5,11 @@ PG_CONFIG ?= pg_config
 BUILD_DIR ?= build/cmake
 
 MODULEDIR = extension
-DATA = extension/schemareg.control $(wildcard extension/schemareg--*.sql)
+# The install script is assembled from extension/sql/, one concern per file;
+# upgrade scripts (schemareg--A--B.sql) are installed as they are.
+EXTENSION_SQL = build/schemareg--0.1.0.sql
+DATA = extension/schemareg.control $(wildcard extension/schemareg--*--*.sql)
+DATA_built = $(EXTENSION_SQL)
 REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --dbname=schemareg_regress
 ISOLATION = $(patsubst tests/isolation/specs/%.spec,%,$(sort $(wildcard tests/isolation/specs/*.spec)))
@@ -18,7 +22,11 @@ endif
 
 .PHONY: all module install-module demo test deps bench clean-build
 
-all: module
+all: module $(EXTENSION_SQL)
+
+$(EXTENSION_SQL): $(sort $(wildcard extension/sql/*.sql))
+	mkdir -p build
+	cat $^ > $@
 
 # CMake tracks header dependencies; this target always asks it.
 module:

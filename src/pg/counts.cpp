@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <unordered_set>
 #include <utility>
 
 #include "core/error.hpp"
@@ -19,8 +20,11 @@ namespace schemareg::pg {
 
 namespace {
 
+// The advisory lock space of schema versions: pg_advisory_xact_lock(kLockKey, id).
+constexpr int32_t kLockKey = 1936876903;  // "sreg"
 
 std::map<std::pair<Oid, int64_t>, int64_t> deltas;
+std::unordered_set<int64_t> locked_versions;
 bool flushing = false;
 SPIPlanPtr update_plan = nullptr;
 SPIPlanPtr upsert_plan = nullptr;
@@ -179,6 +183,7 @@ void OnTransactionEvent(XactEvent event, void*) {
     case XACT_EVENT_PARALLEL_COMMIT:
     case XACT_EVENT_PARALLEL_ABORT:
       deltas.clear();
+      locked_versions.clear();
       flushing = false;
       break;
     default:
@@ -188,8 +193,10 @@ void OnTransactionEvent(XactEvent event, void*) {
 
 void OnSubtransactionEvent(SubXactEvent event, SubTransactionId, SubTransactionId, void*) {
   if (event == SUBXACT_EVENT_ABORT_SUB) {
-    // The failed statement's deltas die with it.
+    // The failed statement's deltas die with it; the subtransaction's locks
+    // were released.
     deltas.clear();
+    locked_versions.clear();
     flushing = false;
   }
 }
@@ -207,6 +214,16 @@ void InitCounts() {
 
 void AddDelta(Oid relid, int64_t schema_id, int64_t delta) {
   deltas[{relid, schema_id}] += delta;
+}
+
+bool LockVersionShared(int64_t schema_id) {
+  if (locked_versions.count(schema_id) > 0) return false;
+  PgGuard([&] {
+    DirectFunctionCall2(pg_advisory_xact_lock_shared_int4, Int32GetDatum(kLockKey),
+                        Int32GetDatum(static_cast<int32>(schema_id % 2147483647)));
+  });
+  locked_versions.insert(schema_id);
+  return true;
 }
 
 }  // namespace schemareg::pg

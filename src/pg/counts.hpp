@@ -16,4 +16,10 @@ void InitCounts();
 // Adds `delta` records of the leaf table `relid` that reference schema version `schema_id`.
 void AddDelta(Oid relid, int64_t schema_id, int64_t delta);
 
+// Takes, once per transaction, the shared lock a writer holds on a schema
+// version it adds records to or takes records from (update_schema and
+// delete_schema take it exclusively). True when taken now: the caller then
+// looks the version up again, since a delete may have committed meanwhile.
+bool LockVersionShared(int64_t schema_id);
+
 }  // namespace schemareg::pg

@@ -139,9 +139,11 @@ SCHEMAREG_FUNCTION(_validate_row) {
   PgGuard([&] { heap_getattr(in.tuple, in.record_att, RelationGetDescr(in.relation), &record_null); });
 
   std::string ref(in.ref);
-  // A delete or update of the version waits for this transaction (it locks
-  // every bound table), so the version stays as validated until commit.
+  // The writer's lock on the version: a delete or update of it waits for this
+  // transaction. If one committed while the lock was awaited, looking the
+  // version up again now fails (the registry is read as committed now).
   auto schema = LookupSchema(ref);
+  if (LockVersionShared(schema->id)) schema = LookupSchema(ref);
   const char* table = RelationGetRelationName(in.relation);
   if (record_null) {
     throw Error("23502",
@@ -214,7 +216,14 @@ SCHEMAREG_FUNCTION(_count_row) {
   if (old_ref != nullptr && new_ref != nullptr && std::string(old_ref) == new_ref) {
     return PointerGetDatum(nullptr);
   }
-  if (old_ref != nullptr) AddDelta(relid, VersionId(old_ref), -1);
+  if (old_ref != nullptr) {
+    // Taking records away also holds the version's lock, so that a delete
+    // of it waits for this transaction instead of racing it.
+    int64_t id = VersionId(old_ref);
+    LockVersionShared(id);
+    AddDelta(relid, id, -1);
+  }
+  // The BEFORE trigger checked this version and holds its lock.
   if (new_ref != nullptr) AddDelta(relid, VersionId(new_ref), +1);
   return PointerGetDatum(nullptr);
 }

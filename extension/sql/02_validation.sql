@@ -1,0 +1,23 @@
+-- Validation: references, compiling definitions, checking records (C).
+
+CREATE FUNCTION @extschema@._parse_ref(ref text, OUT name text, OUT version integer)
+    LANGUAGE c STRICT IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', '_parse_ref';
+
+CREATE FUNCTION @extschema@._compile(definition jsonb, OUT dialect text, OUT uses bigint[])
+    LANGUAGE c STRICT STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', '_compile';
+
+CREATE FUNCTION @extschema@.validate_record(ref text, record jsonb) RETURNS boolean
+    LANGUAGE c STRICT STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'validate_record';
+COMMENT ON FUNCTION @extschema@.validate_record(text, jsonb) IS
+    'true when the record satisfies the schema name:version (or the newest version of name)';
+
+CREATE FUNCTION @extschema@.validation_errors(ref text, record jsonb)
+    RETURNS TABLE (path text, keyword text, message text)
+    LANGUAGE c STRICT STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'validation_errors';
+COMMENT ON FUNCTION @extschema@.validation_errors(text, jsonb) IS
+    'one row per validation error: JSON Pointer into the record, keyword, message';
+
+CREATE FUNCTION @extschema@.assert_valid(ref text, record jsonb) RETURNS void
+    LANGUAGE c STRICT STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'assert_valid';
+COMMENT ON FUNCTION @extschema@.assert_valid(text, jsonb) IS
+    'raises check_violation (23514) listing each error when the record does not match';

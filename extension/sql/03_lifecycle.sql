@@ -1,0 +1,242 @@
+-- The lifecycle: backend steps, locks, checks, new versions, reconcile().
+
+-- The backend interface (src/core/backend.hpp): the create and delete steps
+-- of the lifecycle. An unknown backend is 22023.
+CREATE FUNCTION @extschema@._backend_create(backend text, ref text, definition jsonb)
+    RETURNS void LANGUAGE c STRICT AS 'MODULE_PATHNAME', '_backend_create';
+CREATE FUNCTION @extschema@._backend_delete(backend text, ref text)
+    RETURNS void LANGUAGE c STRICT AS 'MODULE_PATHNAME', '_backend_delete';
+CREATE FUNCTION @extschema@._check_backend(backend text)
+    RETURNS void LANGUAGE c STRICT AS 'MODULE_PATHNAME', '_check_backend';
+
+-- Record writers hold this lock shared on each version they add records to or
+-- take records from, until their transaction ends (src/pg/counts.cpp).
+-- update_schema and delete_schema take it exclusively, before they lock the
+-- version's row (writers lock that row, through a foreign key, while they
+-- hold the shared lock): they wait for every writer of the version, and
+-- writers that come later wait for them.
+CREATE FUNCTION @extschema@._lock_version(id bigint) RETURNS void
+    LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$
+    SELECT pg_advisory_xact_lock(1936876903, (id % 2147483647)::integer)
+$$;
+
+-- The records that use a version, counted with a snapshot taken now (not the
+-- transaction's), so that it sees every writer that committed while the
+-- caller waited in _lock_version.
+CREATE FUNCTION @extschema@._exact_ref_count(id bigint) RETURNS bigint
+    LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_exact_ref_count';
+
+-- Serialises the writers of one schema name (create, revise, update, delete).
+CREATE FUNCTION @extschema@._lock_name(name text) RETURNS void
+    LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$
+    SELECT pg_advisory_xact_lock(hashtextextended('schemareg:' || name, 0))
+$$;
+
+-- The row a reference names, for update_schema and delete_schema: with the
+-- name's lock, the version's exclusive lock, then its row locked FOR UPDATE.
+-- NULL id when there is none.
+CREATE FUNCTION @extschema@._lock_schema(ref text) RETURNS @extschema@.schemas
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    r @extschema@.schemas;
+    parsed record;
+    rid bigint;
+BEGIN
+    parsed := @extschema@._parse_ref(ref);
+    PERFORM @extschema@._lock_name(parsed.name);
+    -- Under the name's lock the reference keeps naming this version.
+    IF parsed.version = 0 THEN
+        SELECT v.id INTO rid FROM @extschema@.schema_versions v
+         WHERE v.name = parsed.name AND v.status = 'exists' ORDER BY v.version DESC LIMIT 1;
+    ELSE
+        SELECT v.id INTO rid FROM @extschema@.schema_versions v
+         WHERE v.name = parsed.name AND v.version = parsed.version;
+    END IF;
+    IF rid IS NULL THEN
+        RETURN r;
+    END IF;
+    PERFORM @extschema@._lock_version(rid);
+    PERFORM FROM @extschema@.schema_versions v WHERE v.id = rid FOR UPDATE;
+    SELECT * INTO r FROM @extschema@.schemas s WHERE s.id = rid;
+    RETURN r;
+END
+$$;
+
+-- Checks a definition for the schema `name`: compiles it (every $ref must
+-- resolve) and keeps its $id to one name, so that no other name can take
+-- over the references that resolve by it. Returns the dialect and the ids
+-- of the registered schemas it uses.
+CREATE FUNCTION @extschema@._check_definition(name text, definition jsonb,
+                                              OUT dialect text, OUT uses bigint[])
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    uri text;
+    other text;
+BEGIN
+    SELECT c.dialect, c.uses INTO dialect, uses FROM @extschema@._compile(definition) c;
+    uri := @extschema@._base_uri(definition, dialect);
+    IF uri IS NULL THEN
+        RETURN;
+    END IF;
+    PERFORM pg_advisory_xact_lock(hashtextextended('schemareg-uri:' || uri, 0));
+    SELECT s.name INTO other FROM @extschema@.schemas s
+     WHERE s.name <> _check_definition.name AND @extschema@._base_uri(s.definition, s.dialect) = uri
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION '"$id" "%" already belongs to schema "%"', uri, other
+            USING ERRCODE = 'duplicate_object',
+                  DETAIL = 'References to that URI resolve to one schema name.',
+                  HINT = format('Revise %s instead, or give this definition another "$id".', other);
+    END IF;
+END
+$$;
+
+-- A schema version that other versions use, as "name:version", or NULL.
+CREATE FUNCTION @extschema@._used_by(id bigint) RETURNS text
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT s.name || ':' || s.version
+      FROM @extschema@.dependencies d JOIN @extschema@.schemas s ON s.id = d.schema_id
+     WHERE d.depends_on = _used_by.id
+     ORDER BY s.name, s.version LIMIT 1
+$$;
+
+-- Runs the backend's create or delete step for a version. A failure is kept
+-- in last_error and raised as a WARNING (the version keeps its status), so
+-- that the caller's work is not rolled back. True when the step succeeded.
+CREATE FUNCTION @extschema@._backend_step(v @extschema@.schema_versions, step text)
+    RETURNS boolean
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    failure text;
+BEGIN
+    BEGIN
+        IF step = 'create' THEN
+            PERFORM @extschema@._backend_create(v.backend, v.name || ':' || v.version, v.definition);
+        ELSE
+            PERFORM @extschema@._backend_delete(v.backend, v.name || ':' || v.version);
+        END IF;
+    EXCEPTION WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS failure = MESSAGE_TEXT;
+    END;
+    IF failure IS NULL THEN
+        RETURN true;
+    END IF;
+    UPDATE @extschema@.schema_versions s SET last_error = failure, updated_at = now()
+     WHERE s.id = v.id;
+    RAISE WARNING 'schema "%:%" stays %: %', v.name, v.version, v.status, failure
+        USING HINT = 'schemareg.reconcile() retries it.';
+    RETURN false;
+END
+$$;
+
+-- The create step of the lifecycle for a pending version: the backend's
+-- create, then exists; a reader, create_schema again, or reconcile() retries
+-- a failure. Returns the status.
+CREATE FUNCTION @extschema@._retry_create(id bigint) RETURNS text
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v @extschema@.schema_versions;
+BEGIN
+    SELECT * INTO v FROM @extschema@.schema_versions s WHERE s.id = _retry_create.id FOR UPDATE;
+    IF NOT FOUND OR v.status <> 'pending' THEN
+        RETURN v.status;
+    END IF;
+    IF NOT @extschema@._backend_step(v, 'create') THEN
+        RETURN 'pending';
+    END IF;
+    UPDATE @extschema@.schema_versions s SET status = 'exists', last_error = NULL, updated_at = now()
+     WHERE s.id = v.id;
+    RETURN 'exists';
+END
+$$;
+
+-- The delete step of the lifecycle for a version that nothing uses: deleting,
+-- the backend's delete, then the row is gone; delete_schema again or
+-- reconcile() retries a failure. Returns the status, or 'gone'.
+CREATE FUNCTION @extschema@._retry_delete(id bigint) RETURNS text
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v @extschema@.schema_versions;
+BEGIN
+    UPDATE @extschema@.schema_versions s SET status = 'deleting', updated_at = now()
+     WHERE s.id = _retry_delete.id RETURNING * INTO v;
+    IF NOT FOUND THEN
+        RETURN 'gone';
+    END IF;
+    IF NOT @extschema@._backend_step(v, 'delete') THEN
+        RETURN 'deleting';
+    END IF;
+    -- Its count rows are all zero (the caller checked under the table locks).
+    DELETE FROM @extschema@.record_counts c WHERE c.schema_id = v.id;
+    BEGIN
+        DELETE FROM @extschema@.schema_versions s WHERE s.id = v.id;
+    EXCEPTION WHEN foreign_key_violation THEN
+        -- A schema that uses it committed after this transaction's snapshot.
+        RAISE EXCEPTION 'schema "%:%" is used by another schema and cannot be deleted',
+                        v.name, v.version
+            USING ERRCODE = 'dependent_objects_still_exist',
+                  HINT = 'Delete the schemas that use it first.';
+    END;
+    RETURN 'gone';
+END
+$$;
+
+-- Stores a checked definition as a new version and runs the lifecycle's
+-- create step: pending, the backend's create, then exists.
+CREATE FUNCTION @extschema@._insert_version(
+    name text, version integer, definition jsonb, dialect text, uses bigint[],
+    public boolean, description text, backend text)
+    RETURNS @extschema@.schemas
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    r @extschema@.schemas;
+    rid bigint;
+BEGIN
+    INSERT INTO @extschema@.schema_versions AS s
+        (name, version, definition, dialect, hash, status, public, description, backend)
+    VALUES (name, version, definition, dialect,
+            sha256(convert_to(definition::text, 'UTF8')),
+            'pending', public, description, backend)
+    RETURNING s.id INTO rid;
+    INSERT INTO @extschema@.names AS n (name, last_version) VALUES (name, version)
+        ON CONFLICT ON CONSTRAINT names_pkey DO UPDATE SET last_version = excluded.last_version;
+    BEGIN
+        INSERT INTO @extschema@.dependencies (schema_id, depends_on)
+        SELECT rid, u FROM unnest(uses) AS u;
+    EXCEPTION WHEN foreign_key_violation THEN
+        RAISE EXCEPTION 'a schema that "%:%" uses was deleted meanwhile', name, version
+            USING ERRCODE = 'serialization_failure', HINT = 'Retry the transaction.';
+    END;
+    PERFORM @extschema@._retry_create(rid);
+    SELECT * INTO r FROM @extschema@.schemas s WHERE s.id = rid;
+    RETURN r;
+END
+$$;
+
+CREATE FUNCTION @extschema@.reconcile() RETURNS TABLE (ref text, action text, status text, error text)
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v record;
+    now_status text;
+BEGIN
+    FOR v IN SELECT s.id, s.name, s.version FROM @extschema@.schema_versions s
+              WHERE s.status IN ('pending', 'deleting') ORDER BY s.id LOOP
+        PERFORM @extschema@._lock_name(v.name);
+        -- Another caller may have finished it while this one waited.
+        SELECT s.status INTO now_status FROM @extschema@.schema_versions s WHERE s.id = v.id;
+        CONTINUE WHEN now_status IS NULL OR now_status NOT IN ('pending', 'deleting');
+        ref := v.name || ':' || v.version;
+        IF now_status = 'pending' THEN
+            action := 'create';
+            status := @extschema@._retry_create(v.id);
+        ELSE
+            action := 'delete';
+            status := @extschema@._retry_delete(v.id);
+        END IF;
+        SELECT s.last_error INTO error FROM @extschema@.schema_versions s WHERE s.id = v.id;
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.reconcile() IS
+    'retries the create or delete step of every pending or deleting schema; safe to schedule';

@@ -1,0 +1,248 @@
+-- The registry's functions: create, get, update, delete, revise.
+
+CREATE FUNCTION @extschema@.create_schema(
+    name text, definition jsonb, description text DEFAULT NULL,
+    public boolean DEFAULT false, backend text DEFAULT 'builtin')
+    RETURNS @extschema@.schemas
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    r @extschema@.schemas;
+    checked record;
+    newest integer;
+    last integer;
+BEGIN
+    IF name IS NULL OR definition IS NULL OR public IS NULL OR backend IS NULL THEN
+        RAISE EXCEPTION 'create_schema: name, definition, public and backend must not be null'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF (@extschema@._parse_ref(name)).version <> 0 THEN
+        RAISE EXCEPTION 'schema name "%" must not carry a version', name
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'create_schema makes version 1; revise_schema makes the next ones.';
+    END IF;
+    -- An unknown backend is refused before anything is stored.
+    PERFORM @extschema@._check_backend(backend);
+    -- Creators of one name queue here, so that exactly one makes its first version.
+    PERFORM @extschema@._lock_name(name);
+
+    -- Idempotent: the same content under the same name is the row already
+    -- there (a pending one gets its create step again).
+    SELECT * INTO r FROM @extschema@.schemas s
+     WHERE s.name = create_schema.name AND s.definition = create_schema.definition
+     ORDER BY s.version DESC LIMIT 1;
+    IF FOUND THEN
+        IF r.status = 'pending' THEN
+            PERFORM @extschema@._retry_create(r.id);
+            SELECT * INTO r FROM @extschema@.schemas s WHERE s.id = r.id;
+        END IF;
+        RETURN r;
+    END IF;
+    SELECT max(s.version) INTO newest FROM @extschema@.schemas s WHERE s.name = create_schema.name;
+    IF newest IS NOT NULL THEN
+        RAISE EXCEPTION 'schema "%" already exists with another definition', name
+            USING ERRCODE = 'duplicate_object',
+                  DETAIL = format('Its newest version is %s:%s.', name, newest),
+                  HINT = format('To change it, call schemareg.revise_schema(%L, definition).',
+                                name || ':' || newest);
+    END IF;
+
+    -- Refused definitions are never stored: check before the row exists.
+    checked := @extschema@._check_definition(name, definition);
+    -- A name whose versions were all deleted goes on from its last number.
+    SELECT n.last_version INTO last FROM @extschema@.names n WHERE n.name = create_schema.name;
+    BEGIN
+        RETURN @extschema@._insert_version(name, coalesce(last, 0) + 1, definition, checked.dialect,
+                                           checked.uses, public, description, backend);
+    EXCEPTION WHEN unique_violation THEN
+        -- A snapshot older than the lock (REPEATABLE READ) missed the other creator's row.
+        RAISE EXCEPTION 'schema "%" was created by another transaction', name
+            USING ERRCODE = 'serialization_failure', HINT = 'Retry the transaction.';
+    END;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.create_schema(text, jsonb, text, boolean, text) IS
+    'registers version 1 of a schema; the same name and content again returns that row';
+
+CREATE FUNCTION @extschema@.get_schema(ref text) RETURNS @extschema@.schemas
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    r @extschema@.schemas;
+    parsed record;
+BEGIN
+    parsed := @extschema@._parse_ref(ref);
+    IF parsed.version = 0 THEN
+        SELECT * INTO r FROM @extschema@.schemas s
+         WHERE s.name = parsed.name AND s.status = 'exists' ORDER BY s.version DESC LIMIT 1;
+    ELSE
+        SELECT * INTO r FROM @extschema@.schemas s
+         WHERE s.name = parsed.name AND s.version = parsed.version;
+    END IF;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'schema "%" does not exist', ref USING ERRCODE = 'undefined_object';
+    END IF;
+    RETURN r;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.get_schema(text) IS
+    'the row of name:version, or of the newest existing version of name';
+
+CREATE FUNCTION @extschema@.update_schema(ref text, definition jsonb, description text DEFAULT NULL)
+    RETURNS @extschema@.schemas
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    r @extschema@.schemas;
+    checked record;
+    user_ref text;
+    records bigint;
+BEGIN
+    IF definition IS NULL THEN
+        RAISE EXCEPTION 'update_schema: definition must not be null'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    r := @extschema@._lock_schema(ref);
+    IF r.id IS NULL THEN
+        RAISE EXCEPTION 'schema "%" does not exist', ref USING ERRCODE = 'undefined_object';
+    END IF;
+    IF r.status <> 'exists' THEN
+        RAISE EXCEPTION 'schema "%:%" is % and cannot be updated', r.name, r.version, r.status
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    records := @extschema@._exact_ref_count(r.id);
+    IF records > 0 THEN
+        RAISE EXCEPTION 'schema "%:%" is used by % records and cannot be edited in place',
+                        r.name, r.version, records
+            USING ERRCODE = 'dependent_objects_still_exist',
+                  HINT = format('Make a new version with schemareg.revise_schema(%L, definition).',
+                                r.name || ':' || r.version);
+    END IF;
+    user_ref := @extschema@._used_by(r.id);
+    IF user_ref IS NOT NULL THEN
+        RAISE EXCEPTION 'schema "%:%" is used by schema "%" and cannot be edited in place',
+                        r.name, r.version, user_ref
+            USING ERRCODE = 'dependent_objects_still_exist',
+                  HINT = format('Make a new version with schemareg.revise_schema(%L, definition).',
+                                r.name || ':' || r.version);
+    END IF;
+    checked := @extschema@._check_definition(r.name, definition);
+    UPDATE @extschema@.schema_versions s
+       SET definition = update_schema.definition, dialect = checked.dialect,
+           hash = sha256(convert_to(update_schema.definition::text, 'UTF8')),
+           description = coalesce(update_schema.description, s.description), updated_at = now()
+     WHERE s.id = r.id;
+    DELETE FROM @extschema@.dependencies d WHERE d.schema_id = r.id;
+    INSERT INTO @extschema@.dependencies (schema_id, depends_on)
+    SELECT r.id, u FROM unnest(checked.uses) AS u;
+    SELECT * INTO r FROM @extschema@.schemas s WHERE s.id = r.id;
+    RETURN r;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.update_schema(text, jsonb, text) IS
+    'edits a schema version in place while no record and no other schema uses it';
+
+CREATE FUNCTION @extschema@.delete_schema(ref text) RETURNS boolean
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    r @extschema@.schemas;
+    user_ref text;
+    records bigint;
+BEGIN
+    r := @extschema@._lock_schema(ref);
+    IF r.id IS NULL THEN
+        RAISE NOTICE 'schema "%" does not exist, skipping', ref;
+        RETURN false;
+    END IF;
+    records := @extschema@._exact_ref_count(r.id);
+    IF records > 0 THEN
+        RAISE EXCEPTION 'schema "%:%" is used by % records and cannot be deleted',
+                        r.name, r.version, records
+            USING ERRCODE = 'dependent_objects_still_exist',
+                  HINT = 'Delete or move the records that use it first.';
+    END IF;
+    user_ref := @extschema@._used_by(r.id);
+    IF user_ref IS NOT NULL THEN
+        RAISE EXCEPTION 'schema "%:%" is used by schema "%" and cannot be deleted',
+                        r.name, r.version, user_ref
+            USING ERRCODE = 'dependent_objects_still_exist',
+                  HINT = 'Delete the schemas that use it first.';
+    END IF;
+    IF EXISTS (SELECT FROM @extschema@.schemas s WHERE s.name = r.name AND s.version < r.version)
+       AND EXISTS (SELECT FROM @extschema@.schemas s WHERE s.name = r.name AND s.version > r.version)
+    THEN
+        RAISE EXCEPTION 'schema "%:%" is an intermediate revision and cannot be deleted',
+                        r.name, r.version
+            USING ERRCODE = 'dependent_objects_still_exist',
+                  HINT = 'Only the oldest or the newest version of a name may be deleted.';
+    END IF;
+    RETURN @extschema@._retry_delete(r.id) = 'gone';
+END
+$$;
+COMMENT ON FUNCTION @extschema@.delete_schema(text) IS
+    'deletes a schema version that nothing uses; false (with a notice) when there is none';
+
+CREATE FUNCTION @extschema@.revise_schema(ref text, definition jsonb, description text DEFAULT NULL)
+    RETURNS @extschema@.schemas
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    parsed record;
+    base @extschema@.schemas;
+    r @extschema@.schemas;
+    newest integer;
+    last integer;
+    checked record;
+BEGIN
+    IF definition IS NULL THEN
+        RAISE EXCEPTION 'revise_schema: definition must not be null'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    parsed := @extschema@._parse_ref(ref);
+    IF parsed.version = 0 THEN
+        RAISE EXCEPTION 'revise_schema needs the version it revises, as in "%:1"', ref
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Naming the version makes racing revisions fail instead of overwriting each other.';
+    END IF;
+    -- Revisers of one name queue here; each then sees the newest committed version.
+    PERFORM @extschema@._lock_name(parsed.name);
+    SELECT * INTO base FROM @extschema@.schemas s
+     WHERE s.name = parsed.name AND s.version = parsed.version;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'schema "%" does not exist', ref USING ERRCODE = 'undefined_object';
+    END IF;
+    SELECT max(s.version) INTO newest FROM @extschema@.schemas s WHERE s.name = parsed.name;
+    IF newest <> parsed.version THEN
+        RAISE EXCEPTION 'schema "%" is not the newest version of "%"', ref, parsed.name
+            USING ERRCODE = 'serialization_failure',
+                  DETAIL = format('The newest version is %s:%s.', parsed.name, newest),
+                  HINT = format('Read %s:%s and revise that version.', parsed.name, newest);
+    END IF;
+    IF base.status <> 'exists' THEN
+        RAISE EXCEPTION 'schema "%" is % and cannot be revised', ref, base.status
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    checked := @extschema@._check_definition(parsed.name, definition);
+    -- Numbers of deleted versions are never given again.
+    SELECT greatest(n.last_version, newest) INTO last FROM @extschema@.names n
+     WHERE n.name = parsed.name;
+    BEGIN
+        r := @extschema@._insert_version(parsed.name, coalesce(last, newest) + 1, definition,
+                                         checked.dialect, checked.uses, base.public,
+                                         coalesce(description, base.description), base.backend);
+    EXCEPTION WHEN unique_violation THEN
+        -- A snapshot older than the lock (REPEATABLE READ) missed the winner's row.
+        RAISE EXCEPTION 'schema "%" is not the newest version of "%"', ref, parsed.name
+            USING ERRCODE = 'serialization_failure',
+                  DETAIL = 'Another transaction revised it first.',
+                  HINT = 'Retry the transaction, then revise the newest version.';
+    END;
+    RETURN r;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.revise_schema(text, jsonb, text) IS
+    'makes the next version from name:n, which must be the newest version (else SQLSTATE 40001)';
+
+-- Which registered schemas each version uses, both ways.
+CREATE VIEW @extschema@.schema_dependencies AS
+SELECT s.name || ':' || s.version AS ref, t.name || ':' || t.version AS uses
+  FROM @extschema@.dependencies d
+  JOIN @extschema@.schemas s ON s.id = d.schema_id
+  JOIN @extschema@.schemas t ON t.id = d.depends_on;
+COMMENT ON VIEW @extschema@.schema_dependencies IS 'ref uses the registered schema uses (by its $id)';

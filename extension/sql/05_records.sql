@@ -1,0 +1,215 @@
+-- Bound tables: bindings, row triggers, counts, attach/detach, recount().
+
+-- Bound tables: records whose rows name their schema in a column.
+CREATE TABLE @extschema@.bindings (
+    tbl           regclass PRIMARY KEY,
+    record_column name NOT NULL,
+    schema_column name NOT NULL,
+    mode          text NOT NULL CHECK (mode IN ('enforce', 'flag')),
+    errors_column name,
+    created_at    timestamptz NOT NULL DEFAULT now(),
+    CHECK ((mode = 'flag') = (errors_column IS NOT NULL))
+);
+COMMENT ON TABLE @extschema@.bindings IS 'tables bound to schemas by schemareg.attach()';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.bindings', '');
+
+-- Backends cache the bindings; every change drops those caches.
+CREATE TRIGGER bindings_invalidate_cache
+    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON @extschema@.bindings
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@._invalidate_cache();
+
+CREATE VIEW @extschema@.bound_tables AS
+SELECT b.tbl, b.record_column, b.schema_column, b.mode, b.errors_column,
+       coalesce((SELECT sum(c.n) FROM @extschema@.record_counts c
+                  WHERE c.tbl::oid IN (SELECT b.tbl::oid UNION ALL
+                                       SELECT i.relid FROM pg_partition_tree(b.tbl) i)),
+                0)::bigint AS records,
+       b.created_at
+  FROM @extschema@.bindings b;
+COMMENT ON VIEW @extschema@.bound_tables IS 'bound tables and how many of their rows name a schema';
+
+CREATE FUNCTION @extschema@._validate_row() RETURNS trigger
+    LANGUAGE c AS 'MODULE_PATHNAME', '_validate_row';
+CREATE FUNCTION @extschema@._count_row() RETURNS trigger
+    LANGUAGE c AS 'MODULE_PATHNAME', '_count_row';
+
+-- The table itself, or every table of its partition tree.
+CREATE FUNCTION @extschema@._tree(tbl regclass) RETURNS SETOF regclass
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT $1 UNION SELECT relid FROM pg_partition_tree($1) WHERE relid IS NOT NULL
+$$;
+
+-- Forgets the counts of a table and its partitions (TRUNCATE, DETACH PARTITION).
+CREATE FUNCTION @extschema@._forget_counts(tbl oid) RETURNS void
+    LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$
+    -- $1, not the parameter's name: in SQL functions a column (c.tbl) would win.
+    DELETE FROM @extschema@.record_counts c
+     WHERE c.tbl::oid IN (SELECT t::oid FROM @extschema@._tree($1::regclass) t)
+$$;
+
+-- Counts the rows of each leaf of a table's tree anew from the table itself,
+-- if a binding governs it. Returns the (version, table) pairs whose stored
+-- count was wrong, with both counts.
+CREATE FUNCTION @extschema@._recount_table(target oid, OUT ref text, OUT tbl_name regclass,
+                                           OUT stored bigint, OUT actual bigint)
+    RETURNS SETOF record
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    b @extschema@.bindings;
+    leaf regclass;
+BEGIN
+    SELECT * INTO b FROM @extschema@.bindings x
+     WHERE x.tbl::oid = target
+        OR x.tbl::oid IN (SELECT a FROM pg_partition_ancestors(target::regclass) a)
+     LIMIT 1;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    FOR leaf IN SELECT t FROM @extschema@._tree(target::regclass) t
+                 WHERE (SELECT c.relkind FROM pg_class c WHERE c.oid = t) = 'r' LOOP
+        -- Writers of this table wait: the count is of a table that stands still.
+        EXECUTE format('LOCK TABLE ONLY %s IN SHARE MODE', leaf);
+        RETURN QUERY EXECUTE format(
+            'WITH actual AS (SELECT %1$I AS ref, count(*) AS n FROM ONLY %2$s
+                              WHERE %1$I IS NOT NULL GROUP BY 1),
+                  stored AS (SELECT v.name || '':'' || v.version AS ref, sum(c.n) AS n
+                               FROM @extschema@.record_counts c
+                               JOIN @extschema@.schema_versions v ON v.id = c.schema_id
+                              WHERE c.tbl = %3$L::regclass GROUP BY 1)
+             SELECT coalesce(a.ref, s.ref), %3$L::regclass, coalesce(s.n, 0)::bigint,
+                    coalesce(a.n, 0)::bigint
+               FROM actual a FULL JOIN stored s ON s.ref = a.ref
+              WHERE coalesce(s.n, 0) <> coalesce(a.n, 0)',
+            b.schema_column, leaf, leaf::oid);
+        -- Replace this leaf's slots by one exact row per version.
+        DELETE FROM @extschema@.record_counts c WHERE c.tbl = leaf;
+        EXECUTE format(
+            'INSERT INTO @extschema@.record_counts (schema_id, tbl, slot, n)
+             SELECT v.id, %2$L::regclass, 0, count(*)
+               FROM ONLY %2$s r
+               JOIN @extschema@.schema_versions v
+                 ON v.name = split_part(r.%1$I, '':'', 1)
+                AND v.version = split_part(r.%1$I, '':'', 2)::integer
+              WHERE r.%1$I IS NOT NULL GROUP BY v.id',
+            b.schema_column, leaf);
+    END LOOP;
+END
+$$;
+
+CREATE FUNCTION @extschema@.recount() RETURNS TABLE (ref text, stored bigint, actual bigint)
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    RETURN QUERY
+    SELECT d.ref, sum(d.stored)::bigint, sum(d.actual)::bigint
+      FROM @extschema@.bindings b, @extschema@._recount_table(b.tbl::oid) d
+     GROUP BY d.ref ORDER BY d.ref;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.recount() IS
+    'recomputes every count from the bound tables, repairs drift, returns what it repaired';
+
+CREATE FUNCTION @extschema@.attach(tbl regclass, record_column name, schema_column name,
+                                   mode text DEFAULT 'enforce', errors_column name DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    kind "char";
+    existing @extschema@.bindings;
+    col name;
+    want regtype;
+BEGIN
+    IF tbl IS NULL OR record_column IS NULL OR schema_column IS NULL OR mode IS NULL THEN
+        RAISE EXCEPTION 'attach: tbl, record_column, schema_column and mode must not be null'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF mode NOT IN ('enforce', 'flag') THEN
+        RAISE EXCEPTION 'unknown binding mode "%"', mode
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'Modes are enforce and flag.';
+    END IF;
+    IF (mode = 'flag') <> (errors_column IS NOT NULL) THEN
+        RAISE EXCEPTION 'mode % %', mode,
+              CASE WHEN mode = 'flag' THEN 'needs an errors_column' ELSE 'takes no errors_column' END
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'flag mode stores each row''s errors in errors_column (jsonb).';
+    END IF;
+    SELECT c.relkind INTO kind FROM pg_class c WHERE c.oid = tbl;
+    IF kind NOT IN ('r', 'p') THEN
+        RAISE EXCEPTION '"%" is not a table', tbl USING ERRCODE = 'wrong_object_type';
+    END IF;
+    -- Writers wait until the binding is complete.
+    EXECUTE format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', tbl);
+    SELECT * INTO existing FROM @extschema@.bindings b
+     WHERE b.tbl = attach.tbl
+        OR b.tbl::oid IN (SELECT a FROM pg_partition_ancestors(attach.tbl) a)
+        OR b.tbl::oid IN (SELECT t FROM @extschema@._tree(attach.tbl) t);
+    IF FOUND THEN
+        IF existing.tbl = tbl AND existing.record_column = record_column
+           AND existing.schema_column = schema_column AND existing.mode = mode
+           AND existing.errors_column IS NOT DISTINCT FROM errors_column THEN
+            RETURN;
+        END IF;
+        RAISE EXCEPTION 'table "%" is already bound through "%"', tbl, existing.tbl
+            USING ERRCODE = 'duplicate_object', HINT = 'Call schemareg.detach() first.';
+    END IF;
+    FOR col, want IN VALUES (record_column, 'jsonb'::regtype), (schema_column, 'text'::regtype),
+                            (errors_column, 'jsonb'::regtype) LOOP
+        CONTINUE WHEN col IS NULL;
+        IF NOT EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = tbl AND a.attname = col
+                          AND a.attnum > 0 AND NOT a.attisdropped) THEN
+            RAISE EXCEPTION 'column "%" of "%" does not exist', col, tbl
+                USING ERRCODE = 'undefined_column';
+        END IF;
+        IF NOT EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = tbl AND a.attname = col
+                          AND (a.atttypid = want OR (want = 'text'::regtype
+                               AND a.atttypid IN ('varchar'::regtype, 'name'::regtype)))) THEN
+            RAISE EXCEPTION 'column "%" of "%" must be of type %', col, tbl, want
+                USING ERRCODE = 'datatype_mismatch';
+        END IF;
+    END LOOP;
+    INSERT INTO @extschema@.bindings AS b (tbl, record_column, schema_column, mode, errors_column)
+    VALUES (tbl, record_column, schema_column, mode, errors_column);
+    -- BEFORE DELETE too, though it checks nothing: it loads the module before
+    -- any AFTER trigger fires, so that the statement's counts are written at
+    -- its end (the executor hook is then in place).
+    EXECUTE format('CREATE TRIGGER schemareg_validate BEFORE INSERT OR UPDATE OR DELETE ON %s
+                    FOR EACH ROW EXECUTE FUNCTION @extschema@._validate_row()', tbl);
+    -- The rows already there are checked (and bare names rewritten) as if
+    -- written now, then counted.
+    EXECUTE format('UPDATE %s SET %I = %I WHERE %I IS NOT NULL', tbl, schema_column,
+                   schema_column, schema_column);
+    EXECUTE format('CREATE TRIGGER schemareg_count AFTER INSERT OR UPDATE OR DELETE ON %s
+                    FOR EACH ROW EXECUTE FUNCTION @extschema@._count_row()', tbl);
+    PERFORM @extschema@._recount_table(tbl::oid);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.attach(regclass, name, name, text, name) IS
+    'binds a table: each row names its schema in schema_column and is checked on every write';
+
+CREATE FUNCTION @extschema@.detach(tbl regclass) RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM @extschema@.bindings b WHERE b.tbl = detach.tbl) THEN
+        RAISE EXCEPTION 'table "%" is not bound', tbl USING ERRCODE = 'undefined_object';
+    END IF;
+    EXECUTE format('DROP TRIGGER IF EXISTS schemareg_validate ON %s', tbl);
+    EXECUTE format('DROP TRIGGER IF EXISTS schemareg_count ON %s', tbl);
+    PERFORM @extschema@._forget_counts(tbl::oid);
+    DELETE FROM @extschema@.bindings b WHERE b.tbl = detach.tbl;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.detach(regclass) IS
+    'removes a table''s binding, its triggers and its counts';
+
+-- A dropped bound table (or partition) takes its binding and counts along.
+CREATE FUNCTION @extschema@._on_drop() RETURNS event_trigger
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    DELETE FROM @extschema@.record_counts c
+     USING pg_event_trigger_dropped_objects() o
+     WHERE o.classid = 'pg_class'::regclass AND c.tbl::oid = o.objid;
+    DELETE FROM @extschema@.bindings b
+     USING pg_event_trigger_dropped_objects() o
+     WHERE o.classid = 'pg_class'::regclass AND b.tbl::oid = o.objid;
+END
+$$;
+CREATE EVENT TRIGGER schemareg_drop ON sql_drop EXECUTE FUNCTION @extschema@._on_drop();
