@@ -61,11 +61,26 @@ const Binding& BindingOf(Relation relation) {
   return *binding;
 }
 
-// The text of a column, palloc'd, or NULL.
+// The text of a column, palloc'd, or NULL. The schema column is text,
+// varchar or name (attach checks): read directly, not through the type's
+// output function, which would be looked up on every row.
 char* ColumnText(HeapTuple tuple, Relation relation, int att) {
-  char* text = nullptr;
-  PgGuard([&] { text = SPI_getvalue(tuple, RelationGetDescr(relation), att); });
-  return text;
+  char* out = nullptr;  // not `text`: PostgreSQL's macros use that type name
+  PgGuard([&] {
+    TupleDesc desc = RelationGetDescr(relation);
+    bool isnull = false;
+    Datum value = heap_getattr(tuple, att, desc, &isnull);
+    if (isnull) return;
+    Oid type = TupleDescAttr(desc, att - 1)->atttypid;
+    if (type == NAMEOID) {
+      out = pstrdup(NameStr(*DatumGetName(value)));
+    } else if (type == TEXTOID || type == VARCHAROID) {
+      out = TextDatumGetCString(value);
+    } else {
+      out = SPI_getvalue(tuple, desc, att);
+    }
+  });
+  return out;
 }
 
 // A record's errors as the errors column stores them: a jsonb array of
