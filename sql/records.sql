@@ -76,6 +76,17 @@ COPY rec (doc, sch) FROM STDIN;
 SELECT * FROM counts();
 SELECT * FROM schemareg.recount();
 
+-- MERGE, and writes applied as a replica (a logical replication subscriber):
+-- checked and counted too.
+MERGE INTO rec USING (SELECT '{"t": 4}'::jsonb AS d) s ON false
+ WHEN NOT MATCHED THEN INSERT (doc, sch) VALUES (s.d, 'rec/s:1');
+SET session_replication_role = replica;
+INSERT INTO rec (doc, sch) VALUES ('{"t": 5}', 'rec/s');
+SELECT outcome($$INSERT INTO rec (doc, sch) VALUES ('{}', 'rec/s:1')$$);
+RESET session_replication_role;
+SELECT * FROM counts();
+SELECT * FROM schemareg.recount();
+
 -- Versions in use cannot go; an unused one can.
 SELECT outcome($$SELECT schemareg.delete_schema('rec/s:2')$$);
 

@@ -179,6 +179,10 @@ BEGIN
                    schema_column, schema_column);
     EXECUTE format('CREATE TRIGGER schemareg_count AFTER INSERT OR UPDATE OR DELETE ON %s
                     FOR EACH ROW EXECUTE FUNCTION @extschema@._count_row()', tbl);
+    -- Also for replicated writes (session_replication_role = replica, as a
+    -- logical replication subscriber applies them): counts stay exact there.
+    EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER schemareg_validate', tbl);
+    EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER schemareg_count', tbl);
     PERFORM @extschema@._recount_table(tbl::oid);
 END
 $$;

@@ -175,10 +175,12 @@ void ProcessUtility(PlannedStmt* pstmt, const char* query_string, bool read_only
 void OnTransactionEvent(XactEvent event, void*) {
   switch (event) {
     case XACT_EVENT_PRE_COMMIT:
+    case XACT_EVENT_PRE_PREPARE:
       // Every statement flushes at its end; this only catches a path that did not.
       FlushFromHook();
       break;
     case XACT_EVENT_COMMIT:
+    case XACT_EVENT_PREPARE:
     case XACT_EVENT_ABORT:
     case XACT_EVENT_PARALLEL_COMMIT:
     case XACT_EVENT_PARALLEL_ABORT:
