@@ -100,6 +100,30 @@ CREATE FUNCTION @extschema@._used_by(id bigint) RETURNS text
      ORDER BY s.name, s.version LIMIT 1
 $$;
 
+-- Refuses (2BP01) to edit or delete a version that records or other schemas
+-- use. The caller holds the version's lock (_lock_schema), so the record
+-- count, taken with a fresh snapshot, cannot change under it.
+CREATE FUNCTION @extschema@._refuse_if_used(r @extschema@.schemas, doing text,
+                                            records_hint text, schemas_hint text)
+    RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    records bigint := @extschema@._exact_ref_count(r.id);
+    user_ref text := @extschema@._used_by(r.id);
+BEGIN
+    IF records > 0 THEN
+        RAISE EXCEPTION 'schema "%:%" is used by % records and cannot be %',
+                        r.name, r.version, records, doing
+            USING ERRCODE = 'dependent_objects_still_exist', HINT = records_hint;
+    END IF;
+    IF user_ref IS NOT NULL THEN
+        RAISE EXCEPTION 'schema "%:%" is used by schema "%" and cannot be %',
+                        r.name, r.version, user_ref, doing
+            USING ERRCODE = 'dependent_objects_still_exist', HINT = schemas_hint;
+    END IF;
+END
+$$;
+
 -- Runs the backend's create or delete step for a version. A failure is kept
 -- in last_error and raised as a WARNING (the version keeps its status), so
 -- that the caller's work is not rolled back. True when the step succeeded.

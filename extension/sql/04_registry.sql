@@ -92,8 +92,6 @@ CREATE FUNCTION @extschema@.update_schema(ref text, definition jsonb, descriptio
 DECLARE
     r @extschema@.schemas;
     checked record;
-    user_ref text;
-    records bigint;
 BEGIN
     IF definition IS NULL THEN
         RAISE EXCEPTION 'update_schema: definition must not be null'
@@ -107,22 +105,11 @@ BEGIN
         RAISE EXCEPTION 'schema "%:%" is % and cannot be updated', r.name, r.version, r.status
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
-    records := @extschema@._exact_ref_count(r.id);
-    IF records > 0 THEN
-        RAISE EXCEPTION 'schema "%:%" is used by % records and cannot be edited in place',
-                        r.name, r.version, records
-            USING ERRCODE = 'dependent_objects_still_exist',
-                  HINT = format('Make a new version with schemareg.revise_schema(%L, definition).',
-                                r.name || ':' || r.version);
-    END IF;
-    user_ref := @extschema@._used_by(r.id);
-    IF user_ref IS NOT NULL THEN
-        RAISE EXCEPTION 'schema "%:%" is used by schema "%" and cannot be edited in place',
-                        r.name, r.version, user_ref
-            USING ERRCODE = 'dependent_objects_still_exist',
-                  HINT = format('Make a new version with schemareg.revise_schema(%L, definition).',
-                                r.name || ':' || r.version);
-    END IF;
+    PERFORM @extschema@._refuse_if_used(r, 'edited in place',
+        format('Make a new version with schemareg.revise_schema(%L, definition).',
+               r.name || ':' || r.version),
+        format('Make a new version with schemareg.revise_schema(%L, definition).',
+               r.name || ':' || r.version));
     checked := @extschema@._check_definition(r.name, definition);
     UPDATE @extschema@.schema_versions s
        SET definition = update_schema.definition, dialect = checked.dialect,
@@ -143,28 +130,15 @@ CREATE FUNCTION @extschema@.delete_schema(ref text) RETURNS boolean
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     r @extschema@.schemas;
-    user_ref text;
-    records bigint;
 BEGIN
     r := @extschema@._lock_schema(ref);
     IF r.id IS NULL THEN
         RAISE NOTICE 'schema "%" does not exist, skipping', ref;
         RETURN false;
     END IF;
-    records := @extschema@._exact_ref_count(r.id);
-    IF records > 0 THEN
-        RAISE EXCEPTION 'schema "%:%" is used by % records and cannot be deleted',
-                        r.name, r.version, records
-            USING ERRCODE = 'dependent_objects_still_exist',
-                  HINT = 'Delete or move the records that use it first.';
-    END IF;
-    user_ref := @extschema@._used_by(r.id);
-    IF user_ref IS NOT NULL THEN
-        RAISE EXCEPTION 'schema "%:%" is used by schema "%" and cannot be deleted',
-                        r.name, r.version, user_ref
-            USING ERRCODE = 'dependent_objects_still_exist',
-                  HINT = 'Delete the schemas that use it first.';
-    END IF;
+    PERFORM @extschema@._refuse_if_used(r, 'deleted',
+        'Delete or move the records that use it first.',
+        'Delete the schemas that use it first.');
     IF EXISTS (SELECT FROM @extschema@.schemas s WHERE s.name = r.name AND s.version < r.version)
        AND EXISTS (SELECT FROM @extschema@.schemas s WHERE s.name = r.name AND s.version > r.version)
     THEN
