@@ -156,6 +156,67 @@ COMMIT;
 SELECT * FROM schemareg.recount();
 DROP TABLE fresh;
 
+-- An AFTER trigger of the user's that rolls back a savepoint of its own
+-- (an EXCEPTION block) loses none of the statement's counts.
+CREATE TABLE audited (doc jsonb, sch text);
+SELECT schemareg.attach('audited', 'doc', 'sch');
+CREATE FUNCTION audit() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    BEGIN PERFORM 1 / 0; EXCEPTION WHEN division_by_zero THEN NULL; END;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER audit AFTER INSERT ON audited FOR EACH ROW EXECUTE FUNCTION audit();
+INSERT INTO audited SELECT '{}', 'rec/any' FROM generate_series(1, 5);
+SELECT * FROM counts();
+SELECT * FROM schemareg.recount();
+
+-- A BEFORE trigger of the user's fires before the check, which sees its changes.
+CREATE FUNCTION strip_t() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN NEW.doc := NEW.doc - 't'; RETURN NEW; END $$;
+CREATE TABLE stripped (doc jsonb, sch text);
+SELECT schemareg.attach('stripped', 'doc', 'sch');
+CREATE TRIGGER set_defaults BEFORE INSERT ON stripped FOR EACH ROW EXECUTE FUNCTION strip_t();
+SELECT outcome($$INSERT INTO stripped VALUES ('{"t": 1}', 'rec/s:1')$$);
+DROP TABLE stripped, audited;
+
+-- TRUNCATE in a session that has not loaded the module yet, and TRUNCATE CASCADE.
+CREATE TABLE parent_rec (id int PRIMARY KEY, doc jsonb, sch text);
+CREATE TABLE child_rec (parent int REFERENCES parent_rec, doc jsonb, sch text);
+SELECT schemareg.attach('parent_rec', 'doc', 'sch'), schemareg.attach('child_rec', 'doc', 'sch');
+INSERT INTO parent_rec VALUES (1, '{}', 'rec/any');
+INSERT INTO child_rec VALUES (1, '{}', 'rec/any'), (1, '{}', 'rec/any');
+\c
+TRUNCATE parent_rec CASCADE;
+SELECT * FROM counts();
+DROP TABLE child_rec, parent_rec;
+
+-- ATTACH PARTITION in a fresh session counts the rows it brings.
+CREATE TABLE tree (id int, doc jsonb, sch text) PARTITION BY RANGE (id);
+CREATE TABLE tree_a PARTITION OF tree FOR VALUES FROM (0) TO (10);
+SELECT schemareg.attach('tree', 'doc', 'sch');
+CREATE TABLE tree_b (id int, doc jsonb, sch text);
+INSERT INTO tree_b VALUES (11, '{}', 'rec/any:1'), (12, '{}', 'rec/any:1');
+\c
+ALTER TABLE tree ATTACH PARTITION tree_b FOR VALUES FROM (10) TO (20);
+SELECT * FROM counts();
+-- A partition attached later has no TRUNCATE trigger of its own: truncated in
+-- a session that has not loaded the module, its counts stay too high (which
+-- refuses deletes, never allows a wrong one) until recount() repairs them.
+\c
+TRUNCATE tree_b;
+SELECT * FROM counts();
+SELECT * FROM schemareg.recount();
+TRUNCATE tree_a;
+SELECT * FROM counts();
+DROP TABLE tree;
+
+-- What cannot be bound.
+CREATE TEMP TABLE temp_rec (doc jsonb, sch text);
+SELECT outcome($$SELECT schemareg.attach('temp_rec', 'doc', 'sch')$$);
+CREATE TABLE varchar_rec (doc jsonb, sch varchar(10));
+SELECT outcome($$SELECT schemareg.attach('varchar_rec', 'doc', 'sch')$$);
+DROP TABLE varchar_rec, temp_rec;
+
 -- recount repairs drift (here made by hand) and reports it.
 CREATE TABLE drift (doc jsonb, sch text);
 SELECT schemareg.attach('drift', 'doc', 'sch');

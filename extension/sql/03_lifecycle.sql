@@ -116,6 +116,12 @@ BEGIN
                         r.name, r.version, records, doing
             USING ERRCODE = 'dependent_objects_still_exist', HINT = records_hint;
     END IF;
+    -- Counts that went wrong fail safe: nothing goes until they are repaired.
+    IF records < 0 THEN
+        RAISE EXCEPTION 'the stored count of schema "%:%" is %, which cannot be right',
+                        r.name, r.version, records
+            USING ERRCODE = 'data_corrupted', HINT = 'Run schemareg.recount() to repair it.';
+    END IF;
     IF user_ref IS NOT NULL THEN
         RAISE EXCEPTION 'schema "%:%" is used by schema "%" and cannot be %',
                         r.name, r.version, user_ref, doing

@@ -39,6 +39,15 @@ CREATE FUNCTION @extschema@._tree(tbl regclass) RETURNS SETOF regclass
     SELECT $1 UNION SELECT relid FROM pg_partition_tree($1) WHERE relid IS NOT NULL
 $$;
 
+-- Forgets the counts of tables that no bound tree holds any more (dropped,
+-- detached partitions, temporary tables gone with their session).
+CREATE FUNCTION @extschema@._forget_orphans() RETURNS void
+    LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$
+    DELETE FROM @extschema@.record_counts c
+     WHERE NOT EXISTS (SELECT FROM @extschema@.bindings b, @extschema@._tree(b.tbl) t
+                        WHERE t = c.tbl AND EXISTS (SELECT FROM pg_class k WHERE k.oid = b.tbl))
+$$;
+
 -- Forgets the counts of a table and its partitions (TRUNCATE, DETACH PARTITION).
 CREATE FUNCTION @extschema@._forget_counts(tbl oid) RETURNS void
     LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$
@@ -70,7 +79,7 @@ BEGIN
         -- Writers of this table wait: the count is of a table that stands still.
         EXECUTE format('LOCK TABLE ONLY %s IN SHARE MODE', leaf);
         RETURN QUERY EXECUTE format(
-            'WITH actual AS (SELECT %1$I AS ref, count(*) AS n FROM ONLY %2$s
+            'WITH actual AS (SELECT %1$I::text AS ref, count(*) AS n FROM ONLY %2$s
                               WHERE %1$I IS NOT NULL GROUP BY 1),
                   stored AS (SELECT v.name || '':'' || v.version AS ref, sum(c.n) AS n
                                FROM @extschema@.record_counts c
@@ -99,6 +108,14 @@ $$;
 CREATE FUNCTION @extschema@.recount() RETURNS TABLE (ref text, stored bigint, actual bigint)
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+    -- Bindings of tables that are gone, and counts no bound tree holds.
+    DELETE FROM @extschema@.bindings b WHERE NOT EXISTS (SELECT FROM pg_class k WHERE k.oid = b.tbl);
+    RETURN QUERY
+    SELECT v.name || ':' || v.version, sum(c.n)::bigint, 0::bigint
+      FROM @extschema@.record_counts c JOIN @extschema@.schema_versions v ON v.id = c.schema_id
+     WHERE NOT EXISTS (SELECT FROM @extschema@.bindings b, @extschema@._tree(b.tbl) t WHERE t = c.tbl)
+     GROUP BY 1 HAVING sum(c.n) <> 0;
+    PERFORM @extschema@._forget_orphans();
     RETURN QUERY
     SELECT d.ref, sum(d.stored)::bigint, sum(d.actual)::bigint
       FROM @extschema@.bindings b, @extschema@._recount_table(b.tbl::oid) d
@@ -136,6 +153,11 @@ BEGIN
     IF kind NOT IN ('r', 'p') THEN
         RAISE EXCEPTION '"%" is not a table', tbl USING ERRCODE = 'wrong_object_type';
     END IF;
+    IF (SELECT c.relpersistence FROM pg_class c WHERE c.oid = tbl) = 't' THEN
+        RAISE EXCEPTION 'temporary table "%" cannot be bound', tbl
+            USING ERRCODE = 'feature_not_supported',
+                  DETAIL = 'It would vanish with its session without a trace in the counts.';
+    END IF;
     -- Writers wait until the binding is complete.
     EXECUTE format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', tbl);
     SELECT * INTO existing FROM @extschema@.bindings b
@@ -160,8 +182,7 @@ BEGIN
                 USING ERRCODE = 'undefined_column';
         END IF;
         IF NOT EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = tbl AND a.attname = col
-                          AND (a.atttypid = want OR (want = 'text'::regtype
-                               AND a.atttypid IN ('varchar'::regtype, 'name'::regtype)))) THEN
+                          AND a.atttypid = want) THEN
             RAISE EXCEPTION 'column "%" of "%" must be of type %', col, tbl, want
                 USING ERRCODE = 'datatype_mismatch';
         END IF;
@@ -171,18 +192,21 @@ BEGIN
     -- BEFORE DELETE too, though it checks nothing: it loads the module before
     -- any AFTER trigger fires, so that the statement's counts are written at
     -- its end (the executor hook is then in place).
-    EXECUTE format('CREATE TRIGGER schemareg_validate BEFORE INSERT OR UPDATE OR DELETE ON %s
+    -- Named to sort last, so that they fire after the table's other BEFORE
+    -- triggers (which could otherwise change a row after it was checked).
+    EXECUTE format('CREATE TRIGGER "~schemareg_validate" BEFORE INSERT OR UPDATE OR DELETE ON %s
                     FOR EACH ROW EXECUTE FUNCTION @extschema@._validate_row()', tbl);
     -- The rows already there are checked (and bare names rewritten) as if
     -- written now, then counted.
     EXECUTE format('UPDATE %s SET %I = %I WHERE %I IS NOT NULL', tbl, schema_column,
                    schema_column, schema_column);
-    EXECUTE format('CREATE TRIGGER schemareg_count AFTER INSERT OR UPDATE OR DELETE ON %s
+    EXECUTE format('CREATE TRIGGER "~schemareg_count" AFTER INSERT OR UPDATE OR DELETE ON %s
                     FOR EACH ROW EXECUTE FUNCTION @extschema@._count_row()', tbl);
     -- Also for replicated writes (session_replication_role = replica, as a
     -- logical replication subscriber applies them): counts stay exact there.
-    EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER schemareg_validate', tbl);
-    EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER schemareg_count', tbl);
+    EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER "~schemareg_validate"', tbl);
+    EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER "~schemareg_count"', tbl);
+    PERFORM @extschema@._sync_tree(tbl, true);
     PERFORM @extschema@._recount_table(tbl::oid);
 END
 $$;
@@ -191,14 +215,23 @@ COMMENT ON FUNCTION @extschema@.attach(regclass, name, name, text, name) IS
 
 CREATE FUNCTION @extschema@.detach(tbl regclass) RETURNS void
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    t regclass;
 BEGIN
     IF NOT EXISTS (SELECT FROM @extschema@.bindings b WHERE b.tbl = detach.tbl) THEN
         RAISE EXCEPTION 'table "%" is not bound', tbl USING ERRCODE = 'undefined_object';
     END IF;
-    EXECUTE format('DROP TRIGGER IF EXISTS schemareg_validate ON %s', tbl);
-    EXECUTE format('DROP TRIGGER IF EXISTS schemareg_count ON %s', tbl);
-    PERFORM @extschema@._forget_counts(tbl::oid);
+    -- A table already gone (its binding dangling) has no triggers left.
+    IF EXISTS (SELECT FROM pg_class k WHERE k.oid = tbl) THEN
+        EXECUTE format('DROP TRIGGER IF EXISTS "~schemareg_validate" ON %s', tbl);
+        EXECUTE format('DROP TRIGGER IF EXISTS "~schemareg_count" ON %s', tbl);
+        FOR t IN SELECT x FROM @extschema@._tree(tbl) x LOOP
+            EXECUTE format('DROP TRIGGER IF EXISTS "~schemareg_truncate" ON %s', t);
+        END LOOP;
+        PERFORM @extschema@._forget_counts(tbl::oid);
+    END IF;
     DELETE FROM @extschema@.bindings b WHERE b.tbl = detach.tbl;
+    PERFORM @extschema@._forget_orphans();
 END
 $$;
 COMMENT ON FUNCTION @extschema@.detach(regclass) IS
@@ -217,3 +250,71 @@ BEGIN
 END
 $$;
 CREATE EVENT TRIGGER schemareg_drop ON sql_drop EXECUTE FUNCTION @extschema@._on_drop();
+-- Also when DDL is replayed as a replica.
+ALTER EVENT TRIGGER schemareg_drop ENABLE ALWAYS;
+
+-- TRUNCATE of any table of a bound tree forgets its counts (and those of its
+-- partitions): a statement trigger on every member, since TRUNCATE of a
+-- partition does not fire its parent's triggers.
+CREATE FUNCTION @extschema@._on_truncate() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM @extschema@._forget_counts(TG_RELID);
+    RETURN NULL;
+END
+$$;
+
+-- Brings a bound tree up to date with its partitions: a member with rows but
+-- no counts (an attached partition) is counted, counts of tables that left
+-- every tree are forgotten, and with add_triggers (attach() only: pg_restore
+-- recreates the triggers itself, and its ALTER TABLEs reach _on_ddl) every
+-- member gets the TRUNCATE trigger.
+CREATE FUNCTION @extschema@._sync_tree(root regclass, add_triggers boolean) RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    t regclass;
+    has_rows boolean;
+BEGIN
+    FOR t IN SELECT x FROM @extschema@._tree(root) x LOOP
+        IF add_triggers AND NOT EXISTS (SELECT FROM pg_trigger g WHERE g.tgrelid = t
+                                           AND g.tgname = '~schemareg_truncate') THEN
+            EXECUTE format('CREATE TRIGGER "~schemareg_truncate" AFTER TRUNCATE ON %s
+                            FOR EACH STATEMENT EXECUTE FUNCTION @extschema@._on_truncate()', t);
+            EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER "~schemareg_truncate"', t);
+        END IF;
+        IF (SELECT c.relkind FROM pg_class c WHERE c.oid = t) = 'r'
+           AND NOT EXISTS (SELECT FROM @extschema@.record_counts c WHERE c.tbl = t) THEN
+            EXECUTE format('SELECT EXISTS (SELECT FROM ONLY %s)', t) INTO has_rows;
+            IF has_rows THEN
+                PERFORM @extschema@._recount_table(t::oid);
+            END IF;
+        END IF;
+    END LOOP;
+    PERFORM @extschema@._forget_orphans();
+END
+$$;
+
+-- After CREATE TABLE ... PARTITION OF and ALTER TABLE ... ATTACH/DETACH
+-- PARTITION: the bound trees they touch are brought up to date.
+CREATE FUNCTION @extschema@._on_ddl() RETURNS event_trigger
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    b regclass;
+BEGIN
+    IF NOT EXISTS (SELECT FROM @extschema@.bindings) THEN
+        RETURN;
+    END IF;
+    FOR b IN SELECT DISTINCT x.tbl FROM @extschema@.bindings x, pg_event_trigger_ddl_commands() d
+              WHERE d.classid = 'pg_class'::regclass
+                AND (d.objid = x.tbl
+                     OR d.objid IN (SELECT t FROM @extschema@._tree(x.tbl) t)
+                     OR x.tbl IN (SELECT a FROM pg_partition_ancestors(d.objid) a))
+                AND EXISTS (SELECT FROM pg_class k WHERE k.oid = x.tbl) LOOP
+        PERFORM @extschema@._sync_tree(b, false);
+    END LOOP;
+    PERFORM @extschema@._forget_orphans();
+END
+$$;
+CREATE EVENT TRIGGER schemareg_ddl ON ddl_command_end
+    WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE') EXECUTE FUNCTION @extschema@._on_ddl();
+ALTER EVENT TRIGGER schemareg_ddl ENABLE ALWAYS;

@@ -14,6 +14,8 @@ namespace {
 
 bool loaded = false;
 Oid bindings_relid = InvalidOid;
+// Counts drops, so that a lookup can tell when one happened during it.
+uint64 generation = 0;
 // The bindings table's rows, by bound table.
 std::unordered_map<Oid, Binding> bound;
 // Every relation asked about, with the bound table that governs it (or
@@ -24,6 +26,7 @@ void Drop() {
   loaded = false;
   bound.clear();
   governed_by.clear();
+  generation++;
 }
 
 void OnRelcacheInvalidation(Datum, Oid relid) {
@@ -79,35 +82,41 @@ void Load() {
 
 void InitBindings() { CacheRegisterRelcacheCallback(OnRelcacheInvalidation, 0); }
 
-const Binding* FindBinding(Oid relid) {
-  if (!loaded) Load();
-  auto known = governed_by.find(relid);
-  Oid governor = InvalidOid;
-  if (known != governed_by.end()) {
-    governor = known->second;
-  } else {
-    if (bound.count(relid) > 0) {
-      governor = relid;
+bool FindBinding(Oid relid, Binding* binding) {
+  for (;;) {
+    uint64 before = generation;
+    if (!loaded) Load();
+    auto known = governed_by.find(relid);
+    Oid governor = InvalidOid;
+    if (known != governed_by.end()) {
+      governor = known->second;
     } else {
-      // A partition is governed by its nearest bound ancestor.
-      List* ancestors = nullptr;
-      PgGuard([&] {
-        bool is_partition = get_rel_relispartition(relid);
-        ancestors = is_partition ? get_partition_ancestors(relid) : NIL;
-      });
-      ListCell* cell;
-      foreach (cell, ancestors) {
-        Oid ancestor = lfirst_oid(cell);
-        if (bound.count(ancestor) > 0) {
-          governor = ancestor;
-          break;
+      if (bound.count(relid) > 0) {
+        governor = relid;
+      } else {
+        // A partition is governed by its nearest bound ancestor.
+        List* ancestors = nullptr;
+        PgGuard([&] {
+          bool is_partition = get_rel_relispartition(relid);
+          ancestors = is_partition ? get_partition_ancestors(relid) : NIL;
+        });
+        ListCell* cell;
+        foreach (cell, ancestors) {
+          Oid ancestor = lfirst_oid(cell);
+          if (bound.count(ancestor) > 0) {
+            governor = ancestor;
+            break;
+          }
         }
       }
+      // Catalog reads may have taken invalidations: then look again.
+      if (generation != before) continue;
+      governed_by[relid] = governor;
     }
-    governed_by[relid] = governor;
+    if (governor == InvalidOid) return false;
+    *binding = bound.at(governor);
+    return true;
   }
-  if (governor == InvalidOid) return nullptr;
-  return &bound.at(governor);
 }
 
 }  // namespace schemareg::pg

@@ -19,7 +19,8 @@ struct Binding {
 void InitBindings();
 
 // The binding that governs writes to `relid`: its own, or that of its nearest
-// bound ancestor (partitions). nullptr when none.
-const Binding* FindBinding(Oid relid);
+// bound ancestor (partitions). False when none. A copy: an invalidation may
+// drop the cache while the caller still works with it.
+bool FindBinding(Oid relid, Binding* binding);
 
 }  // namespace schemareg::pg

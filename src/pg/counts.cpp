@@ -2,7 +2,9 @@
 
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 #include <map>
+#include <tuple>
 #include <unordered_set>
 #include <utility>
 
@@ -23,7 +25,11 @@ namespace {
 // The advisory lock space of schema versions: pg_advisory_xact_lock(kLockKey, id).
 constexpr int32_t kLockKey = 1936876903;  // "sreg"
 
-std::map<std::pair<Oid, int64_t>, int64_t> deltas;
+// Deltas by (subtransaction, table, version): a rolled-back savepoint drops
+// only its own, and a statement writes only the deltas of the subtransaction
+// it runs in (those of an outer one would be lost if an inner one aborted).
+using DeltaKey = std::tuple<SubTransactionId, Oid, int64_t>;
+std::map<DeltaKey, int64_t> deltas;
 std::unordered_set<int64_t> locked_versions;
 bool flushing = false;
 SPIPlanPtr update_plan = nullptr;
@@ -32,13 +38,22 @@ SPIPlanPtr upsert_plan = nullptr;
 ExecutorFinish_hook_type previous_executor_finish = nullptr;
 ProcessUtility_hook_type previous_process_utility = nullptr;
 
-// Writes the collected deltas, one upsert per (table, version).
+// Writes the current subtransaction's deltas, one write per (table, version).
 void Flush() {
   if (deltas.empty() || flushing) return;
-  flushing = true;
+  SubTransactionId current = GetCurrentSubTransactionId();
   // Moved out first: an error below must not leave them to be written twice.
   std::map<std::pair<Oid, int64_t>, int64_t> pending;
-  pending.swap(deltas);
+  for (auto it = deltas.begin(); it != deltas.end();) {
+    if (std::get<0>(it->first) == current) {
+      pending[{std::get<1>(it->first), std::get<2>(it->first)}] += it->second;
+      it = deltas.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  if (pending.empty()) return;
+  flushing = true;
   try {
     PgGuard([&] {
       // At commit, or when a SELECT portal is cleaned up, no snapshot is
@@ -117,43 +132,6 @@ void ExecutorFinish(QueryDesc* query) {
   FlushFromHook();
 }
 
-// Recounts (or forgets) bound tables whose rows a utility command changed
-// outside the row triggers: TRUNCATE, ATTACH and DETACH PARTITION.
-void AfterUtility(Node* statement) {
-  const char* sql = nullptr;
-  List* relations = NIL;
-  if (IsA(statement, TruncateStmt)) {
-    sql = "SELECT schemareg._forget_counts($1)";
-    relations = castNode(TruncateStmt, statement)->relations;
-  } else if (IsA(statement, AlterTableStmt)) {
-    AlterTableStmt* alter = castNode(AlterTableStmt, statement);
-    ListCell* cell;
-    foreach (cell, alter->cmds) {
-      AlterTableCmd* cmd = lfirst_node(AlterTableCmd, cell);
-      if (cmd->subtype == AT_AttachPartition || cmd->subtype == AT_DetachPartition) {
-        PartitionCmd* partition = castNode(PartitionCmd, cmd->def);
-        sql = cmd->subtype == AT_AttachPartition ? "SELECT schemareg._recount_table($1)"
-                                                 : "SELECT schemareg._forget_counts($1)";
-        relations = list_make1(partition->name);
-      }
-    }
-  }
-  if (sql == nullptr) return;
-  ListCell* cell;
-  foreach (cell, relations) {
-    RangeVar* rv = lfirst_node(RangeVar, cell);
-    Oid relid = RangeVarGetRelid(rv, NoLock, true);
-    if (!OidIsValid(relid)) continue;
-    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-    Oid types[1] = {OIDOID};
-    Datum values[1] = {ObjectIdGetDatum(relid)};
-    if (SPI_execute_with_args(sql, 1, types, values, nullptr, false, 0) != SPI_OK_SELECT) {
-      elog(ERROR, "schemareg count maintenance failed");
-    }
-    SPI_finish();
-  }
-}
-
 void ProcessUtility(PlannedStmt* pstmt, const char* query_string, bool read_only_tree,
                     ProcessUtilityContext context, ParamListInfo params, QueryEnvironment* env,
                     DestReceiver* dest, QueryCompletion* qc) {
@@ -164,11 +142,23 @@ void ProcessUtility(PlannedStmt* pstmt, const char* query_string, bool read_only
   }
   // COPY's AFTER triggers have fired; flush what they collected.
   FlushFromHook();
-  // Only these commands, and only where the extension is installed (the
-  // catalog must not be read after ROLLBACK or in an aborted transaction).
-  if ((IsA(pstmt->utilityStmt, TruncateStmt) || IsA(pstmt->utilityStmt, AlterTableStmt)) &&
-      OidIsValid(get_namespace_oid("schemareg", true))) {
-    AfterUtility(pstmt->utilityStmt);
+  // TRUNCATE of a partition made after attach() (no TRUNCATE trigger of its
+  // own): forget its counts too. Only then, and only where the extension is
+  // installed (the catalog must not be read in an aborted transaction).
+  if (IsA(pstmt->utilityStmt, TruncateStmt) && OidIsValid(get_namespace_oid("schemareg", true))) {
+    ListCell* cell;
+    foreach (cell, castNode(TruncateStmt, pstmt->utilityStmt)->relations) {
+      Oid relid = RangeVarGetRelid(lfirst_node(RangeVar, cell), NoLock, true);
+      if (!OidIsValid(relid)) continue;
+      if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+      Oid types[1] = {OIDOID};
+      Datum values[1] = {ObjectIdGetDatum(relid)};
+      if (SPI_execute_with_args("SELECT schemareg._forget_counts($1)", 1, types, values, nullptr,
+                                false, 0) != SPI_OK_SELECT) {
+        elog(ERROR, "forgetting the counts of a truncated table failed");
+      }
+      SPI_finish();
+    }
   }
 }
 
@@ -193,13 +183,28 @@ void OnTransactionEvent(XactEvent event, void*) {
   }
 }
 
-void OnSubtransactionEvent(SubXactEvent event, SubTransactionId, SubTransactionId, void*) {
+void OnSubtransactionEvent(SubXactEvent event, SubTransactionId subid, SubTransactionId parent,
+                           void*) {
   if (event == SUBXACT_EVENT_ABORT_SUB) {
-    // The failed statement's deltas die with it; the subtransaction's locks
-    // were released.
-    deltas.clear();
+    // Its deltas die with it (and those of any subtransaction inside it,
+    // already folded into it); its locks were released.
+    for (auto it = deltas.begin(); it != deltas.end();) {
+      it = std::get<0>(it->first) == subid ? deltas.erase(it) : std::next(it);
+    }
     locked_versions.clear();
     flushing = false;
+  } else if (event == SUBXACT_EVENT_COMMIT_SUB) {
+    // What it collected now belongs to its parent.
+    std::map<DeltaKey, int64_t> moved;
+    for (auto it = deltas.begin(); it != deltas.end();) {
+      if (std::get<0>(it->first) == subid) {
+        moved[{parent, std::get<1>(it->first), std::get<2>(it->first)}] += it->second;
+        it = deltas.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    for (const auto& [key, delta] : moved) deltas[key] += delta;
   }
 }
 
@@ -215,7 +220,7 @@ void InitCounts() {
 }
 
 void AddDelta(Oid relid, int64_t schema_id, int64_t delta) {
-  deltas[{relid, schema_id}] += delta;
+  deltas[{GetCurrentSubTransactionId(), relid, schema_id}] += delta;
 }
 
 bool LockVersionShared(int64_t schema_id) {

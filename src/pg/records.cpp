@@ -19,7 +19,7 @@ namespace {
 struct RowInput {
   HeapTuple tuple = nullptr;
   Relation relation = nullptr;
-  const Binding* binding = nullptr;
+  Binding binding;
   int schema_att = 0, record_att = 0, errors_att = 0;
   char* ref = nullptr;          // NULL: the row names no schema
   char* record_text = nullptr;  // NULL: the record is SQL NULL
@@ -50,15 +50,15 @@ TriggerData* CheckTrigger(FunctionCallInfo fcinfo, const char* name) {
   return trigger;
 }
 
-const Binding& BindingOf(Relation relation) {
-  const Binding* binding = FindBinding(RelationGetRelid(relation));
-  if (binding == nullptr) {
+Binding BindingOf(Relation relation) {
+  Binding binding;
+  if (!FindBinding(RelationGetRelid(relation), &binding)) {
     throw Error(sqlstate::kObjectNotInPrerequisiteState,
                 std::string("table \"") + RelationGetRelationName(relation) +
                     "\" has schemareg triggers but no binding",
                 "", "Run schemareg.attach() for it, or drop the triggers.");
   }
-  return *binding;
+  return binding;
 }
 
 // The text of a column, palloc'd, or NULL. The schema column is text,
@@ -132,10 +132,10 @@ SCHEMAREG_FUNCTION(_validate_row) {
   in.relation = trigger->tg_relation;
   in.tuple = TRIGGER_FIRED_BY_UPDATE(trigger->tg_event) ? trigger->tg_newtuple
                                                         : trigger->tg_trigtuple;
-  in.binding = &BindingOf(in.relation);
-  in.schema_att = ColumnOf(in.relation, in.binding->schema_column);
-  in.record_att = ColumnOf(in.relation, in.binding->record_column);
-  if (in.binding->flag_mode) in.errors_att = ColumnOf(in.relation, in.binding->errors_column);
+  in.binding = BindingOf(in.relation);
+  in.schema_att = ColumnOf(in.relation, in.binding.schema_column);
+  in.record_att = ColumnOf(in.relation, in.binding.record_column);
+  if (in.binding.flag_mode) in.errors_att = ColumnOf(in.relation, in.binding.errors_column);
   in.ref = ColumnText(in.tuple, in.relation, in.schema_att);
   if (in.ref == nullptr) {
     if (in.errors_att == 0) return PointerGetDatum(in.tuple);
@@ -162,7 +162,7 @@ SCHEMAREG_FUNCTION(_validate_row) {
   const char* table = RelationGetRelationName(in.relation);
   if (record_null) {
     throw Error("23502",
-                std::string("record column \"") + in.binding->record_column + "\" of table \"" +
+                std::string("record column \"") + in.binding.record_column + "\" of table \"" +
                     table + "\" is null in a row that names schema \"" + schema->ref + "\"",
                 "", "Set the schema column to NULL for a row without a record.");
   }
@@ -176,7 +176,7 @@ SCHEMAREG_FUNCTION(_validate_row) {
       errors = schemareg::CollectErrors(*schema->compiled, record, options);
     }
   }
-  if (!errors.empty() && !in.binding->flag_mode) {
+  if (!errors.empty() && !in.binding.flag_mode) {
     throw Error(schemareg::sqlstate::kCheckViolation,
                 std::string("new row for table \"") + table + "\" does not match schema \"" +
                     schema->ref + "\"",
@@ -215,7 +215,7 @@ SCHEMAREG_FUNCTION(_validate_row) {
 SCHEMAREG_FUNCTION(_count_row) {
   TriggerData* trigger = CheckTrigger(fcinfo, "_count_row");
   Relation relation = trigger->tg_relation;
-  const Binding& binding = BindingOf(relation);
+  Binding binding = BindingOf(relation);
   int att = ColumnOf(relation, binding.schema_column);
   char* old_ref = nullptr;
   char* new_ref = nullptr;
