@@ -123,3 +123,15 @@ SELECT outcome($$SELECT schemareg.create_schema('dep/thief4', '{"$schema": "http
 SELECT schemareg.delete_schema('dep/reading:2'), schemareg.delete_schema('dep/unit:2'),
        schemareg.delete_schema('dep/reading:1'), schemareg.delete_schema('dep/unit:1');
 SELECT count(*) AS dependencies_left FROM schemareg.schema_dependencies WHERE ref LIKE 'dep/%';
+
+-- Lineage: every version in order, superseded ones flagged deprecated.
+SELECT (schemareg.create_schema('hist/x', '{"type": "integer"}')).version;
+SELECT (schemareg.revise_schema('hist/x:1', '{"type": "number"}')).version;
+SELECT (schemareg.revise_schema('hist/x:2', '{"type": "string"}')).version;
+SELECT ref, version, owner = current_user AS mine, hash = encode(sha256(convert_to(
+           (SELECT definition::text FROM schemareg.schemas s WHERE s.name || ':' || s.version = h.ref), 'UTF8')), 'hex') AS hash_ok,
+       status, ref_count, deprecated
+  FROM schemareg.schema_history('hist/x') h;
+SELECT outcome($$SELECT schemareg.schema_history('hist/none')$$);
+SELECT outcome($$SELECT schemareg.schema_history('hist/x:2')$$);
+SELECT outcome($$SELECT schemareg.schema_history('hist//x')$$);

@@ -220,3 +220,30 @@ SELECT s.name || ':' || s.version AS ref, t.name || ':' || t.version AS uses
   JOIN @extschema@.schemas s ON s.id = d.schema_id
   JOIN @extschema@.schemas t ON t.id = d.depends_on;
 COMMENT ON VIEW @extschema@.schema_dependencies IS 'ref uses the registered schema uses (by its $id)';
+
+-- The versions of a name in order: who made each and when, its hash and
+-- status, how many records use it, and whether a newer version exists.
+CREATE FUNCTION @extschema@.schema_history(name text)
+    RETURNS TABLE (ref text, version integer, owner name, created_at timestamptz, hash text,
+                   status text, ref_count bigint, deprecated boolean)
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF (@extschema@._parse_ref(name)).version <> 0 THEN
+        RAISE EXCEPTION 'schema_history takes a name without a version, not "%"', name
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN QUERY
+    SELECT s.name || ':' || s.version, s.version, s.owner, s.created_at, encode(s.hash, 'hex'),
+           s.status, s.ref_count,
+           EXISTS (SELECT FROM @extschema@.schema_versions n
+                    WHERE n.name = s.name AND n.version > s.version)
+      FROM @extschema@.schemas s
+     WHERE s.name = schema_history.name
+     ORDER BY s.version;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'schema "%" does not exist', name USING ERRCODE = 'undefined_object';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.schema_history(text) IS
+    'the versions of a schema name in order, with a deprecated flag for superseded ones';
