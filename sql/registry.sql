@@ -135,3 +135,19 @@ SELECT ref, version, owner = current_user AS mine, hash = encode(sha256(convert_
 SELECT outcome($$SELECT schemareg.schema_history('hist/none')$$);
 SELECT outcome($$SELECT schemareg.schema_history('hist/x:2')$$);
 SELECT outcome($$SELECT schemareg.schema_history('hist//x')$$);
+
+-- References to registered versions by name:version (with a pointer, too).
+SELECT (schemareg.create_schema('ref/unit', '{"enum": ["C", "K"], "definitions": {"positive": {"minimum": 0}}}')).version;
+SELECT (schemareg.create_schema('ref/reading', '{"properties": {"unit": {"$ref": "ref/unit:1"},
+        "value": {"$ref": "ref/unit:1#/definitions/positive"}}}')).version;
+SELECT * FROM schemareg.validation_errors('ref/reading', '{"unit": "F", "value": -1}');
+SELECT * FROM schemareg.schema_dependencies WHERE ref LIKE 'ref/%';
+SELECT outcome($$SELECT schemareg.delete_schema('ref/unit:1')$$);
+SELECT outcome($$SELECT schemareg.update_schema('ref/unit:1', '{}')$$);
+SELECT outcome($$SELECT schemareg.create_schema('ref/bad', '{"$ref": "ref/unit:9"}')$$);
+SELECT outcome($$SELECT schemareg.create_schema('ref/bad', '{"$ref": "ref/unit:1#/definitions/none"}')$$);
+-- A version cannot refer to itself; a later version may refer to an earlier one.
+SELECT outcome($$SELECT schemareg.update_schema('ref/reading:1', '{"$ref": "ref/reading:1"}')$$);
+SELECT (schemareg.revise_schema('ref/reading:1', '{"allOf": [{"$ref": "ref/reading:1"}], "required": ["unit"]}')).version;
+SELECT schemareg.validate_record('ref/reading:2', '{"unit": "C", "value": 1}') AS ok,
+       schemareg.validate_record('ref/reading:2', '{"value": 1}') AS missing_unit;

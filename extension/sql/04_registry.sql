@@ -111,6 +111,11 @@ BEGIN
         format('Make a new version with schemareg.revise_schema(%L, definition).',
                r.name || ':' || r.version));
     checked := @extschema@._check_definition(r.name, definition);
+    IF r.id = ANY (checked.uses) THEN
+        RAISE EXCEPTION 'schema "%:%" cannot refer to itself', r.name, r.version
+            USING ERRCODE = 'invalid_object_definition',
+                  HINT = 'Use a JSON Pointer ("#/definitions/...") within the definition.';
+    END IF;
     UPDATE @extschema@.schema_versions s
        SET definition = update_schema.definition, dialect = checked.dialect,
            hash = sha256(convert_to(update_schema.definition::text, 'UTF8')),

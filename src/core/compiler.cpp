@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "core/error.hpp"
+#include "core/ref.hpp"
 #include "core/schema.hpp"
 #include "core/uri.hpp"
 
@@ -19,6 +20,25 @@ struct Scope {
 };
 
 const char* IdKeyword(Dialect d) { return d == Dialect::kDraft4 ? "id" : "$id"; }
+
+// True for "name:version", optionally followed by "#fragment": a reference to
+// a registered schema version rather than a URI.
+bool IsRegistryRef(const std::string& ref) {
+  std::string without, fragment;
+  SplitFragment(ref, &without, &fragment);
+  size_t colon = without.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == without.size()) return false;
+  if (without.find_first_not_of("0123456789", colon + 1) != std::string::npos ||
+      without[colon + 1] == '0') {
+    return false;
+  }
+  try {
+    ParseRef(without);
+    return true;
+  } catch (const Error&) {
+    return false;
+  }
+}
 
 // Whether the draft defines a format (others are ignored, as the drafts say).
 bool FormatDefinedIn(const std::string& format, Dialect d) {
@@ -183,7 +203,8 @@ class Compiler {
   }
 
   const Json* Resolve(const std::string& ref, const Scope& scope) {
-    std::string target = ResolveUri(scope.base, ref);
+    // "name:version" (and "name:version#/pointer") names a registered schema.
+    std::string target = IsRegistryRef(ref) ? kRegistryUriPrefix + ref : ResolveUri(scope.base, ref);
     std::string doc_uri, fragment;
     SplitFragment(target, &doc_uri, &fragment);
     if (!fragment.empty() && fragment[0] != '/') {

@@ -102,7 +102,10 @@ inline constexpr size_t kStackPerDefinitionLevel = 4096;
 void CheckDefinitionDepth(size_t depth, const CompileOptions& options);
 
 // Documents the caller can supply, by absolute URI without fragment: JSON text.
+// A registered schema version named in a $ref as "name:version" is asked for
+// as kRegistryUriPrefix + "name:version".
 using DocumentSource = std::map<std::string, std::string>;
+inline constexpr const char* kRegistryUriPrefix = "urn:schemareg:";
 
 // Thrown when a $ref needs a document that is neither in the definition, a
 // shipped metaschema, nor in the DocumentSource. The caller fetches it (from

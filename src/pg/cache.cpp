@@ -179,7 +179,22 @@ std::unique_ptr<CompiledSchema> CompileDefinition(const std::string& definition_
       // A registered definition passed the metaschema check when it was stored.
       return PrepareDefinition(definition_text, documents, options, registered_id == 0);
     } catch (const MissingDocument& missing) {
-      RegistryRow row = FetchByUri(missing.uri(), registered_id);
+      const std::string& uri = missing.uri();
+      bool by_name = uri.rfind(kRegistryUriPrefix, 0) == 0;
+      RegistryRow row;
+      if (by_name) {
+        SchemaRef named = ParseRef(uri.substr(std::string(kRegistryUriPrefix).size()));
+        row = FetchRow(named);
+        if (!row.found || row.status != "exists") {
+          throw Error(sqlstate::kUndefinedObject,
+                      "$ref \"" + TruncateUtf8(uri.substr(std::string(kRegistryUriPrefix).size()), 200) +
+                          "\" names a schema version that does not exist",
+                      row.found ? "Its status is " + row.status + "." : "",
+                      "Register it first; a reference names an existing name:version.");
+        }
+      } else {
+        row = FetchByUri(uri, registered_id);
+      }
       if (!row.found) {
         throw Error(sqlstate::kUndefinedObject,
                     "$ref \"" + TruncateUtf8(missing.uri(), 200) +

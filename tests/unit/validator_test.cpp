@@ -745,5 +745,26 @@ TEST(ValidatorTest, FormatsFollowTheDialect) {
   EXPECT_EQ(Check(R"({"format": "duration"})", R"("x")"), kValid);
 }
 
+// "name:version" in a $ref names a registered version, asked for by a URN.
+TEST(CompilerTest, RegistryRefsAskForTheNamedVersion) {
+  try {
+    PrepareDefinition(R"({"$ref": "lab/unit:2#/definitions/x"})", {}, CompileOptions{}, true);
+    FAIL() << "no MissingDocument";
+  } catch (const MissingDocument& missing) {
+    EXPECT_EQ(missing.uri(), "urn:schemareg:lab/unit:2");
+  }
+  DocumentSource docs = {{"urn:schemareg:lab/unit:2", R"({"definitions": {"x": {"type": "string"}}})"}};
+  auto s = PrepareDefinition(R"({"$ref": "lab/unit:2#/definitions/x"})", docs, CompileOptions{}, true);
+  EXPECT_TRUE(IsValid(*s, ParseJson(R"("a")", 10), {}));
+  EXPECT_FALSE(IsValid(*s, ParseJson("1", 10), {}));
+  // URIs with a port or a scheme are not registry references.
+  try {
+    PrepareDefinition(R"({"$ref": "http://example.com:8080/s.json"})", {}, CompileOptions{}, true);
+    FAIL() << "no MissingDocument";
+  } catch (const MissingDocument& missing) {
+    EXPECT_EQ(missing.uri(), "http://example.com:8080/s.json");
+  }
+}
+
 }  // namespace
 }  // namespace schemareg
