@@ -151,3 +151,7 @@ SELECT outcome($$SELECT schemareg.update_schema('ref/reading:1', '{"$ref": "ref/
 SELECT (schemareg.revise_schema('ref/reading:1', '{"allOf": [{"$ref": "ref/reading:1"}], "required": ["unit"]}')).version;
 SELECT schemareg.validate_record('ref/reading:2', '{"unit": "C", "value": 1}') AS ok,
        schemareg.validate_record('ref/reading:2', '{"value": 1}') AS missing_unit;
+SELECT schemareg.uses('ref/reading:1') AS uses;
+SELECT schemareg.used_by('ref/unit:1') AS used_by;
+SELECT count(*) AS uses_nothing FROM schemareg.uses('ref/unit:1');
+SELECT outcome($$SELECT schemareg.used_by('ref/none:1')$$);

@@ -252,3 +252,22 @@ END
 $$;
 COMMENT ON FUNCTION @extschema@.schema_history(text) IS
     'the versions of a schema name in order, with a deprecated flag for superseded ones';
+
+-- The registered versions a version uses through its $refs, and those that
+-- use it.
+CREATE FUNCTION @extschema@.uses(ref text) RETURNS SETOF text
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT t.name || ':' || t.version
+      FROM @extschema@.get_schema($1) s
+      JOIN @extschema@.dependencies d ON d.schema_id = s.id
+      JOIN @extschema@.schema_versions t ON t.id = d.depends_on
+     ORDER BY t.name, t.version
+$$;
+CREATE FUNCTION @extschema@.used_by(ref text) RETURNS SETOF text
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT u.name || ':' || u.version
+      FROM @extschema@.get_schema($1) s
+      JOIN @extschema@.dependencies d ON d.depends_on = s.id
+      JOIN @extschema@.schema_versions u ON u.id = d.schema_id
+     ORDER BY u.name, u.version
+$$;
