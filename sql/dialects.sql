@@ -69,3 +69,8 @@ SELECT * FROM schemareg.validation_errors('d/person', '{"home": {}, "zip": "1234
 SELECT outcome($$SELECT schemareg.create_schema('d/dangling', '{"$ref": "https://example.com/missing.json"}')$$);
 SELECT outcome($$SELECT schemareg.create_schema('d/dangling', '{"$ref": "#/definitions/nope"}')$$);
 SELECT outcome($$SELECT schemareg.create_schema('d/dangling', '{"$ref": "#nope"}')$$);
+
+-- A bundle serves references by $id too.
+SELECT r, schemareg.validate_record('d/person', r::jsonb) AS online,
+       schemareg.validate_bundle(schemareg.bundle('d/person'), r::jsonb) AS offline
+  FROM unnest(ARRAY['{"home": {"city": "Oslo"}, "zip": "12345"}', '{"home": {}, "zip": "1234"}']) r;

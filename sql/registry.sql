@@ -155,3 +155,29 @@ SELECT schemareg.uses('ref/reading:1') AS uses;
 SELECT schemareg.used_by('ref/unit:1') AS used_by;
 SELECT count(*) AS uses_nothing FROM schemareg.uses('ref/unit:1');
 SELECT outcome($$SELECT schemareg.used_by('ref/none:1')$$);
+
+-- Bundles: a version with everything it needs, hashed, checkable offline.
+SELECT b ->> 'schema' AS schema, b ->> 'dialect' AS dialect,
+       (SELECT array_agg(d ->> 'schema') FROM jsonb_array_elements(b -> 'dependencies') d) AS dependencies,
+       b ->> 'hash' = encode((SELECT hash FROM schemareg.get_schema('ref/reading:2')), 'hex') AS hash_ok,
+       length(b ->> 'bundle_hash') AS bundle_hash_length
+  FROM schemareg.bundle('ref/reading:2') b;
+SELECT schemareg.bundle('ref/reading:2') = schemareg.bundle('ref/reading:2') AS stable;
+-- Offline answers equal online ones.
+SELECT r, schemareg.validate_record('ref/reading:2', r::jsonb) AS online,
+       schemareg.validate_bundle(schemareg.bundle('ref/reading:2'), r::jsonb) AS offline
+  FROM unnest(ARRAY['{"unit": "C", "value": 1}', '{"unit": "F", "value": 1}',
+                    '{"unit": "K", "value": -1}', '{"value": 2}']) r;
+-- A bundle that was changed, or that lacks a piece, is refused.
+SELECT outcome($$SELECT schemareg.validate_bundle(jsonb_set(schemareg.bundle('ref/reading:2'),
+                 '{definition,required}', '[]'), '{}')$$);
+SELECT outcome($$SELECT schemareg.validate_bundle(jsonb_set(schemareg.bundle('ref/reading:2'),
+                 '{bundle_hash}', '"0"'), '{}')$$);
+-- A piece changed and the bundle_hash made again: the piece's own hash catches it.
+SELECT outcome($$SELECT schemareg.validate_bundle(x || jsonb_build_object('bundle_hash',
+                 encode(sha256(convert_to(x::text, 'UTF8')), 'hex')), '{}')
+                 FROM (SELECT jsonb_set(schemareg.bundle('ref/reading:2'), '{dependencies,0,definition}', '{}')
+                              - 'bundle_hash' AS x) t$$);
+SELECT outcome($$SELECT schemareg.validate_bundle('{"schema": "x"}', '{}')$$);
+SELECT outcome($$SELECT schemareg._validate_bundle(jsonb_set(schemareg.bundle('ref/reading:2'),
+                 '{dependencies}', '[]'), '{}')$$);

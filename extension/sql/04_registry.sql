@@ -271,3 +271,79 @@ CREATE FUNCTION @extschema@.used_by(ref text) RETURNS SETOF text
       JOIN @extschema@.schema_versions u ON u.id = d.schema_id
      ORDER BY u.name, u.version
 $$;
+
+-- A version with everything its $refs need, each piece with its SHA-256, so
+-- that records can be checked without the registry (validate_bundle).
+CREATE FUNCTION @extschema@.bundle(ref text) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    s @extschema@.schemas;
+    body jsonb;
+BEGIN
+    s := @extschema@.get_schema(ref);
+    IF s.status <> 'exists' THEN
+        RAISE EXCEPTION 'schema "%:%" is % and cannot be bundled', s.name, s.version, s.status
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    body := jsonb_build_object(
+        'schema', s.name || ':' || s.version,
+        'dialect', s.dialect,
+        'hash', encode(s.hash, 'hex'),
+        'definition', s.definition,
+        'dependencies', coalesce((
+            SELECT jsonb_agg(jsonb_build_object(
+                       'schema', t.name || ':' || t.version, 'dialect', t.dialect,
+                       'uri', @extschema@._base_uri(t.definition, t.dialect),
+                       'hash', encode(t.hash, 'hex'), 'definition', t.definition)
+                   ORDER BY t.name, t.version)
+              FROM @extschema@.dependencies d
+              JOIN @extschema@.schema_versions t ON t.id = d.depends_on
+             WHERE d.schema_id = s.id), '[]'::jsonb));
+    -- jsonb's text is canonical (keys ordered, no insignificant spaces).
+    RETURN body || jsonb_build_object('bundle_hash',
+                                      encode(sha256(convert_to(body::text, 'UTF8')), 'hex'));
+END
+$$;
+COMMENT ON FUNCTION @extschema@.bundle(text) IS
+    'a version with all it depends on and the SHA-256 of each piece, for offline checks';
+
+-- Checks a bundle's hashes (22023 naming the first that does not match).
+CREATE FUNCTION @extschema@._check_bundle(bundle jsonb) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    piece jsonb;
+BEGIN
+    IF jsonb_typeof(bundle) <> 'object' OR NOT bundle ?& ARRAY['schema', 'definition', 'hash',
+                                                              'dependencies', 'bundle_hash'] THEN
+        RAISE EXCEPTION 'not a schemareg bundle' USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'schemareg.bundle(ref) makes one.';
+    END IF;
+    IF encode(sha256(convert_to((bundle - 'bundle_hash')::text, 'UTF8')), 'hex')
+       <> bundle ->> 'bundle_hash' THEN
+        RAISE EXCEPTION 'bundle of "%" does not match its bundle_hash', bundle ->> 'schema'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    FOR piece IN SELECT bundle UNION ALL SELECT jsonb_array_elements(bundle -> 'dependencies') LOOP
+        IF encode(sha256(convert_to((piece -> 'definition')::text, 'UTF8')), 'hex')
+           <> piece ->> 'hash' THEN
+            RAISE EXCEPTION 'definition of "%" in the bundle does not match its hash',
+                            piece ->> 'schema' USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+    END LOOP;
+END
+$$;
+
+CREATE FUNCTION @extschema@._validate_bundle(bundle jsonb, record jsonb) RETURNS boolean
+    LANGUAGE c STRICT IMMUTABLE AS 'MODULE_PATHNAME', '_validate_bundle';
+
+-- True when the record satisfies the bundle's schema: the same answer as
+-- validate_record on the registry the bundle was made from, without it.
+CREATE FUNCTION @extschema@.validate_bundle(bundle jsonb, record jsonb) RETURNS boolean
+    LANGUAGE plpgsql IMMUTABLE STRICT SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM @extschema@._check_bundle(bundle);
+    RETURN @extschema@._validate_bundle(bundle, record);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.validate_bundle(jsonb, jsonb) IS
+    'checks a record against a bundle made by schemareg.bundle(), without the registry';

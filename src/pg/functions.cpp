@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "core/backend.hpp"
+#include "core/bundle.hpp"
 #include "core/error.hpp"
 #include "core/ref.hpp"
 #include "core/validator.hpp"
@@ -49,7 +50,7 @@ RecordCheck CheckRecord(FunctionCallInfo fcinfo) {
   std::string ref = TextArgument(fcinfo, 0);
   RecordCheck check;
   check.schema = LookupSchema(ref);
-  Json record = ParseRecord(record_text);
+  schemareg::Json record = ParseRecord(record_text);
   check.errors = CollectErrors(*check.schema->compiled, record, CurrentValidateOptions());
   return check;
 }
@@ -166,6 +167,18 @@ SCHEMAREG_FUNCTION(_backend_delete) {
   std::string ref = TextArgument(fcinfo, 1);
   schemareg::FindBackend(backend).Delete(ref);
   PG_RETURN_VOID();
+}
+
+// _validate_bundle(bundle jsonb, record jsonb) → boolean: the record against a
+// bundle made by schemareg.bundle() (whose hashes the SQL wrapper checked).
+SCHEMAREG_FUNCTION(_validate_bundle) {
+  char* record_text = JsonbArgumentText(fcinfo, 1);
+  char* bundle_text = JsonbArgumentText(fcinfo, 0);
+  schemareg::CompileOptions options = CurrentCompileOptions(DefaultDialect());
+  schemareg::Json bundle = schemareg::ParseJson(bundle_text, options.max_depth, nullptr, ShouldStop);
+  auto compiled = schemareg::CompileBundle(bundle, options);
+  schemareg::Json record = ParseRecord(record_text);
+  return BoolGetDatum(schemareg::IsValid(*compiled, record, CurrentValidateOptions()));
 }
 
 // _invalidate_cache(): statement trigger on the registry; every backend drops
