@@ -25,9 +25,12 @@ COMMENT ON TABLE @extschema@.schema_versions IS 'JSON Schema versions registered
 -- One row per schema name: the last version number it ever had, so that a
 -- name:version, once deleted, is never given to other content.
 CREATE TABLE @extschema@.names (
-    name         text PRIMARY KEY,
-    last_version integer NOT NULL CHECK (last_version > 0),
-    created_at   timestamptz NOT NULL DEFAULT now()
+    name          text PRIMARY KEY,
+    last_version  integer NOT NULL CHECK (last_version > 0),
+    compatibility text NOT NULL DEFAULT 'NONE'
+                  CHECK (compatibility IN ('NONE', 'BACKWARD', 'BACKWARD_TRANSITIVE', 'FORWARD',
+                                           'FORWARD_TRANSITIVE', 'FULL', 'FULL_TRANSITIVE')),
+    created_at    timestamptz NOT NULL DEFAULT now()
 );
 COMMENT ON TABLE @extschema@.names IS 'schema names and the last version number each had';
 

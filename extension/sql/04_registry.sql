@@ -198,6 +198,7 @@ BEGIN
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     checked := @extschema@._check_definition(parsed.name, definition);
+    PERFORM @extschema@._check_compatibility(parsed.name, definition);
     -- Numbers of deleted versions are never given again.
     SELECT greatest(n.last_version, newest) INTO last FROM @extschema@.names n
      WHERE n.name = parsed.name;
@@ -347,3 +348,76 @@ END
 $$;
 COMMENT ON FUNCTION @extschema@.validate_bundle(jsonb, jsonb) IS
     'checks a record against a bundle made by schemareg.bundle(), without the registry';
+
+CREATE FUNCTION @extschema@._compare(old jsonb, new jsonb)
+    RETURNS TABLE (path text, change text, backward boolean, forward boolean)
+    LANGUAGE c STRICT IMMUTABLE AS 'MODULE_PATHNAME', '_compare';
+
+-- Every difference between two versions, and whether the new one accepts all
+-- the old one did (backward) and the old one all the new one does (forward).
+CREATE FUNCTION @extschema@.compare(old_ref text, new_ref text)
+    RETURNS TABLE (path text, change text, backward boolean, forward boolean)
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT c.* FROM @extschema@._compare((@extschema@.get_schema($1)).definition,
+                                         (@extschema@.get_schema($2)).definition) c
+$$;
+COMMENT ON FUNCTION @extschema@.compare(text, text) IS
+    'each difference between two versions, with its backward and forward compatibility';
+
+-- The compatibility policy revise_schema enforces for a name (the modes of
+-- the Confluent Schema Registry).
+CREATE FUNCTION @extschema@.set_compatibility(name text, mode text) RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF (@extschema@._parse_ref(name)).version <> 0 THEN
+        RAISE EXCEPTION 'set_compatibility takes a name without a version, not "%"', name
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF mode IS NULL OR mode NOT IN ('NONE', 'BACKWARD', 'BACKWARD_TRANSITIVE', 'FORWARD',
+                                    'FORWARD_TRANSITIVE', 'FULL', 'FULL_TRANSITIVE') THEN
+        RAISE EXCEPTION 'unknown compatibility mode "%"', mode
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Modes are NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, '
+                         'FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE.';
+    END IF;
+    PERFORM @extschema@._lock_name(name);
+    UPDATE @extschema@.names n SET compatibility = mode WHERE n.name = set_compatibility.name;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'schema "%" does not exist', name USING ERRCODE = 'undefined_object';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.set_compatibility(text, text) IS
+    'sets the compatibility policy (NONE, BACKWARD, FORWARD, FULL and _TRANSITIVE) of a name';
+
+-- Refuses (23514) a new definition of a name that breaks the name's policy,
+-- listing each breaking change against each version it was compared with.
+CREATE FUNCTION @extschema@._check_compatibility(name text, definition jsonb) RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    mode text;
+    breaking text;
+BEGIN
+    SELECT n.compatibility INTO mode FROM @extschema@.names n WHERE n.name = _check_compatibility.name;
+    IF mode IS NULL OR mode = 'NONE' THEN
+        RETURN;
+    END IF;
+    SELECT string_agg(format('against %s:%s: %s %s', v.name, v.version,
+                             coalesce(nullif(c.path, ''), '(root)'), c.change), E'\n'
+                      ORDER BY v.version, c.path)
+      INTO breaking
+      FROM @extschema@.schema_versions v,
+           @extschema@._compare(v.definition, _check_compatibility.definition) c
+     WHERE v.name = _check_compatibility.name AND v.status = 'exists'
+       AND (mode LIKE '%TRANSITIVE'
+            OR v.version = (SELECT max(w.version) FROM @extschema@.schema_versions w
+                             WHERE w.name = _check_compatibility.name AND w.status = 'exists'))
+       AND ((mode LIKE 'BACKWARD%' OR mode LIKE 'FULL%') AND NOT c.backward
+            OR (mode LIKE 'FORWARD%' OR mode LIKE 'FULL%') AND NOT c.forward);
+    IF breaking IS NOT NULL THEN
+        RAISE EXCEPTION 'the new version of "%" breaks its % compatibility', name, mode
+            USING ERRCODE = 'check_violation', DETAIL = breaking,
+                  HINT = 'Change the definition, or the policy with schemareg.set_compatibility().';
+    END IF;
+END
+$$;

@@ -4,6 +4,7 @@
 
 #include "core/backend.hpp"
 #include "core/bundle.hpp"
+#include "core/diff.hpp"
 #include "core/error.hpp"
 #include "core/ref.hpp"
 #include "core/validator.hpp"
@@ -179,6 +180,26 @@ SCHEMAREG_FUNCTION(_validate_bundle) {
   auto compiled = schemareg::CompileBundle(bundle, options);
   schemareg::Json record = ParseRecord(record_text);
   return BoolGetDatum(schemareg::IsValid(*compiled, record, CurrentValidateOptions()));
+}
+
+// _compare(old jsonb, new jsonb) → TABLE(path, change, backward, forward).
+SCHEMAREG_FUNCTION(_compare) {
+  char* new_text = JsonbArgumentText(fcinfo, 1);
+  char* old_text = JsonbArgumentText(fcinfo, 0);
+  size_t depth = CurrentCompileOptions(DefaultDialect()).max_depth;
+  std::vector<schemareg::SchemaChange> changes = schemareg::CompareSchemas(
+      schemareg::ParseJson(old_text, depth), schemareg::ParseJson(new_text, depth));
+  PgGuard([&] {
+    InitMaterializedSRF(fcinfo, 0);
+    ReturnSetInfo* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+    for (const schemareg::SchemaChange& c : changes) {
+      Datum values[4] = {CStringGetTextDatum(c.path.c_str()), CStringGetTextDatum(c.change.c_str()),
+                         BoolGetDatum(c.backward), BoolGetDatum(c.forward)};
+      bool nulls[4] = {false, false, false, false};
+      tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+    }
+  });
+  return (Datum)0;
 }
 
 // _invalidate_cache(): statement trigger on the registry; every backend drops
