@@ -505,6 +505,20 @@ class Evaluator {
 
 }  // namespace
 
+std::string ErrorLines(const std::vector<ValidationError>& errors, size_t limit) {
+  std::string lines;
+  for (size_t i = 0; i < errors.size(); i++) {
+    if (i == limit) {
+      lines += "\n... and " + std::to_string(errors.size() - i) + " more";
+      break;
+    }
+    if (i > 0) lines += "\n";
+    lines += (errors[i].path.empty() ? std::string("(root)") : errors[i].path) + ": " +
+             errors[i].message + " (" + errors[i].keyword + ")";
+  }
+  return lines;
+}
+
 bool IsValid(const CompiledSchema& schema, const Json& record, const ValidateOptions& options) {
   return Evaluator(schema, options, nullptr).Run(record);
 }

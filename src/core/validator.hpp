@@ -30,6 +30,10 @@ struct ValidateOptions {
 // True when the record satisfies the schema. Stops at the first failure.
 bool IsValid(const CompiledSchema& schema, const Json& record, const ValidateOptions& options);
 
+// Errors as an error detail shows them: one "path: message (keyword)" line
+// each ("(root)" for the empty path), at most `limit`, then "... and N more".
+std::string ErrorLines(const std::vector<ValidationError>& errors, size_t limit);
+
 // Every failure, in document order of the checks that found them.
 std::vector<ValidationError> CollectErrors(const CompiledSchema& schema, const Json& record,
                                            const ValidateOptions& options);

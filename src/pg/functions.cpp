@@ -22,20 +22,14 @@ std::string TextArgument(FunctionCallInfo fcinfo, int argno) {
   return std::string(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 }
 
-std::string ErrorDetail(const std::vector<ValidationError>& errors) {
-  std::string detail;
-  size_t shown = 0, limit = static_cast<size_t>(MaxErrorDetail());
-  for (const ValidationError& e : errors) {
-    if (shown == limit) {
-      detail += "\n... and " + std::to_string(errors.size() - shown) + " more";
-      break;
-    }
-    if (!detail.empty()) detail += "\n";
-    detail += (e.path.empty() ? std::string("(root)") : e.path) + ": " + e.message + " (" +
-              e.keyword + ")";
-    shown++;
+// The function's composite result made of `values`. PostgreSQL code: call it
+// inside PgGuard.
+Datum CompositeResult(FunctionCallInfo fcinfo, Datum* values, bool* nulls) {
+  TupleDesc desc;
+  if (get_call_result_type(fcinfo, nullptr, &desc) != TYPEFUNC_COMPOSITE) {
+    elog(ERROR, "function returning a record called in a context that cannot accept one");
   }
-  return detail;
+  return HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls));
 }
 
 // A record's errors, and the schema version that found them.
@@ -95,7 +89,7 @@ SCHEMAREG_FUNCTION(assert_valid) {
   if (!check.errors.empty()) {
     throw Error(schemareg::sqlstate::kCheckViolation,
                 "record does not match schema \"" + check.schema->ref + "\"",
-                ErrorDetail(check.errors),
+                schemareg::ErrorLines(check.errors, static_cast<size_t>(MaxErrorDetail())),
                 check.errors.size() == 1 ? ""
                                          : std::to_string(check.errors.size()) + " errors in all.");
   }
@@ -112,18 +106,13 @@ SCHEMAREG_FUNCTION(_compile) {
   const char* dialect = schemareg::DialectName(compiled->dialect);
   Datum result = 0;
   PgGuard([&] {
-    TupleDesc desc;
-    if (get_call_result_type(fcinfo, nullptr, &desc) != TYPEFUNC_COMPOSITE) {
-      elog(ERROR, "_compile must return a composite type");
-    }
-    desc = BlessTupleDesc(desc);
     Datum* ids = static_cast<Datum*>(palloc(sizeof(Datum) * (uses.size() + 1)));
     for (size_t i = 0; i < uses.size(); i++) ids[i] = Int64GetDatum(uses[i]);
     ArrayType* array = construct_array(ids, static_cast<int>(uses.size()), INT8OID, 8,
                                        FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
     Datum values[2] = {CStringGetTextDatum(dialect), PointerGetDatum(array)};
     bool nulls[2] = {false, false};
-    result = HeapTupleGetDatum(heap_form_tuple(desc, values, nulls));
+    result = CompositeResult(fcinfo, values, nulls);
   });
   return result;
 }
@@ -134,14 +123,9 @@ SCHEMAREG_FUNCTION(_parse_ref) {
   schemareg::SchemaRef ref = schemareg::ParseRef(ref_text);
   Datum result = 0;
   PgGuard([&] {
-    TupleDesc desc;
-    if (get_call_result_type(fcinfo, nullptr, &desc) != TYPEFUNC_COMPOSITE) {
-      elog(ERROR, "_parse_ref must return a composite type");
-    }
-    desc = BlessTupleDesc(desc);
     Datum values[2] = {CStringGetTextDatum(ref.name.c_str()), Int32GetDatum(ref.version)};
     bool nulls[2] = {false, false};
-    result = HeapTupleGetDatum(heap_form_tuple(desc, values, nulls));
+    result = CompositeResult(fcinfo, values, nulls);
   });
   return result;
 }

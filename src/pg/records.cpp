@@ -97,20 +97,6 @@ std::string ErrorsJson(const std::vector<ValidationError>& errors) {
   return ToJsonText(array);
 }
 
-std::string ErrorLines(const std::vector<ValidationError>& errors) {
-  std::string detail;
-  size_t limit = static_cast<size_t>(MaxErrorDetail());
-  for (size_t i = 0; i < errors.size(); i++) {
-    if (i == limit) {
-      detail += "\n... and " + std::to_string(errors.size() - i) + " more";
-      break;
-    }
-    if (i > 0) detail += "\n";
-    detail += (errors[i].path.empty() ? std::string("(root)") : errors[i].path) + ": " +
-              errors[i].message + " (" + errors[i].keyword + ")";
-  }
-  return detail;
-}
 
 // The id of the version a stored row names (always name:version).
 int64_t VersionId(const char* ref) { return LookupSchema(ref)->id; }
@@ -180,7 +166,7 @@ SCHEMAREG_FUNCTION(_validate_row) {
     throw Error(schemareg::sqlstate::kCheckViolation,
                 std::string("new row for table \"") + table + "\" does not match schema \"" +
                     schema->ref + "\"",
-                ErrorLines(errors),
+                schemareg::ErrorLines(errors, static_cast<size_t>(MaxErrorDetail())),
                 errors.size() == 1 ? "" : std::to_string(errors.size()) + " errors in all.");
   }
   std::string errors_json = errors.empty() ? "" : ErrorsJson(errors);
