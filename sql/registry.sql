@@ -2,7 +2,7 @@
 \pset null '(null)'
 
 -- Version 1, status exists, owner the creating role.
-SELECT name, version, dialect, status, ref_count, owner = current_user AS owner_is_me,
+SELECT name, version, dialect, status, ref_count, owner::text = current_user AS owner_is_me,
        public, description, backend, last_error, created_at = updated_at AS fresh
   FROM schemareg.create_schema('lab/sensor',
        '{"type": "object", "properties": {"t": {"type": "number"}}, "required": ["t"]}',
@@ -85,7 +85,7 @@ SELECT left(name, 20) AS name, version FROM schemareg.schemas
  WHERE name LIKE 'lab/%' OR name LIKE 'hash/%' OR name LIKE 'nnn%' ORDER BY name, version;
 
 -- Internal helpers are strict: NULL in, NULL out, never a crash.
-SELECT * FROM schemareg._compile(NULL);
+SELECT * FROM schemareg._compile(NULL, NULL);
 
 -- Version numbers are never given twice, even after a delete.
 SELECT (schemareg.create_schema('num/x', '{"type": "integer"}')).version;
@@ -128,7 +128,7 @@ SELECT count(*) AS dependencies_left FROM schemareg.schema_dependencies WHERE re
 SELECT (schemareg.create_schema('hist/x', '{"type": "integer"}')).version;
 SELECT (schemareg.revise_schema('hist/x:1', '{"type": "number"}')).version;
 SELECT (schemareg.revise_schema('hist/x:2', '{"type": "string"}')).version;
-SELECT ref, version, owner = current_user AS mine, hash = encode(sha256(convert_to(
+SELECT ref, version, owner::text = current_user AND created_by = owner AS mine, hash = encode(sha256(convert_to(
            (SELECT definition::text FROM schemareg.schemas s WHERE s.name || ':' || s.version = h.ref), 'UTF8')), 'hex') AS hash_ok,
        status, ref_count, deprecated
   FROM schemareg.schema_history('hist/x') h;

@@ -11,7 +11,8 @@ CREATE TABLE @extschema@.schema_versions (
     hash        bytea NOT NULL,
     status      text NOT NULL DEFAULT 'pending'
                 CHECK (status IN ('pending', 'exists', 'deleting')),
-    owner       name NOT NULL DEFAULT current_user,
+    owner       regrole NOT NULL,          -- the role that created the name's first version
+    created_by  regrole NOT NULL,          -- the role that made this version
     public      boolean NOT NULL DEFAULT false,
     description text,
     backend     text NOT NULL DEFAULT 'builtin',
@@ -66,13 +67,50 @@ CREATE INDEX record_counts_tbl ON @extschema@.record_counts (tbl);
 COMMENT ON TABLE @extschema@.record_counts IS 'records per schema version and bound table, in slots';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.record_counts', '');
 
--- The registry with each version's exact reference count.
-CREATE VIEW @extschema@.schemas AS
+-- Members of this role may see, change and delete every schema, and run
+-- recount() and reconcile(). Roles belong to the cluster, not the database:
+-- it may exist already (from another database), and outlives the extension.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'schemareg_admin') THEN
+        CREATE ROLE schemareg_admin NOLOGIN;
+    END IF;
+END
+$$;
+
+-- True when `role` has the privileges of schemareg_admin (superusers do).
+CREATE FUNCTION @extschema@._is_admin(role oid) RETURNS boolean
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT EXISTS (SELECT FROM pg_roles r WHERE r.oid = $1 AND r.rolsuper)
+        OR EXISTS (SELECT FROM pg_roles a WHERE a.rolname = 'schemareg_admin'
+                      AND pg_has_role($1, a.oid, 'USAGE'))
+$$;
+
+-- True when `role` may change (revise, update, delete, set the policy of) a
+-- schema owned by `owner`: it has the owner's privileges, or is an admin.
+CREATE FUNCTION @extschema@._may_change(owner regrole, role oid) RETURNS boolean
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT pg_has_role($2, $1, 'USAGE') OR @extschema@._is_admin($2)
+$$;
+
+-- True when `role` may see and use a schema: it is public, or `role` may change it.
+CREATE FUNCTION @extschema@._visible(owner regrole, is_public boolean, role oid) RETURNS boolean
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT $2 OR @extschema@._may_change($1, $3)
+$$;
+
+-- The registry with each version's exact reference count: the versions the
+-- current role may see (security_barrier: no function of a query sees the
+-- rows of the others).
+CREATE VIEW @extschema@.schemas WITH (security_barrier) AS
 SELECT v.id, v.name, v.version, v.definition, v.dialect, v.hash, v.status,
        coalesce((SELECT sum(c.n) FROM @extschema@.record_counts c WHERE c.schema_id = v.id),
                 0)::bigint AS ref_count,
-       v.owner, v.public, v.description, v.backend, v.last_error, v.created_at, v.updated_at
-  FROM @extschema@.schema_versions v;
+       v.owner, v.public, v.description, v.backend, v.last_error, v.created_at, v.updated_at,
+       v.created_by
+  FROM @extschema@.schema_versions v
+ WHERE @extschema@._visible(v.owner, v.public,
+                            (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = current_user));
 COMMENT ON VIEW @extschema@.schemas IS 'registered schema versions and the records that use each';
 
 -- The absolute URI a definition names itself by ($id; draft-04: id), without

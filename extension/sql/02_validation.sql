@@ -3,7 +3,7 @@
 CREATE FUNCTION @extschema@._parse_ref(ref text, OUT name text, OUT version integer)
     LANGUAGE c STRICT IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', '_parse_ref';
 
-CREATE FUNCTION @extschema@._compile(definition jsonb, OUT dialect text, OUT uses bigint[])
+CREATE FUNCTION @extschema@._compile(definition jsonb, viewer oid, OUT dialect text, OUT uses bigint[])
     LANGUAGE c STRICT STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', '_compile';
 
 CREATE FUNCTION @extschema@.validate_record(ref text, record jsonb) RETURNS boolean

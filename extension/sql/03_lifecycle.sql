@@ -9,6 +9,33 @@ CREATE FUNCTION @extschema@._backend_delete(backend text, ref text)
 CREATE FUNCTION @extschema@._check_backend(backend text)
     RETURNS void LANGUAGE c STRICT AS 'MODULE_PATHNAME', '_check_backend';
 
+-- 42501 unless `caller` may change a schema owned by `owner`.
+CREATE FUNCTION @extschema@._require_owner(name text, version integer, owner regrole,
+                                           caller oid, doing text)
+    RETURNS void
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF NOT @extschema@._may_change(owner, caller) THEN
+        RAISE EXCEPTION 'must be the owner of schema "%" to % it', name || coalesce(':' || version, ''), doing
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = format('It belongs to %s.', owner),
+                  HINT = 'Its owner, or a member of schemareg_admin, may.';
+    END IF;
+END
+$$;
+
+-- 42501 unless `caller` is a member of schemareg_admin (or a superuser).
+CREATE FUNCTION @extschema@._require_admin(caller oid, what text) RETURNS void
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF NOT @extschema@._is_admin(caller) THEN
+        RAISE EXCEPTION 'permission denied for function %', what
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'Only members of schemareg_admin may call it.';
+    END IF;
+END
+$$;
+
 -- Record writers hold this lock shared on each version they add records to or
 -- take records from, until their transaction ends (src/pg/counts.cpp).
 -- update_schema and delete_schema take it exclusively, before they lock the
@@ -34,8 +61,8 @@ $$;
 
 -- The row a reference names, for update_schema and delete_schema: with the
 -- name's lock, the version's exclusive lock, then its row locked FOR UPDATE.
--- NULL id when there is none.
-CREATE FUNCTION @extschema@._lock_schema(ref text) RETURNS @extschema@.schemas
+-- NULL id when there is none, or when `caller` may not see it.
+CREATE FUNCTION @extschema@._lock_schema(ref text, caller oid) RETURNS @extschema@.schemas
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     r @extschema@.schemas;
@@ -52,7 +79,8 @@ BEGIN
         SELECT v.id INTO rid FROM @extschema@.schema_versions v
          WHERE v.name = parsed.name AND v.version = parsed.version;
     END IF;
-    IF rid IS NULL THEN
+    IF rid IS NULL OR NOT (SELECT @extschema@._visible(v.owner, v.public, caller)
+                             FROM @extschema@.schema_versions v WHERE v.id = rid) THEN
         RETURN r;
     END IF;
     PERFORM @extschema@._lock_version(rid);
@@ -62,54 +90,74 @@ BEGIN
 END
 $$;
 
--- Checks a definition for the schema `name`: compiles it (every $ref must
--- resolve) and keeps its $id to one name, so that no other name can take
--- over the references that resolve by it. Returns the dialect and the ids
--- of the registered schemas it uses.
-CREATE FUNCTION @extschema@._check_definition(name text, definition jsonb,
-                                              OUT dialect text, OUT uses bigint[])
+-- Checks a definition for the schema `name`, by `caller`: compiles it (every
+-- $ref must resolve to a schema the caller may see; a public schema may only
+-- use public ones, whose definitions everyone may read) and keeps its $id to
+-- one name, so that no other name can take over the references that resolve
+-- by it. Returns the dialect and the ids of the registered schemas it uses.
+CREATE FUNCTION @extschema@._check_definition(name text, definition jsonb, is_public boolean,
+                                              caller oid, OUT dialect text, OUT uses bigint[])
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     uri text;
     other text;
+    other_visible boolean;
 BEGIN
-    SELECT c.dialect, c.uses INTO dialect, uses FROM @extschema@._compile(definition) c;
+    SELECT c.dialect, c.uses INTO dialect, uses FROM @extschema@._compile(definition, caller) c;
+    IF is_public THEN
+        SELECT v.name || ':' || v.version INTO other FROM @extschema@.schema_versions v
+         WHERE v.id = ANY (uses) AND NOT v.public ORDER BY v.name, v.version LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION 'public schema "%" cannot use private schema "%"', name, other
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = 'Everyone may read a public schema and all it uses.',
+                      HINT = 'Make the new schema private, or use public schemas only.';
+        END IF;
+    END IF;
     uri := @extschema@._base_uri(definition, dialect);
     IF uri IS NULL THEN
         RETURN;
     END IF;
     PERFORM pg_advisory_xact_lock(hashtextextended('schemareg-uri:' || uri, 0));
-    SELECT s.name INTO other FROM @extschema@.schemas s
+    SELECT s.name, @extschema@._visible(s.owner, s.public, caller) INTO other, other_visible
+      FROM @extschema@.schema_versions s
      WHERE s.name <> _check_definition.name AND @extschema@._base_uri(s.definition, s.dialect) = uri
      LIMIT 1;
-    IF FOUND THEN
+    IF FOUND AND other_visible THEN
         RAISE EXCEPTION '"$id" "%" already belongs to schema "%"', uri, other
             USING ERRCODE = 'duplicate_object',
                   DETAIL = 'References to that URI resolve to one schema name.',
                   HINT = format('Revise %s instead, or give this definition another "$id".', other);
+    ELSIF FOUND THEN
+        RAISE EXCEPTION '"$id" "%" already belongs to another schema', uri
+            USING ERRCODE = 'duplicate_object',
+                  DETAIL = 'References to that URI resolve to one schema name.',
+                  HINT = 'Give this definition another "$id".';
     END IF;
 END
 $$;
 
--- A schema version that other versions use, as "name:version", or NULL.
-CREATE FUNCTION @extschema@._used_by(id bigint) RETURNS text
+-- A schema version that uses version `id`, as 'schema "name:version"' when
+-- `caller` may see it and 'another schema' when not; NULL when none does.
+CREATE FUNCTION @extschema@._first_user(id bigint, caller oid) RETURNS text
     LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT s.name || ':' || s.version
-      FROM @extschema@.dependencies d JOIN @extschema@.schemas s ON s.id = d.schema_id
-     WHERE d.depends_on = _used_by.id
-     ORDER BY s.name, s.version LIMIT 1
+    SELECT CASE WHEN @extschema@._visible(s.owner, s.public, $2)
+                THEN format('schema "%s:%s"', s.name, s.version) ELSE 'another schema' END
+      FROM @extschema@.dependencies d JOIN @extschema@.schema_versions s ON s.id = d.schema_id
+     WHERE d.depends_on = $1
+     ORDER BY @extschema@._visible(s.owner, s.public, $2) DESC, s.name, s.version LIMIT 1
 $$;
 
 -- Refuses (2BP01) to edit or delete a version that records or other schemas
 -- use. The caller holds the version's lock (_lock_schema), so the record
 -- count, taken with a fresh snapshot, cannot change under it.
-CREATE FUNCTION @extschema@._refuse_if_used(r @extschema@.schemas, doing text,
+CREATE FUNCTION @extschema@._refuse_if_used(r @extschema@.schemas, caller oid, doing text,
                                             records_hint text, schemas_hint text)
     RETURNS void
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     records bigint := @extschema@._exact_ref_count(r.id);
-    user_ref text := @extschema@._used_by(r.id);
+    user_ref text := @extschema@._first_user(r.id, caller);
 BEGIN
     IF records > 0 THEN
         RAISE EXCEPTION 'schema "%:%" is used by % records and cannot be %',
@@ -123,7 +171,7 @@ BEGIN
             USING ERRCODE = 'data_corrupted', HINT = 'Run schemareg.recount() to repair it.';
     END IF;
     IF user_ref IS NOT NULL THEN
-        RAISE EXCEPTION 'schema "%:%" is used by schema "%" and cannot be %',
+        RAISE EXCEPTION 'schema "%:%" is used by % and cannot be %',
                         r.name, r.version, user_ref, doing
             USING ERRCODE = 'dependent_objects_still_exist', HINT = schemas_hint;
     END IF;
@@ -215,7 +263,7 @@ $$;
 -- create step: pending, the backend's create, then exists.
 CREATE FUNCTION @extschema@._insert_version(
     name text, version integer, definition jsonb, dialect text, uses bigint[],
-    public boolean, description text, backend text)
+    public boolean, description text, backend text, owner oid, created_by oid)
     RETURNS @extschema@.schemas
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -223,10 +271,11 @@ DECLARE
     rid bigint;
 BEGIN
     INSERT INTO @extschema@.schema_versions AS s
-        (name, version, definition, dialect, hash, status, public, description, backend)
+        (name, version, definition, dialect, hash, status, public, description, backend,
+         owner, created_by)
     VALUES (name, version, definition, dialect,
             sha256(convert_to(definition::text, 'UTF8')),
-            'pending', public, description, backend)
+            'pending', public, description, backend, owner, created_by)
     RETURNING s.id INTO rid;
     INSERT INTO @extschema@.names AS n (name, last_version) VALUES (name, version)
         ON CONFLICT ON CONSTRAINT names_pkey DO UPDATE SET last_version = excluded.last_version;
@@ -243,12 +292,14 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION @extschema@.reconcile() RETURNS TABLE (ref text, action text, status text, error text)
+CREATE FUNCTION @extschema@._do_reconcile(caller oid)
+    RETURNS TABLE (ref text, action text, status text, error text)
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     v record;
     now_status text;
 BEGIN
+    PERFORM @extschema@._require_admin(caller, 'reconcile');
     FOR v IN SELECT s.id, s.name, s.version FROM @extschema@.schema_versions s
               WHERE s.status IN ('pending', 'deleting') ORDER BY s.id LOOP
         PERFORM @extschema@._lock_name(v.name);
@@ -268,5 +319,4 @@ BEGIN
     END LOOP;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.reconcile() IS
-    'retries the create or delete step of every pending or deleting schema; safe to schedule';
+

@@ -1,8 +1,10 @@
 -- The registry's functions: create, get, update, delete, revise.
 
-CREATE FUNCTION @extschema@.create_schema(
-    name text, definition jsonb, description text DEFAULT NULL,
-    public boolean DEFAULT false, backend text DEFAULT 'builtin')
+-- Each public function here is a gate (06_api.sql) to its _do_ implementation,
+-- which runs as the registry's owner and gets the calling role as `caller`.
+
+CREATE FUNCTION @extschema@._do_create_schema(
+    caller oid, name text, definition jsonb, description text, public boolean, backend text)
     RETURNS @extschema@.schemas
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -25,10 +27,17 @@ BEGIN
     -- Creators of one name queue here, so that exactly one makes its first version.
     PERFORM @extschema@._lock_name(name);
 
+    -- A name is one namespace for all roles: one whose versions the caller
+    -- may not see is taken, and nothing more is said about it.
+    IF EXISTS (SELECT FROM @extschema@.schema_versions s WHERE s.name = _do_create_schema.name
+                  AND NOT @extschema@._visible(s.owner, s.public, caller)) THEN
+        RAISE EXCEPTION 'schema name "%" is taken', name
+            USING ERRCODE = 'duplicate_object', HINT = 'Choose another name.';
+    END IF;
     -- Idempotent: the same content under the same name is the row already
     -- there (a pending one gets its create step again).
     SELECT * INTO r FROM @extschema@.schemas s
-     WHERE s.name = create_schema.name AND s.definition = create_schema.definition
+     WHERE s.name = _do_create_schema.name AND s.definition = _do_create_schema.definition
      ORDER BY s.version DESC LIMIT 1;
     IF FOUND THEN
         IF r.status = 'pending' THEN
@@ -37,7 +46,7 @@ BEGIN
         END IF;
         RETURN r;
     END IF;
-    SELECT max(s.version) INTO newest FROM @extschema@.schemas s WHERE s.name = create_schema.name;
+    SELECT max(s.version) INTO newest FROM @extschema@.schemas s WHERE s.name = _do_create_schema.name;
     IF newest IS NOT NULL THEN
         RAISE EXCEPTION 'schema "%" already exists with another definition', name
             USING ERRCODE = 'duplicate_object',
@@ -47,12 +56,13 @@ BEGIN
     END IF;
 
     -- Refused definitions are never stored: check before the row exists.
-    checked := @extschema@._check_definition(name, definition);
+    checked := @extschema@._check_definition(name, definition, public, caller);
     -- A name whose versions were all deleted goes on from its last number.
-    SELECT n.last_version INTO last FROM @extschema@.names n WHERE n.name = create_schema.name;
+    SELECT n.last_version INTO last FROM @extschema@.names n WHERE n.name = _do_create_schema.name;
     BEGIN
         RETURN @extschema@._insert_version(name, coalesce(last, 0) + 1, definition, checked.dialect,
-                                           checked.uses, public, description, backend);
+                                           checked.uses, public, description, backend,
+                                           caller, caller);
     EXCEPTION WHEN unique_violation THEN
         -- A snapshot older than the lock (REPEATABLE READ) missed the other creator's row.
         RAISE EXCEPTION 'schema "%" was created by another transaction', name
@@ -60,10 +70,9 @@ BEGIN
     END;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.create_schema(text, jsonb, text, boolean, text) IS
-    'registers version 1 of a schema; the same name and content again returns that row';
 
-CREATE FUNCTION @extschema@.get_schema(ref text) RETURNS @extschema@.schemas
+-- A schema the caller may not see is one that does not exist.
+CREATE FUNCTION @extschema@._do_get_schema(caller oid, ref text) RETURNS @extschema@.schemas
     LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     r @extschema@.schemas;
@@ -77,16 +86,15 @@ BEGIN
         SELECT * INTO r FROM @extschema@.schemas s
          WHERE s.name = parsed.name AND s.version = parsed.version;
     END IF;
-    IF NOT FOUND THEN
+    IF NOT FOUND OR NOT @extschema@._visible(r.owner, r.public, caller) THEN
         RAISE EXCEPTION 'schema "%" does not exist', ref USING ERRCODE = 'undefined_object';
     END IF;
     RETURN r;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.get_schema(text) IS
-    'the row of name:version, or of the newest existing version of name';
 
-CREATE FUNCTION @extschema@.update_schema(ref text, definition jsonb, description text DEFAULT NULL)
+CREATE FUNCTION @extschema@._do_update_schema(caller oid, ref text, definition jsonb,
+                                              description text)
     RETURNS @extschema@.schemas
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -97,29 +105,30 @@ BEGIN
         RAISE EXCEPTION 'update_schema: definition must not be null'
             USING ERRCODE = 'null_value_not_allowed';
     END IF;
-    r := @extschema@._lock_schema(ref);
+    r := @extschema@._lock_schema(ref, caller);
     IF r.id IS NULL THEN
         RAISE EXCEPTION 'schema "%" does not exist', ref USING ERRCODE = 'undefined_object';
     END IF;
+    PERFORM @extschema@._require_owner(r.name, r.version, r.owner, caller, 'update');
     IF r.status <> 'exists' THEN
         RAISE EXCEPTION 'schema "%:%" is % and cannot be updated', r.name, r.version, r.status
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
-    PERFORM @extschema@._refuse_if_used(r, 'edited in place',
+    PERFORM @extschema@._refuse_if_used(r, caller, 'edited in place',
         format('Make a new version with schemareg.revise_schema(%L, definition).',
                r.name || ':' || r.version),
         format('Make a new version with schemareg.revise_schema(%L, definition).',
                r.name || ':' || r.version));
-    checked := @extschema@._check_definition(r.name, definition);
+    checked := @extschema@._check_definition(r.name, definition, r.public, caller);
     IF r.id = ANY (checked.uses) THEN
         RAISE EXCEPTION 'schema "%:%" cannot refer to itself', r.name, r.version
             USING ERRCODE = 'invalid_object_definition',
                   HINT = 'Use a JSON Pointer ("#/definitions/...") within the definition.';
     END IF;
     UPDATE @extschema@.schema_versions s
-       SET definition = update_schema.definition, dialect = checked.dialect,
-           hash = sha256(convert_to(update_schema.definition::text, 'UTF8')),
-           description = coalesce(update_schema.description, s.description), updated_at = now()
+       SET definition = _do_update_schema.definition, dialect = checked.dialect,
+           hash = sha256(convert_to(_do_update_schema.definition::text, 'UTF8')),
+           description = coalesce(_do_update_schema.description, s.description), updated_at = now()
      WHERE s.id = r.id;
     DELETE FROM @extschema@.dependencies d WHERE d.schema_id = r.id;
     INSERT INTO @extschema@.dependencies (schema_id, depends_on)
@@ -128,20 +137,19 @@ BEGIN
     RETURN r;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.update_schema(text, jsonb, text) IS
-    'edits a schema version in place while no record and no other schema uses it';
 
-CREATE FUNCTION @extschema@.delete_schema(ref text) RETURNS boolean
+CREATE FUNCTION @extschema@._do_delete_schema(caller oid, ref text) RETURNS boolean
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     r @extschema@.schemas;
 BEGIN
-    r := @extschema@._lock_schema(ref);
+    r := @extschema@._lock_schema(ref, caller);
     IF r.id IS NULL THEN
         RAISE NOTICE 'schema "%" does not exist, skipping', ref;
         RETURN false;
     END IF;
-    PERFORM @extschema@._refuse_if_used(r, 'deleted',
+    PERFORM @extschema@._require_owner(r.name, r.version, r.owner, caller, 'delete');
+    PERFORM @extschema@._refuse_if_used(r, caller, 'deleted',
         'Delete or move the records that use it first.',
         'Delete the schemas that use it first.');
     IF EXISTS (SELECT FROM @extschema@.schemas s WHERE s.name = r.name AND s.version < r.version)
@@ -155,10 +163,9 @@ BEGIN
     RETURN @extschema@._retry_delete(r.id) = 'gone';
 END
 $$;
-COMMENT ON FUNCTION @extschema@.delete_schema(text) IS
-    'deletes a schema version that nothing uses; false (with a notice) when there is none';
 
-CREATE FUNCTION @extschema@.revise_schema(ref text, definition jsonb, description text DEFAULT NULL)
+CREATE FUNCTION @extschema@._do_revise_schema(caller oid, ref text, definition jsonb,
+                                              description text)
     RETURNS @extschema@.schemas
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -183,9 +190,10 @@ BEGIN
     PERFORM @extschema@._lock_name(parsed.name);
     SELECT * INTO base FROM @extschema@.schemas s
      WHERE s.name = parsed.name AND s.version = parsed.version;
-    IF NOT FOUND THEN
+    IF NOT FOUND OR NOT @extschema@._visible(base.owner, base.public, caller) THEN
         RAISE EXCEPTION 'schema "%" does not exist', ref USING ERRCODE = 'undefined_object';
     END IF;
+    PERFORM @extschema@._require_owner(base.name, base.version, base.owner, caller, 'revise');
     SELECT max(s.version) INTO newest FROM @extschema@.schemas s WHERE s.name = parsed.name;
     IF newest <> parsed.version THEN
         RAISE EXCEPTION 'schema "%" is not the newest version of "%"', ref, parsed.name
@@ -197,7 +205,7 @@ BEGIN
         RAISE EXCEPTION 'schema "%" is % and cannot be revised', ref, base.status
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
-    checked := @extschema@._check_definition(parsed.name, definition);
+    checked := @extschema@._check_definition(parsed.name, definition, base.public, caller);
     PERFORM @extschema@._check_compatibility(parsed.name, definition);
     -- Numbers of deleted versions are never given again.
     SELECT greatest(n.last_version, newest) INTO last FROM @extschema@.names n
@@ -205,7 +213,8 @@ BEGIN
     BEGIN
         r := @extschema@._insert_version(parsed.name, coalesce(last, newest) + 1, definition,
                                          checked.dialect, checked.uses, base.public,
-                                         coalesce(description, base.description), base.backend);
+                                         coalesce(description, base.description), base.backend,
+                                         base.owner, caller);
     EXCEPTION WHEN unique_violation THEN
         -- A snapshot older than the lock (REPEATABLE READ) missed the winner's row.
         RAISE EXCEPTION 'schema "%" is not the newest version of "%"', ref, parsed.name
@@ -216,11 +225,10 @@ BEGIN
     RETURN r;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.revise_schema(text, jsonb, text) IS
-    'makes the next version from name:n, which must be the newest version (else SQLSTATE 40001)';
 
--- Which registered schemas each version uses, both ways.
-CREATE VIEW @extschema@.schema_dependencies AS
+-- Which registered schemas each version uses, both ways (of the versions the
+-- current role may see: the schemas view's rows).
+CREATE VIEW @extschema@.schema_dependencies WITH (security_barrier) AS
 SELECT s.name || ':' || s.version AS ref, t.name || ':' || t.version AS uses
   FROM @extschema@.dependencies d
   JOIN @extschema@.schemas s ON s.id = d.schema_id
@@ -229,9 +237,10 @@ COMMENT ON VIEW @extschema@.schema_dependencies IS 'ref uses the registered sche
 
 -- The versions of a name in order: who made each and when, its hash and
 -- status, how many records use it, and whether a newer version exists.
-CREATE FUNCTION @extschema@.schema_history(name text)
-    RETURNS TABLE (ref text, version integer, owner name, created_at timestamptz, hash text,
-                   status text, ref_count bigint, deprecated boolean)
+CREATE FUNCTION @extschema@._do_schema_history(caller oid, name text)
+    RETURNS TABLE (ref text, version integer, owner regrole, created_by regrole,
+                   created_at timestamptz, hash text, status text, ref_count bigint,
+                   deprecated boolean)
     LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     IF (@extschema@._parse_ref(name)).version <> 0 THEN
@@ -239,49 +248,49 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     RETURN QUERY
-    SELECT s.name || ':' || s.version, s.version, s.owner, s.created_at, encode(s.hash, 'hex'),
-           s.status, s.ref_count,
+    SELECT s.name || ':' || s.version, s.version, s.owner, s.created_by, s.created_at,
+           encode(s.hash, 'hex'), s.status, s.ref_count,
            EXISTS (SELECT FROM @extschema@.schema_versions n
                     WHERE n.name = s.name AND n.version > s.version)
       FROM @extschema@.schemas s
-     WHERE s.name = schema_history.name
+     WHERE s.name = _do_schema_history.name
+       AND @extschema@._visible(s.owner, s.public, caller)
      ORDER BY s.version;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'schema "%" does not exist', name USING ERRCODE = 'undefined_object';
     END IF;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.schema_history(text) IS
-    'the versions of a schema name in order, with a deprecated flag for superseded ones';
 
--- The registered versions a version uses through its $refs, and those that
--- use it.
-CREATE FUNCTION @extschema@.uses(ref text) RETURNS SETOF text
+-- The registered versions a version uses through its $refs (all visible to
+-- whoever may see it), and those that use it that the caller may see.
+CREATE FUNCTION @extschema@._do_uses(caller oid, ref text) RETURNS SETOF text
     LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     SELECT t.name || ':' || t.version
-      FROM @extschema@.get_schema($1) s
+      FROM @extschema@._do_get_schema($1, $2) s
       JOIN @extschema@.dependencies d ON d.schema_id = s.id
       JOIN @extschema@.schema_versions t ON t.id = d.depends_on
      ORDER BY t.name, t.version
 $$;
-CREATE FUNCTION @extschema@.used_by(ref text) RETURNS SETOF text
+CREATE FUNCTION @extschema@._do_used_by(caller oid, ref text) RETURNS SETOF text
     LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     SELECT u.name || ':' || u.version
-      FROM @extschema@.get_schema($1) s
+      FROM @extschema@._do_get_schema($1, $2) s
       JOIN @extschema@.dependencies d ON d.depends_on = s.id
       JOIN @extschema@.schema_versions u ON u.id = d.schema_id
+     WHERE @extschema@._visible(u.owner, u.public, $1)
      ORDER BY u.name, u.version
 $$;
 
 -- A version with everything its $refs need, each piece with its SHA-256, so
 -- that records can be checked without the registry (validate_bundle).
-CREATE FUNCTION @extschema@.bundle(ref text) RETURNS jsonb
+CREATE FUNCTION @extschema@._do_bundle(caller oid, ref text) RETURNS jsonb
     LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     s @extschema@.schemas;
     body jsonb;
 BEGIN
-    s := @extschema@.get_schema(ref);
+    s := @extschema@._do_get_schema(caller, ref);
     IF s.status <> 'exists' THEN
         RAISE EXCEPTION 'schema "%:%" is % and cannot be bundled', s.name, s.version, s.status
             USING ERRCODE = 'object_not_in_prerequisite_state';
@@ -305,8 +314,6 @@ BEGIN
                                       encode(sha256(convert_to(body::text, 'UTF8')), 'hex'));
 END
 $$;
-COMMENT ON FUNCTION @extschema@.bundle(text) IS
-    'a version with all it depends on and the SHA-256 of each piece, for offline checks';
 
 -- Checks a bundle's hashes (22023 naming the first that does not match).
 CREATE FUNCTION @extschema@._check_bundle(bundle jsonb) RETURNS void
@@ -355,19 +362,19 @@ CREATE FUNCTION @extschema@._compare(old jsonb, new jsonb)
 
 -- Every difference between two versions, and whether the new one accepts all
 -- the old one did (backward) and the old one all the new one does (forward).
-CREATE FUNCTION @extschema@.compare(old_ref text, new_ref text)
+CREATE FUNCTION @extschema@._do_compare(caller oid, old_ref text, new_ref text)
     RETURNS TABLE (path text, change text, backward boolean, forward boolean)
     LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT c.* FROM @extschema@._compare((@extschema@.get_schema($1)).definition,
-                                         (@extschema@.get_schema($2)).definition) c
+    SELECT c.* FROM @extschema@._compare((@extschema@._do_get_schema($1, $2)).definition,
+                                         (@extschema@._do_get_schema($1, $3)).definition) c
 $$;
-COMMENT ON FUNCTION @extschema@.compare(text, text) IS
-    'each difference between two versions, with its backward and forward compatibility';
 
 -- The compatibility policy revise_schema enforces for a name (the modes of
 -- the Confluent Schema Registry).
-CREATE FUNCTION @extschema@.set_compatibility(name text, mode text) RETURNS void
+CREATE FUNCTION @extschema@._do_set_compatibility(caller oid, name text, mode text) RETURNS void
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    newest @extschema@.schema_versions;
 BEGIN
     IF (@extschema@._parse_ref(name)).version <> 0 THEN
         RAISE EXCEPTION 'set_compatibility takes a name without a version, not "%"', name
@@ -381,14 +388,16 @@ BEGIN
                          'FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE.';
     END IF;
     PERFORM @extschema@._lock_name(name);
-    UPDATE @extschema@.names n SET compatibility = mode WHERE n.name = set_compatibility.name;
-    IF NOT FOUND THEN
+    SELECT * INTO newest FROM @extschema@.schema_versions s
+     WHERE s.name = _do_set_compatibility.name ORDER BY s.version DESC LIMIT 1;
+    IF NOT FOUND OR NOT @extschema@._visible(newest.owner, newest.public, caller) THEN
         RAISE EXCEPTION 'schema "%" does not exist', name USING ERRCODE = 'undefined_object';
     END IF;
+    PERFORM @extschema@._require_owner(name, NULL, newest.owner, caller,
+                                       'set the compatibility of');
+    UPDATE @extschema@.names n SET compatibility = mode WHERE n.name = _do_set_compatibility.name;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.set_compatibility(text, text) IS
-    'sets the compatibility policy (NONE, BACKWARD, FORWARD, FULL and _TRANSITIVE) of a name';
 
 -- Refuses (23514) a new definition of a name that breaks the name's policy,
 -- listing each breaking change against each version it was compared with.

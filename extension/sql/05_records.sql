@@ -105,9 +105,11 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION @extschema@.recount() RETURNS TABLE (ref text, stored bigint, actual bigint)
+CREATE FUNCTION @extschema@._do_recount(caller oid)
+    RETURNS TABLE (ref text, stored bigint, actual bigint)
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+    PERFORM @extschema@._require_admin(caller, 'recount');
     -- Bindings of tables that are gone, and counts no bound tree holds.
     DELETE FROM @extschema@.bindings b WHERE NOT EXISTS (SELECT FROM pg_class k WHERE k.oid = b.tbl);
     RETURN QUERY
@@ -122,11 +124,27 @@ BEGIN
      GROUP BY d.ref ORDER BY d.ref;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.recount() IS
-    'recomputes every count from the bound tables, repairs drift, returns what it repaired';
 
-CREATE FUNCTION @extschema@.attach(tbl regclass, record_column name, schema_column name,
-                                   mode text DEFAULT 'enforce', errors_column name DEFAULT NULL)
+-- 42501 unless `caller` owns the table (has its owner's privileges).
+CREATE FUNCTION @extschema@._require_table_owner(tbl regclass, caller oid, doing text)
+    RETURNS void
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF NOT pg_has_role(caller, (SELECT c.relowner FROM pg_class c WHERE c.oid = tbl), 'USAGE') THEN
+        RAISE EXCEPTION 'must be owner of table % to % it', tbl, doing
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+END
+$$;
+
+-- Runs a statement as `role` (from a _do_ implementation, which runs as the
+-- registry's owner): what attach() does to the rows of a table is done with
+-- the rights of the role that called it.
+CREATE FUNCTION @extschema@._run_as(role oid, statement text) RETURNS void
+    LANGUAGE c STRICT AS 'MODULE_PATHNAME', '_run_as';
+
+CREATE FUNCTION @extschema@._do_attach(caller oid, tbl regclass, record_column name,
+                                       schema_column name, mode text, errors_column name)
     RETURNS void
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -150,6 +168,7 @@ BEGIN
                   HINT = 'flag mode stores each row''s errors in errors_column (jsonb).';
     END IF;
     SELECT c.relkind INTO kind FROM pg_class c WHERE c.oid = tbl;
+    PERFORM @extschema@._require_table_owner(tbl, caller, 'bind');
     IF kind NOT IN ('r', 'p') THEN
         RAISE EXCEPTION '"%" is not a table', tbl USING ERRCODE = 'wrong_object_type';
     END IF;
@@ -161,9 +180,9 @@ BEGIN
     -- Writers wait until the binding is complete.
     EXECUTE format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', tbl);
     SELECT * INTO existing FROM @extschema@.bindings b
-     WHERE b.tbl = attach.tbl
-        OR b.tbl::oid IN (SELECT a FROM pg_partition_ancestors(attach.tbl) a)
-        OR b.tbl::oid IN (SELECT t FROM @extschema@._tree(attach.tbl) t);
+     WHERE b.tbl = _do_attach.tbl
+        OR b.tbl::oid IN (SELECT a FROM pg_partition_ancestors(_do_attach.tbl) a)
+        OR b.tbl::oid IN (SELECT t FROM @extschema@._tree(_do_attach.tbl) t);
     IF FOUND THEN
         IF existing.tbl = tbl AND existing.record_column = record_column
            AND existing.schema_column = schema_column AND existing.mode = mode
@@ -197,9 +216,9 @@ BEGIN
     EXECUTE format('CREATE TRIGGER "~schemareg_validate" BEFORE INSERT OR UPDATE OR DELETE ON %s
                     FOR EACH ROW EXECUTE FUNCTION @extschema@._validate_row()', tbl);
     -- The rows already there are checked (and bare names rewritten) as if
-    -- written now, then counted.
-    EXECUTE format('UPDATE %s SET %I = %I WHERE %I IS NOT NULL', tbl, schema_column,
-                   schema_column, schema_column);
+    -- the caller wrote them now, then counted.
+    PERFORM @extschema@._run_as(caller, format('UPDATE %s SET %I = %I WHERE %I IS NOT NULL', tbl,
+                                               schema_column, schema_column, schema_column));
     EXECUTE format('CREATE TRIGGER "~schemareg_count" AFTER INSERT OR UPDATE OR DELETE ON %s
                     FOR EACH ROW EXECUTE FUNCTION @extschema@._count_row()', tbl);
     -- Also for replicated writes (session_replication_role = replica, as a
@@ -210,19 +229,20 @@ BEGIN
     PERFORM @extschema@._recount_table(tbl::oid);
 END
 $$;
-COMMENT ON FUNCTION @extschema@.attach(regclass, name, name, text, name) IS
-    'binds a table: each row names its schema in schema_column and is checked on every write';
 
-CREATE FUNCTION @extschema@.detach(tbl regclass) RETURNS void
+CREATE FUNCTION @extschema@._do_detach(caller oid, tbl regclass) RETURNS void
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     t regclass;
 BEGIN
-    IF NOT EXISTS (SELECT FROM @extschema@.bindings b WHERE b.tbl = detach.tbl) THEN
+    IF NOT EXISTS (SELECT FROM @extschema@.bindings b WHERE b.tbl = _do_detach.tbl) THEN
         RAISE EXCEPTION 'table "%" is not bound', tbl USING ERRCODE = 'undefined_object';
     END IF;
     -- A table already gone (its binding dangling) has no triggers left.
-    IF EXISTS (SELECT FROM pg_class k WHERE k.oid = tbl) THEN
+    IF NOT EXISTS (SELECT FROM pg_class k WHERE k.oid = tbl) THEN
+        PERFORM @extschema@._require_admin(caller, 'detach');
+    ELSE
+        PERFORM @extschema@._require_table_owner(tbl, caller, 'unbind');
         EXECUTE format('DROP TRIGGER IF EXISTS "~schemareg_validate" ON %s', tbl);
         EXECUTE format('DROP TRIGGER IF EXISTS "~schemareg_count" ON %s', tbl);
         FOR t IN SELECT x FROM @extschema@._tree(tbl) x LOOP
@@ -230,16 +250,16 @@ BEGIN
         END LOOP;
         PERFORM @extschema@._forget_counts(tbl::oid);
     END IF;
-    DELETE FROM @extschema@.bindings b WHERE b.tbl = detach.tbl;
+    DELETE FROM @extschema@.bindings b WHERE b.tbl = _do_detach.tbl;
     PERFORM @extschema@._forget_orphans();
 END
 $$;
-COMMENT ON FUNCTION @extschema@.detach(regclass) IS
-    'removes a table''s binding, its triggers and its counts';
 
 -- A dropped bound table (or partition) takes its binding and counts along.
+-- (The trigger functions here are SECURITY DEFINER: the role whose DDL fires
+-- them has no rights on the registry. They cannot be called directly.)
 CREATE FUNCTION @extschema@._on_drop() RETURNS event_trigger
-    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     DELETE FROM @extschema@.record_counts c
      USING pg_event_trigger_dropped_objects() o
@@ -257,7 +277,7 @@ ALTER EVENT TRIGGER schemareg_drop ENABLE ALWAYS;
 -- partitions): a statement trigger on every member, since TRUNCATE of a
 -- partition does not fire its parent's triggers.
 CREATE FUNCTION @extschema@._on_truncate() RETURNS trigger
-    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     PERFORM @extschema@._forget_counts(TG_RELID);
     RETURN NULL;
@@ -297,7 +317,7 @@ $$;
 -- After CREATE TABLE ... PARTITION OF and ALTER TABLE ... ATTACH/DETACH
 -- PARTITION: the bound trees they touch are brought up to date.
 CREATE FUNCTION @extschema@._on_ddl() RETURNS event_trigger
-    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     b regclass;
 BEGIN

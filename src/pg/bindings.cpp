@@ -3,6 +3,7 @@
 #include <unordered_map>
 
 #include "pg/guard.hpp"
+#include "pg/owner.hpp"
 
 extern "C" {
 #include "catalog/partition.h"
@@ -45,26 +46,29 @@ void Load() {
   uint64 count = 0;
   PgGuard([&] {
     MemoryContext outer = CurrentMemoryContext;
-    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-    int rc = SPI_execute(
-        "SELECT tbl::oid, record_column::text, schema_column::text, mode, "
-        "coalesce(errors_column::text, '') FROM schemareg.bindings",
-        true, 0);
-    if (rc != SPI_OK_SELECT) elog(ERROR, "reading schemareg.bindings failed");
-    count = SPI_processed;
-    rows = static_cast<Row*>(MemoryContextAllocZero(outer, sizeof(Row) * (count + 1)));
-    for (uint64 i = 0; i < count; i++) {
-      HeapTuple tuple = SPI_tuptable->vals[i];
-      bool isnull;
-      rows[i].relid = DatumGetObjectId(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &isnull));
-      for (int c = 0; c < 4; c++) {
-        rows[i].columns[c] =
-            MemoryContextStrdup(outer, SPI_getvalue(tuple, SPI_tuptable->tupdesc, c + 2));
+    // Read as the registry's owner: writers of bound tables have no rights on it.
+    AsRegistryOwner(true, [&] {
+      if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+      int rc = SPI_execute(
+          "SELECT tbl::oid, record_column::text, schema_column::text, mode, "
+          "coalesce(errors_column::text, '') FROM schemareg.bindings",
+          true, 0);
+      if (rc != SPI_OK_SELECT) elog(ERROR, "reading schemareg.bindings failed");
+      count = SPI_processed;
+      rows = static_cast<Row*>(MemoryContextAllocZero(outer, sizeof(Row) * (count + 1)));
+      for (uint64 i = 0; i < count; i++) {
+        HeapTuple tuple = SPI_tuptable->vals[i];
+        bool isnull;
+        rows[i].relid = DatumGetObjectId(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &isnull));
+        for (int c = 0; c < 4; c++) {
+          rows[i].columns[c] =
+              MemoryContextStrdup(outer, SPI_getvalue(tuple, SPI_tuptable->tupdesc, c + 2));
+        }
       }
-    }
-    Oid ns = get_namespace_oid("schemareg", true);
-    bindings_relid = ns != InvalidOid ? get_relname_relid("bindings", ns) : InvalidOid;
-    SPI_finish();
+      Oid ns = get_namespace_oid("schemareg", true);
+      bindings_relid = ns != InvalidOid ? get_relname_relid("bindings", ns) : InvalidOid;
+      SPI_finish();
+    });
   });
   for (uint64 i = 0; i < count; i++) {
     Binding b;

@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "core/ref.hpp"
 #include "pg/guard.hpp"
+#include "pg/owner.hpp"
 #include "pg/settings.hpp"
 
 namespace schemareg::pg {
@@ -49,32 +50,40 @@ struct RegistryRow {
   std::string definition;
   std::string dialect;
   std::string last_error;
+  Oid owner = InvalidOid;
+  bool is_public = false;
 };
 
-// Runs a one-row query and copies its columns out.
-// Columns: id, name, version, status, definition::text, dialect, last_error.
+// The columns every registry query returns, in this order.
+#define REGISTRY_COLUMNS                                                                           \
+  "s.id, s.name, s.version, s.status, s.definition::text, s.dialect, s.last_error, s.owner::oid, " \
+  "s.public"
+
+// Runs a one-row query (as the registry's owner) and copies its columns out.
 RegistryRow QueryRow(const char* sql, int nargs, Oid* types, Datum* values) {
   RegistryRow row;
-  char* columns[7] = {};
+  char* columns[9] = {};
   PgGuard([&] {
     MemoryContext outer = CurrentMemoryContext;
-    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-    // The registry as committed now, not as the statement's snapshot saw it: a
-    // writer that waited for a version's lock must see a delete that committed.
-    PushActiveSnapshot(GetLatestSnapshot());
-    int rc = SPI_execute_with_args(sql, nargs, types, values, nullptr, true, 1);
-    if (rc != SPI_OK_SELECT) elog(ERROR, "registry query failed: %s", SPI_result_code_string(rc));
-    if (SPI_processed > 0) {
-      for (int i = 0; i < 7; i++) {
-        char* value = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, i + 1);
-        columns[i] = value != nullptr ? MemoryContextStrdup(outer, value) : nullptr;
+    AsRegistryOwner(true, [&] {
+      if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+      // The registry as committed now, not as the statement's snapshot saw it: a
+      // writer that waited for a version's lock must see a delete that committed.
+      PushActiveSnapshot(GetLatestSnapshot());
+      int rc = SPI_execute_with_args(sql, nargs, types, values, nullptr, true, 1);
+      if (rc != SPI_OK_SELECT) elog(ERROR, "registry query failed: %s", SPI_result_code_string(rc));
+      if (SPI_processed > 0) {
+        for (int i = 0; i < 9; i++) {
+          char* value = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, i + 1);
+          columns[i] = value != nullptr ? MemoryContextStrdup(outer, value) : nullptr;
+        }
       }
-    }
-    // Looked up on every load: DROP and CREATE EXTENSION give the table a new OID.
-    Oid ns = get_namespace_oid("schemareg", true);
-    registry_relid = ns != InvalidOid ? get_relname_relid("schema_versions", ns) : InvalidOid;
-    PopActiveSnapshot();
-    SPI_finish();
+      // Looked up on every load: DROP and CREATE EXTENSION give the table a new OID.
+      Oid ns = get_namespace_oid("schemareg", true);
+      registry_relid = ns != InvalidOid ? get_relname_relid("schema_versions", ns) : InvalidOid;
+      PopActiveSnapshot();
+      SPI_finish();
+    });
   });
   if (columns[0] == nullptr) return row;
   row.found = true;
@@ -85,6 +94,8 @@ RegistryRow QueryRow(const char* sql, int nargs, Oid* types, Datum* values) {
   row.definition = columns[4];
   row.dialect = columns[5];
   row.last_error = columns[6] != nullptr ? columns[6] : "";
+  row.owner = static_cast<Oid>(std::stoul(columns[7]));
+  row.is_public = std::string(columns[8]) == "t";
   PgGuard([&] {
     for (char* c : columns) {
       if (c != nullptr) pfree(c);
@@ -101,15 +112,15 @@ RegistryRow FetchRow(const SchemaRef& ref) {
     values[1] = Int32GetDatum(ref.version);
   });
   if (ref.version == 0) {
-    return QueryRow(
-        "SELECT id, name, version, status, definition::text, dialect, last_error FROM schemareg.schema_versions "
-        "WHERE name = $1 AND status = 'exists' ORDER BY version DESC LIMIT 1",
-        1, types, values);
+    return QueryRow("SELECT " REGISTRY_COLUMNS
+                    " FROM schemareg.schema_versions s "
+                    "WHERE s.name = $1 AND s.status = 'exists' ORDER BY version DESC LIMIT 1",
+                    1, types, values);
   }
-  return QueryRow(
-      "SELECT id, name, version, status, definition::text, dialect, last_error FROM schemareg.schema_versions "
-      "WHERE name = $1 AND version = $2",
-      2, types, values);
+  return QueryRow("SELECT " REGISTRY_COLUMNS
+                  " FROM schemareg.schema_versions s "
+                  "WHERE s.name = $1 AND s.version = $2",
+                  2, types, values);
 }
 
 // The registered schema whose top-level $id (draft-04: id) is `uri`. For a
@@ -125,13 +136,15 @@ RegistryRow FetchByUri(const std::string& uri, int64_t user_id) {
   });
   if (user_id == 0) {
     return QueryRow(
-        "SELECT id, name, version, status, definition::text, dialect, last_error FROM schemareg.schema_versions "
-        "WHERE status = 'exists' AND schemareg._base_uri(definition, dialect) = $1 "
-        "ORDER BY version DESC LIMIT 1",
+        "SELECT " REGISTRY_COLUMNS
+        " FROM schemareg.schema_versions s "
+        "WHERE s.status = 'exists' AND schemareg._base_uri(s.definition, s.dialect) = $1 "
+        "ORDER BY s.version DESC LIMIT 1",
         2, types, values);
   }
   return QueryRow(
-      "SELECT s.id, s.name, s.version, s.status, s.definition::text, s.dialect, s.last_error "
+      "SELECT " REGISTRY_COLUMNS
+      " "
       "FROM schemareg.dependencies d JOIN schemareg.schema_versions s ON s.id = d.depends_on "
       "WHERE d.schema_id = $2 AND schemareg._base_uri(s.definition, s.dialect) = $1",
       2, types, values);
@@ -147,17 +160,33 @@ bool RetryCreate(int64_t id) {
   char* status = nullptr;
   PgGuard([&] {
     MemoryContext outer = CurrentMemoryContext;
-    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-    Oid types[1] = {INT8OID};
-    Datum values[1] = {Int64GetDatum(id)};
-    int rc = SPI_execute_with_args("SELECT schemareg._retry_create($1)", 1, types, values,
-                                   nullptr, false, 1);
-    if (rc != SPI_OK_SELECT || SPI_processed != 1) elog(ERROR, "retrying a create failed");
-    char* value = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-    status = value != nullptr ? MemoryContextStrdup(outer, value) : nullptr;
-    SPI_finish();
+    AsRegistryOwner(true, [&] {
+      if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+      Oid types[1] = {INT8OID};
+      Datum values[1] = {Int64GetDatum(id)};
+      int rc = SPI_execute_with_args("SELECT schemareg._retry_create($1)", 1, types, values,
+                                     nullptr, false, 1);
+      if (rc != SPI_OK_SELECT || SPI_processed != 1) elog(ERROR, "retrying a create failed");
+      char* value = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+      status = value != nullptr ? MemoryContextStrdup(outer, value) : nullptr;
+      SPI_finish();
+    });
   });
   return status != nullptr && std::string(status) == "exists";
+}
+
+bool Visible(Oid viewer, const RegistryRow& row) {
+  bool visible = false;
+  PgGuard([&] { visible = MaySee(viewer, row.owner, row.is_public); });
+  return visible;
+}
+
+// The error for a schema that does not exist, or that the caller may not see.
+Error NoSuchSchema(const std::string& ref_text, const SchemaRef& ref) {
+  return Error(sqlstate::kUndefinedObject,
+               "schema \"" + TruncateUtf8(ref_text, 250) + "\" does not exist",
+               ref.version == 0 ? "No version of it has status exists." : "",
+               "schemareg.schemas lists the registered schemas.");
 }
 
 }  // namespace
@@ -170,7 +199,7 @@ void InitSchemaCache() {
 
 std::unique_ptr<CompiledSchema> CompileDefinition(const std::string& definition_text,
                                                   Dialect dialect, int64_t registered_id,
-                                                  std::vector<int64_t>* uses) {
+                                                  std::vector<int64_t>* uses, Oid viewer) {
   DocumentSource documents;
   CompileOptions options = CurrentCompileOptions(dialect);
   // Each pass either compiles or names one more document to fetch.
@@ -185,15 +214,19 @@ std::unique_ptr<CompiledSchema> CompileDefinition(const std::string& definition_
       if (by_name) {
         SchemaRef named = ParseRef(uri.substr(std::string(kRegistryUriPrefix).size()));
         row = FetchRow(named);
+        // A schema the viewer may not see is one that does not exist.
+        if (row.found && viewer != InvalidOid && !Visible(viewer, row)) row = RegistryRow();
         if (!row.found || row.status != "exists") {
           throw Error(sqlstate::kUndefinedObject,
-                      "$ref \"" + TruncateUtf8(uri.substr(std::string(kRegistryUriPrefix).size()), 200) +
+                      "$ref \"" +
+                          TruncateUtf8(uri.substr(std::string(kRegistryUriPrefix).size()), 200) +
                           "\" names a schema version that does not exist",
                       row.found ? "Its status is " + row.status + "." : "",
                       "Register it first; a reference names an existing name:version.");
         }
       } else {
         row = FetchByUri(uri, registered_id);
+        if (row.found && viewer != InvalidOid && !Visible(viewer, row)) row = RegistryRow();
       }
       if (!row.found) {
         throw Error(sqlstate::kUndefinedObject,
@@ -214,17 +247,22 @@ std::shared_ptr<const CachedSchema> LookupSchema(const std::string& ref_text) {
   // Changes committed since this backend last looked are applied first; on
   // a cache hit no lock is taken that would apply them otherwise.
   PgGuard([] { AcceptInvalidationMessages(); });
+  Oid viewer = InvalidOid;
+  PgGuard([&] { viewer = GetUserId(); });
   auto it = cache.find(ref_text);
-  if (it != cache.end()) return it->second;
+  if (it != cache.end()) {
+    const CachedSchema& hit = *it->second;
+    if (hit.is_public) return it->second;
+    bool visible = false;
+    PgGuard([&] { visible = MaySee(viewer, hit.owner, false); });
+    if (visible) return it->second;
+    throw NoSuchSchema(ref_text, ParseRef(ref_text));
+  }
   uint64_t invalidations_before = invalidations;
   SchemaRef ref = ParseRef(ref_text);
   RegistryRow row = FetchRow(ref);
-  if (!row.found) {
-    throw Error(sqlstate::kUndefinedObject,
-                "schema \"" + TruncateUtf8(ref_text, 250) + "\" does not exist",
-                ref.version == 0 ? "No version of it has status exists." : "",
-                "schemareg.schemas lists the registered schemas.");
-  }
+  // Private schemas of others are, to this caller, schemas that do not exist.
+  if (!row.found || !Visible(viewer, row)) throw NoSuchSchema(ref_text, ref);
   std::string full = row.name + ":" + std::to_string(row.version);
   if (row.status == "pending" && RetryCreate(row.id)) {
     row = FetchRow(ref);
@@ -246,7 +284,9 @@ std::shared_ptr<const CachedSchema> LookupSchema(const std::string& ref_text) {
   auto entry = std::make_shared<CachedSchema>();
   entry->id = row.id;
   entry->ref = full;
-  entry->compiled = CompileDefinition(row.definition, dialect, row.id, nullptr);
+  entry->owner = row.owner;
+  entry->is_public = row.is_public;
+  entry->compiled = CompileDefinition(row.definition, dialect, row.id, nullptr, InvalidOid);
   // An invalidation during the reads may mean they saw an older registry:
   // use the result for this call only.
   if (invalidations != invalidations_before) return entry;

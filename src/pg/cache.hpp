@@ -15,6 +15,8 @@ namespace schemareg::pg {
 struct CachedSchema {
   int64_t id = 0;
   std::string ref;  // "name:version"
+  Oid owner = InvalidOid;
+  bool is_public = false;
   std::shared_ptr<const CompiledSchema> compiled;
 };
 
@@ -22,7 +24,8 @@ struct CachedSchema {
 void InitSchemaCache();
 
 // The compiled schema a reference names. Throws Error 22023 (malformed),
-// 42704 (no such schema) or 55000 (pending or deleting).
+// 42704 (no such schema, or a private one the current user may not see) or
+// 55000 (pending or deleting).
 std::shared_ptr<const CachedSchema> LookupSchema(const std::string& ref_text);
 
 // Compiles a definition: every $ref must resolve, through the shipped
@@ -30,10 +33,11 @@ std::shared_ptr<const CachedSchema> LookupSchema(const std::string& ref_text);
 // definition being registered: it is checked against its metaschema and its
 // references go to the newest versions, whose ids are appended to `uses`.
 // Otherwise it is the stored row's id, and references go to the versions that
-// row pinned in schemareg.dependencies.
+// row pinned in schemareg.dependencies. With a `viewer`, schemas that role may
+// not see do not resolve (as if they did not exist).
 std::unique_ptr<CompiledSchema> CompileDefinition(const std::string& definition_text,
                                                   Dialect dialect, int64_t registered_id,
-                                                  std::vector<int64_t>* uses);
+                                                  std::vector<int64_t>* uses, Oid viewer);
 
 // Sends the invalidation that makes every backend drop its cached schemas.
 void InvalidateSchemaCaches(Oid registry_relid);

@@ -74,7 +74,8 @@ SCHEMAREG_FUNCTION(validation_errors) {
     InitMaterializedSRF(fcinfo, 0);
     ReturnSetInfo* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
     for (const schemareg::ValidationError& e : check.errors) {
-      Datum values[3] = {CStringGetTextDatum(e.path.c_str()), CStringGetTextDatum(e.keyword.c_str()),
+      Datum values[3] = {CStringGetTextDatum(e.path.c_str()),
+                         CStringGetTextDatum(e.keyword.c_str()),
                          CStringGetTextDatum(e.message.c_str())};
       bool nulls[3] = {false, false, false};
       tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
@@ -87,22 +88,24 @@ SCHEMAREG_FUNCTION(validation_errors) {
 SCHEMAREG_FUNCTION(assert_valid) {
   RecordCheck check = CheckRecord(fcinfo);
   if (!check.errors.empty()) {
-    throw Error(schemareg::sqlstate::kCheckViolation,
-                "record does not match schema \"" + check.schema->ref + "\"",
-                schemareg::ErrorLines(check.errors, static_cast<size_t>(MaxErrorDetail())),
-                check.errors.size() == 1 ? ""
-                                         : std::to_string(check.errors.size()) + " errors in all.");
+    throw Error(
+        schemareg::sqlstate::kCheckViolation,
+        "record does not match schema \"" + check.schema->ref + "\"",
+        schemareg::ErrorLines(check.errors, static_cast<size_t>(MaxErrorDetail())),
+        check.errors.size() == 1 ? "" : std::to_string(check.errors.size()) + " errors in all.");
   }
   PG_RETURN_VOID();
 }
 
-// _compile(definition jsonb, OUT dialect text, OUT uses bigint[]): checks a
-// definition for registration; returns its dialect and the ids of the
+// _compile(definition jsonb, viewer regrole, OUT dialect text, OUT uses bigint[]):
+// checks a definition for registration by `viewer` (its $refs resolve only to
+// schemas that role may see); returns its dialect and the ids of the
 // registered schemas its $refs use.
 SCHEMAREG_FUNCTION(_compile) {
   char* definition_text = JsonbArgumentText(fcinfo, 0);
+  Oid viewer = PG_GETARG_OID(1);
   std::vector<int64_t> uses;
-  auto compiled = CompileDefinition(definition_text, DefaultDialect(), 0, &uses);
+  auto compiled = CompileDefinition(definition_text, DefaultDialect(), 0, &uses, viewer);
   const char* dialect = schemareg::DialectName(compiled->dialect);
   Datum result = 0;
   PgGuard([&] {
@@ -160,7 +163,8 @@ SCHEMAREG_FUNCTION(_validate_bundle) {
   char* record_text = JsonbArgumentText(fcinfo, 1);
   char* bundle_text = JsonbArgumentText(fcinfo, 0);
   schemareg::CompileOptions options = CurrentCompileOptions(DefaultDialect());
-  schemareg::Json bundle = schemareg::ParseJson(bundle_text, options.max_depth, nullptr, ShouldStop);
+  schemareg::Json bundle =
+      schemareg::ParseJson(bundle_text, options.max_depth, nullptr, ShouldStop);
   auto compiled = schemareg::CompileBundle(bundle, options);
   schemareg::Json record = ParseRecord(record_text);
   return BoolGetDatum(schemareg::IsValid(*compiled, record, CurrentValidateOptions()));

@@ -135,9 +135,11 @@ class GetTest(ClientCase):
         # A version stuck in another status (a failed backend step) is
         # written directly: no SQL function leaves one behind on purpose.
         self.conn.execute(
-            "INSERT INTO schemareg.schemas (name, version, definition, dialect, hash, status) "
-            "VALUES (%s, %s, %s::jsonb, 'draft7', "
-            "sha256(convert_to(%s::jsonb::text, 'UTF8')), %s)",
+            "INSERT INTO schemareg.schemas "
+            "(name, version, definition, dialect, hash, status, owner, created_by) "
+            "SELECT %s, %s, %s::jsonb, 'draft7', "
+            "sha256(convert_to(%s::jsonb::text, 'UTF8')), %s, r.oid, r.oid "
+            "FROM pg_roles r WHERE r.rolname = current_user",
             (name, version, json.dumps(definition), json.dumps(definition), status))
 
     def get(self, ref):
