@@ -28,6 +28,11 @@ SELECT b.tbl, b.record_column, b.schema_column, b.mode, b.errors_column,
   FROM @extschema@.bindings b;
 COMMENT ON VIEW @extschema@.bound_tables IS 'bound tables and how many of their rows name a schema';
 
+-- How many of this backend's count writes found the slot row where the
+-- backend left it (direct) and how many went through SQL (src/pg/slots.cpp).
+CREATE FUNCTION @extschema@._slot_writes(OUT direct bigint, OUT by_sql bigint)
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', '_slot_writes';
+
 CREATE FUNCTION @extschema@._validate_row() RETURNS trigger
     LANGUAGE c AS 'MODULE_PATHNAME', '_validate_row';
 CREATE FUNCTION @extschema@._count_row() RETURNS trigger

@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "pg/guard.hpp"
 #include "pg/owner.hpp"
+#include "pg/slots.hpp"
 
 extern "C" {
 #include "executor/executor.h"
@@ -33,32 +34,9 @@ using DeltaKey = std::tuple<SubTransactionId, Oid, int64_t>;
 std::map<DeltaKey, int64_t> deltas;
 std::unordered_set<int64_t> locked_versions;
 bool flushing = false;
-SPIPlanPtr update_plan = nullptr;
-SPIPlanPtr upsert_plan = nullptr;
 
 ExecutorFinish_hook_type previous_executor_finish = nullptr;
 ProcessUtility_hook_type previous_process_utility = nullptr;
-
-// Prepares the two statements that write counts (kept for the backend's life).
-void PrepareCountWrites() {
-  Oid types[4] = {INT8OID, OIDOID, INT4OID, INT8OID};
-  // The slot row usually exists: a plain (HOT) update is the cheap path.
-  SPIPlanPtr update = SPI_prepare(
-      "UPDATE schemareg.record_counts SET n = n + $4 "
-      "WHERE schema_id = $1 AND tbl = $2 AND slot = $3",
-      4, types);
-  // The foreign key refuses a version that no longer exists.
-  SPIPlanPtr upsert = SPI_prepare(
-      "INSERT INTO schemareg.record_counts AS c (schema_id, tbl, slot, n) "
-      "VALUES ($1, $2, $3, $4) "
-      "ON CONFLICT (schema_id, tbl, slot) DO UPDATE SET n = c.n + excluded.n",
-      4, types);
-  if (update == nullptr || upsert == nullptr) elog(ERROR, "preparing the count writes failed");
-  SPI_keepplan(update);
-  SPI_keepplan(upsert);
-  update_plan = update;
-  upsert_plan = upsert;
-}
 
 // Writes the current subtransaction's deltas, one write per (table, version).
 void Flush() {
@@ -82,25 +60,7 @@ void Flush() {
       // active: the writes then use the transaction's.
       bool pushed_snapshot = !ActiveSnapshotSet();
       if (pushed_snapshot) PushActiveSnapshot(GetTransactionSnapshot());
-      if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-      // The writer has no rights on record_counts: the writes are the
-      // registry owner's. The plans keep the search_path they were made with.
-      if (update_plan == nullptr) AsRegistryOwner(true, PrepareCountWrites);
-      AsRegistryOwner(false, [&] {
-        for (const auto& [key, delta] : pending) {
-          if (delta == 0) continue;
-          Datum values[4] = {Int64GetDatum(key.second), ObjectIdGetDatum(key.first),
-                             Int32GetDatum(MyBackendId), Int64GetDatum(delta)};
-          int rc = SPI_execute_plan(update_plan, values, nullptr, false, 0);
-          if (rc != SPI_OK_UPDATE)
-            elog(ERROR, "count update failed: %s", SPI_result_code_string(rc));
-          if (SPI_processed == 1) continue;
-          rc = SPI_execute_plan(upsert_plan, values, nullptr, false, 0);
-          if (rc != SPI_OK_INSERT)
-            elog(ERROR, "count upsert failed: %s", SPI_result_code_string(rc));
-        }
-      });
-      SPI_finish();
+      WriteSlots(pending);
       if (pushed_snapshot) PopActiveSnapshot();
     });
   } catch (...) {
@@ -223,6 +183,7 @@ void OnSubtransactionEvent(SubXactEvent event, SubTransactionId subid, SubTransa
 }  // namespace
 
 void InitCounts() {
+  InitSlots();
   previous_executor_finish = ExecutorFinish_hook;
   ExecutorFinish_hook = ExecutorFinish;
   previous_process_utility = ProcessUtility_hook;
