@@ -13,7 +13,8 @@ SELECT schemareg.validate_record('limits/names', jsonb_build_object(repeat('a', 
 SELECT p, outcome(format('SELECT schemareg.create_schema(%L, %L)', 'limits/pat', jsonb_build_object('pattern', p)))
   FROM unnest(ARRAY['(?=a)b', '(a)\1', '(?<=a)b', '[', 'a{2,1}']) AS p;
 
--- Records nested deeper than schemareg.max_depth: 54000, never a crash.
+-- Records whose checks go deeper than schemareg.max_depth: 54000, never a
+-- crash. A schema that looks at nothing does not care how deep a record is.
 SELECT (schemareg.create_schema('limits/any', '{}')).version;
 SELECT (schemareg.create_schema('limits/tree', '{"type": "array", "items": {"$ref": "#"}}')).version;
 SELECT outcome($$SELECT schemareg.validate_record('limits/any', (repeat('[', 10000) || repeat(']', 10000))::jsonb)$$);
@@ -25,8 +26,12 @@ SELECT schemareg.validate_record('limits/any', (repeat('[', 10000) || repeat(']'
 SELECT outcome($$SELECT schemareg.validate_record('limits/tree', (repeat('[', 10000) || repeat(']', 10000))::jsonb)$$);
 RESET schemareg.max_depth;
 
--- Numbers are compared as doubles; one beyond their range is refused clearly.
+-- Numbers are compared as doubles; one beyond their range is refused clearly
+-- when a schema reads it (and ignored when none does).
+SELECT (schemareg.create_schema('limits/numbers', '{"items": {"type": "number"}}')).version;
+SELECT outcome($$SELECT schemareg.validate_record('limits/numbers', '[1, 1e400]')$$);
 SELECT outcome($$SELECT schemareg.validate_record('limits/any', '[1, 1e400]')$$);
+SELECT outcome($$SELECT schemareg.validate_record('limits/numbers', '[1, -1e400, 1e-400]')$$);
 
 -- Definitions nested 10,000 deep: 54000 from schemareg.max_depth.
 SELECT outcome($$SELECT schemareg.create_schema('limits/deep', (repeat('{"items": ', 5000) || '{}' || repeat('}', 5000))::jsonb)$$);

@@ -257,7 +257,9 @@ class Builder {
   Json root_;
 };
 
-void AppendEscaped(std::string& out, const std::string& s) {
+}  // namespace
+
+void AppendJsonString(std::string& out, std::string_view s) {
   out += '"';
   for (unsigned char c : s) {
     switch (c) {
@@ -289,6 +291,24 @@ void AppendEscaped(std::string& out, const std::string& s) {
   out += '"';
 }
 
+void AppendJsonNumber(std::string& out, double d) {
+  char buf[32];
+  if (!std::isfinite(d)) {
+    // Beyond double's range: the nearest number JSON text can carry.
+    d = d > 0 ? std::numeric_limits<double>::max() : std::numeric_limits<double>::lowest();
+  }
+  if (std::floor(d) == d && std::fabs(d) < 1e15) {
+    std::snprintf(buf, sizeof buf, "%.0f", d);
+  } else {
+    // The shortest of 15 or 17 digits that reads back as the same double.
+    std::snprintf(buf, sizeof buf, "%.15g", d);
+    if (std::strtod(buf, nullptr) != d) std::snprintf(buf, sizeof buf, "%.17g", d);
+  }
+  out += buf;
+}
+
+namespace {
+
 void Serialise(const Json& v, std::string& out, size_t max_chars) {
   if (out.size() > max_chars) return;
   switch (v.type()) {
@@ -298,25 +318,11 @@ void Serialise(const Json& v, std::string& out, size_t max_chars) {
     case JsonType::kBool:
       out += v.as_bool() ? "true" : "false";
       break;
-    case JsonType::kNumber: {
-      char buf[32];
-      double d = v.as_number();
-      if (!std::isfinite(d)) {
-        // Beyond double's range: the nearest number JSON text can carry.
-        d = d > 0 ? std::numeric_limits<double>::max() : std::numeric_limits<double>::lowest();
-      }
-      if (std::floor(d) == d && std::fabs(d) < 1e15) {
-        std::snprintf(buf, sizeof buf, "%.0f", d);
-      } else {
-        // The shortest of 15 or 17 digits that reads back as the same double.
-        std::snprintf(buf, sizeof buf, "%.15g", d);
-        if (std::strtod(buf, nullptr) != d) std::snprintf(buf, sizeof buf, "%.17g", d);
-      }
-      out += buf;
+    case JsonType::kNumber:
+      AppendJsonNumber(out, v.as_number());
       break;
-    }
     case JsonType::kString:
-      AppendEscaped(out, v.as_string());
+      AppendJsonString(out, v.as_string());
       break;
     case JsonType::kArray: {
       out += '[';
@@ -335,7 +341,7 @@ void Serialise(const Json& v, std::string& out, size_t max_chars) {
       for (const Json::Member& m : v.members()) {
         if (!first) out += ',';
         first = false;
-        AppendEscaped(out, m.first);
+        AppendJsonString(out, m.first);
         out += ':';
         Serialise(m.second, out, max_chars);
       }
@@ -351,15 +357,16 @@ Json ParseJson(std::string_view text, size_t max_depth, size_t* depth, StopCheck
   Builder builder(max_depth, should_stop);
   rapidjson::Reader reader;
   rapidjson::MemoryStream stream(text.data(), text.size());
-  constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseNumbersAsStringsFlag |
+  constexpr unsigned kFlags = rapidjson::kParseIterativeFlag |
+                              rapidjson::kParseNumbersAsStringsFlag |
                               rapidjson::kParseValidateEncodingFlag;
   rapidjson::ParseResult result = reader.Parse<kFlags>(stream, builder);
   if (builder.interrupted()) throw Interrupted();
   if (depth != nullptr) *depth = builder.deepest();
   if (builder.depth_exceeded()) {
     throw Error(sqlstate::kProgramLimitExceeded,
-                "JSON value is nested more than " + std::to_string(max_depth) + " levels deep",
-                "", "Raise schemareg.max_depth, or flatten the document.");
+                "JSON value is nested more than " + std::to_string(max_depth) + " levels deep", "",
+                "Raise schemareg.max_depth, or flatten the document.");
   }
   // RapidJSON itself refuses some (1e400), strtod the others (2e308).
   if (builder.out_of_range() || result.Code() == rapidjson::kParseErrorNumberTooBig) {
@@ -367,8 +374,8 @@ Json ParseJson(std::string_view text, size_t max_depth, size_t* depth, StopCheck
     if (!builder.out_of_range()) {
       // RapidJSON's offset is where the number starts.
       size_t end = text.find_first_not_of("0123456789+-.eE", result.Offset());
-      which = std::string(text.substr(result.Offset(), std::min<size_t>(end, text.size()) -
-                                                           result.Offset()));
+      which = std::string(
+          text.substr(result.Offset(), std::min<size_t>(end, text.size()) - result.Offset()));
     }
     if (which.size() > 40) which = which.substr(0, 40) + "...";
     throw Error(sqlstate::kNumericValueOutOfRange,

@@ -73,6 +73,10 @@ size_t JsonHash(const Json& value);
 Json ParseJson(std::string_view text, size_t max_depth, size_t* depth = nullptr,
                StopCheck should_stop = nullptr);
 
+// Appends a string as a JSON string literal, and a number as ToJsonText writes it.
+void AppendJsonString(std::string& out, std::string_view s);
+void AppendJsonNumber(std::string& out, double d);
+
 // Serialises a value compactly (for messages and tests).
 std::string ToJsonText(const Json& value, size_t max_chars = SIZE_MAX);
 

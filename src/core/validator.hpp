@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,8 @@ struct ValidateOptions {
   size_t stack_budget = 1024 * 1024;
   // Whether "format" is an assertion (drafts 4-7 leave this to the implementation).
   bool assert_formats = true;
+  // Levels of the record the evaluation may descend before it stops with 54000.
+  size_t max_depth = SIZE_MAX;
 };
 
 // True when the record satisfies the schema. Stops at the first failure.

@@ -41,12 +41,11 @@ struct RecordCheck {
 // Every error of the record in argument 1 against the schema in argument 0.
 // The arguments are read before any C++ object exists in this frame.
 RecordCheck CheckRecord(FunctionCallInfo fcinfo) {
-  char* record_text = JsonbArgumentText(fcinfo, 1);
+  Jsonb* record = JsonbArgument(fcinfo, 1);
   std::string ref = TextArgument(fcinfo, 0);
   RecordCheck check;
   check.schema = LookupSchema(ref);
-  schemareg::Json record = ParseRecord(record_text);
-  check.errors = CollectErrors(*check.schema->compiled, record, CurrentValidateOptions());
+  check.errors = RecordErrors(*check.schema->compiled, record);
   return check;
 }
 
@@ -59,12 +58,10 @@ using namespace schemareg::pg;
 
 // validate_record(ref text, record jsonb) → boolean
 SCHEMAREG_FUNCTION(validate_record) {
-  char* record_text = JsonbArgumentText(fcinfo, 1);
+  Jsonb* record = JsonbArgument(fcinfo, 1);
   std::string ref = TextArgument(fcinfo, 0);
   auto schema = LookupSchema(ref);
-  schemareg::Json record = ParseRecord(record_text);
-  bool valid = schemareg::IsValid(*schema->compiled, record, CurrentValidateOptions());
-  return BoolGetDatum(valid);
+  return BoolGetDatum(RecordIsValid(*schema->compiled, record));
 }
 
 // validation_errors(ref text, record jsonb) → TABLE(path text, keyword text, message text)
@@ -160,14 +157,13 @@ SCHEMAREG_FUNCTION(_backend_delete) {
 // _validate_bundle(bundle jsonb, record jsonb) → boolean: the record against a
 // bundle made by schemareg.bundle() (whose hashes the SQL wrapper checked).
 SCHEMAREG_FUNCTION(_validate_bundle) {
-  char* record_text = JsonbArgumentText(fcinfo, 1);
+  Jsonb* record = JsonbArgument(fcinfo, 1);
   char* bundle_text = JsonbArgumentText(fcinfo, 0);
   schemareg::CompileOptions options = CurrentCompileOptions(DefaultDialect());
   schemareg::Json bundle =
       schemareg::ParseJson(bundle_text, options.max_depth, nullptr, ShouldStop);
   auto compiled = schemareg::CompileBundle(bundle, options);
-  schemareg::Json record = ParseRecord(record_text);
-  return BoolGetDatum(schemareg::IsValid(*compiled, record, CurrentValidateOptions()));
+  return BoolGetDatum(RecordIsValid(*compiled, record));
 }
 
 // _compare(old jsonb, new jsonb) → TABLE(path, change, backward, forward).

@@ -27,9 +27,7 @@ void PgGuard(F&& f) {
   // volatile: it is written after the longjmp back into this frame.
   ErrorData* volatile error = nullptr;
   PG_TRY();
-  {
-    f();
-  }
+  { f(); }
   PG_CATCH();
   {
     MemoryContextSwitchTo(context);
@@ -48,10 +46,10 @@ Datum CallGuarded(Datum (*body)(FunctionCallInfo), FunctionCallInfo fcinfo);
 }  // namespace schemareg::pg
 
 // Declares a SQL-callable function whose body is C++.
-#define SCHEMAREG_FUNCTION(name)                                                 \
-  static Datum name##_cpp(FunctionCallInfo fcinfo);                             \
-  extern "C" {                                                                  \
-  PGDLLEXPORT PG_FUNCTION_INFO_V1(name);                                        \
+#define SCHEMAREG_FUNCTION(name)                                                          \
+  static Datum name##_cpp(FunctionCallInfo fcinfo);                                       \
+  extern "C" {                                                                            \
+  PGDLLEXPORT PG_FUNCTION_INFO_V1(name);                                                  \
   Datum name(PG_FUNCTION_ARGS) { return schemareg::pg::CallGuarded(name##_cpp, fcinfo); } \
-  }                                                                             \
+  }                                                                                       \
   static Datum name##_cpp(FunctionCallInfo fcinfo)

@@ -1,6 +1,7 @@
 #include "pg/record.hpp"
 
-#include "core/error.hpp"
+#include "core/evaluator.hpp"
+#include "pg/jsonb_value.hpp"
 #include "pg/settings.hpp"
 
 namespace schemareg::pg {
@@ -10,15 +11,16 @@ char* JsonbArgumentText(FunctionCallInfo fcinfo, int argno) {
   return JsonbToCString(nullptr, &jsonb->root, VARSIZE(jsonb));
 }
 
-Json ParseRecord(const char* text) {
-  try {
-    return ParseJson(text, CurrentCompileOptions(DefaultDialect()).max_depth, nullptr,
-                     ShouldStop);
-  } catch (const Error& e) {
-    if (e.code() != sqlstate::kProgramLimitExceeded) throw;
-    throw Error(e.code(), std::string("record is too deeply nested: ") + e.what(), e.detail(),
-                e.hint());
-  }
+Jsonb* JsonbArgument(FunctionCallInfo fcinfo, int argno) { return PG_GETARG_JSONB_P(argno); }
+
+bool RecordIsValid(const CompiledSchema& schema, const Jsonb* record) {
+  if (schema.AcceptsEverything()) return true;
+  return IsValidValue(schema, JsonbRef::Root(record), CurrentValidateOptions());
+}
+
+std::vector<ValidationError> RecordErrors(const CompiledSchema& schema, const Jsonb* record) {
+  if (schema.AcceptsEverything()) return {};
+  return ValueErrors(schema, JsonbRef::Root(record), CurrentValidateOptions());
 }
 
 }  // namespace schemareg::pg

@@ -1,8 +1,13 @@
-// How a record reaches the validator. Today: jsonb to text, parsed by the
-// core. This is the seam where a reader of jsonb's binary form will go.
+// How a record reaches the validator: jsonb's binary form, read in place
+// (JsonbRef), or, for definitions and bundles, jsonb as text for the core.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "core/json.hpp"
+#include "core/schema.hpp"
+#include "core/validator.hpp"
 #include "pg/postgres.hpp"
 
 namespace schemareg::pg {
@@ -10,7 +15,14 @@ namespace schemareg::pg {
 // The text of a jsonb argument, palloc'd. Call before any C++ object is live.
 char* JsonbArgumentText(FunctionCallInfo fcinfo, int argno);
 
-// Parses record text into the core's model, bounded by schemareg.max_depth.
-Json ParseRecord(const char* text);
+// A jsonb argument, detoasted. Call before any C++ object is live.
+Jsonb* JsonbArgument(FunctionCallInfo fcinfo, int argno);
+
+// True when the jsonb record satisfies the schema (schemareg.max_depth,
+// cancel and the stack bound the evaluation).
+bool RecordIsValid(const CompiledSchema& schema, const Jsonb* record);
+
+// Every error of the jsonb record against the schema.
+std::vector<ValidationError> RecordErrors(const CompiledSchema& schema, const Jsonb* record);
 
 }  // namespace schemareg::pg

@@ -21,8 +21,8 @@ struct RowInput {
   Relation relation = nullptr;
   Binding binding;
   int schema_att = 0, record_att = 0, errors_att = 0;
-  char* ref = nullptr;          // NULL: the row names no schema
-  char* record_text = nullptr;  // NULL: the record is SQL NULL
+  char* ref = nullptr;      // NULL: the row names no schema
+  Jsonb* record = nullptr;  // detoasted
 };
 
 // The attribute number of a bound column, or an error naming it.
@@ -30,8 +30,8 @@ int ColumnOf(Relation relation, const std::string& column) {
   int att = SPI_fnumber(RelationGetDescr(relation), column.c_str());
   if (att <= 0) {
     throw Error(sqlstate::kObjectNotInPrerequisiteState,
-                "bound column \"" + column + "\" of table \"" +
-                    RelationGetRelationName(relation) + "\" does not exist",
+                "bound column \"" + column + "\" of table \"" + RelationGetRelationName(relation) +
+                    "\" does not exist",
                 "", "Run schemareg.detach() and schemareg.attach() again after renaming columns.");
   }
   return att;
@@ -97,7 +97,6 @@ std::string ErrorsJson(const std::vector<ValidationError>& errors) {
   return ToJsonText(array);
 }
 
-
 // The id of the version a stored row names (always name:version).
 int64_t VersionId(const char* ref) { return LookupSchema(ref)->id; }
 
@@ -116,8 +115,8 @@ SCHEMAREG_FUNCTION(_validate_row) {
   if (TRIGGER_FIRED_BY_DELETE(trigger->tg_event)) return PointerGetDatum(trigger->tg_trigtuple);
   RowInput in;
   in.relation = trigger->tg_relation;
-  in.tuple = TRIGGER_FIRED_BY_UPDATE(trigger->tg_event) ? trigger->tg_newtuple
-                                                        : trigger->tg_trigtuple;
+  in.tuple =
+      TRIGGER_FIRED_BY_UPDATE(trigger->tg_event) ? trigger->tg_newtuple : trigger->tg_trigtuple;
   in.binding = BindingOf(in.relation);
   in.schema_att = ColumnOf(in.relation, in.binding.schema_column);
   in.record_att = ColumnOf(in.relation, in.binding.record_column);
@@ -137,7 +136,8 @@ SCHEMAREG_FUNCTION(_validate_row) {
     return PointerGetDatum(out);
   }
   bool record_null = false;
-  PgGuard([&] { heap_getattr(in.tuple, in.record_att, RelationGetDescr(in.relation), &record_null); });
+  PgGuard(
+      [&] { heap_getattr(in.tuple, in.record_att, RelationGetDescr(in.relation), &record_null); });
 
   std::string ref(in.ref);
   // The writer's lock on the version: a delete or update of it waits for this
@@ -155,11 +155,13 @@ SCHEMAREG_FUNCTION(_validate_row) {
   std::vector<schemareg::ValidationError> errors;
   // A schema that accepts everything needs no look at the record.
   if (!schema->compiled->AcceptsEverything()) {
-    in.record_text = ColumnText(in.tuple, in.relation, in.record_att);
-    schemareg::Json record = ParseRecord(in.record_text);
-    schemareg::ValidateOptions options = CurrentValidateOptions();
-    if (!schemareg::IsValid(*schema->compiled, record, options)) {
-      errors = schemareg::CollectErrors(*schema->compiled, record, options);
+    PgGuard([&] {
+      bool null;
+      Datum value = heap_getattr(in.tuple, in.record_att, RelationGetDescr(in.relation), &null);
+      in.record = DatumGetJsonbP(value);
+    });
+    if (!RecordIsValid(*schema->compiled, in.record)) {
+      errors = RecordErrors(*schema->compiled, in.record);
     }
   }
   if (!errors.empty() && !in.binding.flag_mode) {
@@ -187,7 +189,8 @@ SCHEMAREG_FUNCTION(_validate_row) {
     if (in.errors_att != 0) {
       columns[n] = in.errors_att;
       nulls[n] = errors_json.empty();
-      values[n] = nulls[n] ? 0 : DirectFunctionCall1(jsonb_in, CStringGetDatum(errors_json.c_str()));
+      values[n] =
+          nulls[n] ? 0 : DirectFunctionCall1(jsonb_in, CStringGetDatum(errors_json.c_str()));
       n++;
     }
     out = heap_modify_tuple_by_cols(in.tuple, RelationGetDescr(in.relation), n, columns, values,

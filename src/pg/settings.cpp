@@ -19,8 +19,8 @@ bool assert_formats = true;
 int fail_backend_steps = 0;
 
 const struct config_enum_entry kFailOptions[] = {
-    {"none", 0, false}, {"create", 1, false}, {"delete", 2, false}, {"both", 3, false},
-    {nullptr, 0, false},
+    {"none", 0, false}, {"create", 1, false}, {"delete", 2, false},
+    {"both", 3, false}, {nullptr, 0, false},
 };
 
 // Passes schemareg.fail_backend_steps to the faulty test backend.
@@ -54,10 +54,9 @@ void DefineSettings() {
                            "Whether the \"format\" keyword rejects values (date-time, email, ...).",
                            nullptr, &assert_formats, true, PGC_USERSET, 0, nullptr, nullptr,
                            nullptr);
-  DefineCustomEnumVariable("schemareg.fail_backend_steps",
-                           "Lifecycle steps the faulty test backend fails (for tests).", nullptr,
-                           &fail_backend_steps, 0, kFailOptions, PGC_SUSET, 0, nullptr,
-                           ApplyFaults, nullptr);
+  DefineCustomEnumVariable(
+      "schemareg.fail_backend_steps", "Lifecycle steps the faulty test backend fails (for tests).",
+      nullptr, &fail_backend_steps, 0, kFailOptions, PGC_SUSET, 0, nullptr, ApplyFaults, nullptr);
   MarkGUCPrefixReserved("schemareg");
 }
 
@@ -99,6 +98,7 @@ ValidateOptions CurrentValidateOptions() {
   options.assert_formats = assert_formats;
   options.should_stop = ShouldStop;
   options.stack_budget = StackBudget();
+  options.max_depth = static_cast<size_t>(max_depth);
   return options;
 }
 
