@@ -15,12 +15,18 @@
 namespace schemareg::pg {
 namespace {
 
+// A bound table's columns as attribute numbers (errors_att 0 unless flag mode).
+struct BoundColumns {
+  Oid relid;
+  int schema_att, record_att, errors_att;
+  bool flag_mode;
+};
+
 // What the validation trigger reads from the row before any C++ work.
 struct RowInput {
   HeapTuple tuple = nullptr;
   Relation relation = nullptr;
-  Binding binding;
-  int schema_att = 0, record_att = 0, errors_att = 0;
+  BoundColumns columns = {};
   char* ref = nullptr;      // NULL: the row names no schema
   Jsonb* record = nullptr;  // detoasted
 };
@@ -59,6 +65,29 @@ Binding BindingOf(Relation relation) {
                 "", "Run schemareg.attach() for it, or drop the triggers.");
   }
   return binding;
+}
+
+// The bound columns of the trigger's table: looked up on the statement's
+// first row and kept for the others in the trigger's per-statement state
+// (fn_extra, in the query's memory). A binding cannot change while a
+// statement writes the table: attach, detach and column renames lock it.
+const BoundColumns& ColumnsOf(FunctionCallInfo fcinfo, Relation relation) {
+  auto* cached = static_cast<BoundColumns*>(fcinfo->flinfo->fn_extra);
+  Oid relid = RelationGetRelid(relation);
+  if (cached != nullptr && cached->relid == relid) return *cached;
+  Binding binding = BindingOf(relation);
+  BoundColumns columns = {relid, ColumnOf(relation, binding.schema_column),
+                          ColumnOf(relation, binding.record_column), 0, binding.flag_mode};
+  if (binding.flag_mode) columns.errors_att = ColumnOf(relation, binding.errors_column);
+  PgGuard([&] {
+    if (cached == nullptr) {
+      cached = static_cast<BoundColumns*>(
+          MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(BoundColumns)));
+      fcinfo->flinfo->fn_extra = cached;
+    }
+    *cached = columns;
+  });
+  return *cached;
 }
 
 // The text of a column, palloc'd, or NULL. The schema column is text,
@@ -117,27 +146,25 @@ SCHEMAREG_FUNCTION(_validate_row) {
   in.relation = trigger->tg_relation;
   in.tuple =
       TRIGGER_FIRED_BY_UPDATE(trigger->tg_event) ? trigger->tg_newtuple : trigger->tg_trigtuple;
-  in.binding = BindingOf(in.relation);
-  in.schema_att = ColumnOf(in.relation, in.binding.schema_column);
-  in.record_att = ColumnOf(in.relation, in.binding.record_column);
-  if (in.binding.flag_mode) in.errors_att = ColumnOf(in.relation, in.binding.errors_column);
-  in.ref = ColumnText(in.tuple, in.relation, in.schema_att);
+  in.columns = ColumnsOf(fcinfo, in.relation);
+  in.ref = ColumnText(in.tuple, in.relation, in.columns.schema_att);
   if (in.ref == nullptr) {
-    if (in.errors_att == 0) return PointerGetDatum(in.tuple);
+    if (in.columns.errors_att == 0) return PointerGetDatum(in.tuple);
     // A row without a schema has no errors.
     HeapTuple out = nullptr;
     PgGuard([&] {
       Datum value = 0;
       bool null = true, replace = true;
-      out = heap_modify_tuple_by_cols(in.tuple, RelationGetDescr(in.relation), 1, &in.errors_att,
-                                      &value, &null);
+      out = heap_modify_tuple_by_cols(in.tuple, RelationGetDescr(in.relation), 1,
+                                      &in.columns.errors_att, &value, &null);
       (void)replace;
     });
     return PointerGetDatum(out);
   }
   bool record_null = false;
-  PgGuard(
-      [&] { heap_getattr(in.tuple, in.record_att, RelationGetDescr(in.relation), &record_null); });
+  PgGuard([&] {
+    heap_getattr(in.tuple, in.columns.record_att, RelationGetDescr(in.relation), &record_null);
+  });
 
   std::string ref(in.ref);
   // The writer's lock on the version: a delete or update of it waits for this
@@ -147,24 +174,29 @@ SCHEMAREG_FUNCTION(_validate_row) {
   if (LockVersionShared(schema->id)) schema = LookupSchema(ref);
   const char* table = RelationGetRelationName(in.relation);
   if (record_null) {
-    throw Error("23502",
-                std::string("record column \"") + in.binding.record_column + "\" of table \"" +
-                    table + "\" is null in a row that names schema \"" + schema->ref + "\"",
-                "", "Set the schema column to NULL for a row without a record.");
+    throw Error(
+        "23502",
+        std::string("record column \"") +
+            NameStr(
+                TupleDescAttr(RelationGetDescr(in.relation), in.columns.record_att - 1)->attname) +
+            "\" of table \"" + table + "\" is null in a row that names schema \"" + schema->ref +
+            "\"",
+        "", "Set the schema column to NULL for a row without a record.");
   }
   std::vector<schemareg::ValidationError> errors;
   // A schema that accepts everything needs no look at the record.
   if (!schema->compiled->AcceptsEverything()) {
     PgGuard([&] {
       bool null;
-      Datum value = heap_getattr(in.tuple, in.record_att, RelationGetDescr(in.relation), &null);
+      Datum value =
+          heap_getattr(in.tuple, in.columns.record_att, RelationGetDescr(in.relation), &null);
       in.record = DatumGetJsonbP(value);
     });
     if (!RecordIsValid(*schema->compiled, in.record)) {
       errors = RecordErrors(*schema->compiled, in.record);
     }
   }
-  if (!errors.empty() && !in.binding.flag_mode) {
+  if (!errors.empty() && !in.columns.flag_mode) {
     throw Error(schemareg::sqlstate::kCheckViolation,
                 std::string("new row for table \"") + table + "\" does not match schema \"" +
                     schema->ref + "\"",
@@ -173,7 +205,7 @@ SCHEMAREG_FUNCTION(_validate_row) {
   }
   std::string errors_json = errors.empty() ? "" : ErrorsJson(errors);
   bool rewrite_ref = ref != schema->ref;
-  if (!rewrite_ref && in.errors_att == 0) return PointerGetDatum(in.tuple);
+  if (!rewrite_ref && in.columns.errors_att == 0) return PointerGetDatum(in.tuple);
 
   HeapTuple out = nullptr;
   PgGuard([&] {
@@ -182,12 +214,12 @@ SCHEMAREG_FUNCTION(_validate_row) {
     bool nulls[2] = {false, false};
     int n = 0;
     if (rewrite_ref) {
-      columns[n] = in.schema_att;
+      columns[n] = in.columns.schema_att;
       values[n] = CStringGetTextDatum(schema->ref.c_str());
       n++;
     }
-    if (in.errors_att != 0) {
-      columns[n] = in.errors_att;
+    if (in.columns.errors_att != 0) {
+      columns[n] = in.columns.errors_att;
       nulls[n] = errors_json.empty();
       values[n] =
           nulls[n] ? 0 : DirectFunctionCall1(jsonb_in, CStringGetDatum(errors_json.c_str()));
@@ -204,8 +236,7 @@ SCHEMAREG_FUNCTION(_validate_row) {
 SCHEMAREG_FUNCTION(_count_row) {
   TriggerData* trigger = CheckTrigger(fcinfo, "_count_row");
   Relation relation = trigger->tg_relation;
-  Binding binding = BindingOf(relation);
-  int att = ColumnOf(relation, binding.schema_column);
+  int att = ColumnsOf(fcinfo, relation).schema_att;
   char* old_ref = nullptr;
   char* new_ref = nullptr;
   if (TRIGGER_FIRED_BY_INSERT(trigger->tg_event)) {
