@@ -112,13 +112,15 @@ SET ROLE regress_bob;
 SELECT name, version, owner FROM schemareg.schemas WHERE name LIKE 'own/%' ORDER BY name;
 SELECT * FROM schemareg.schema_dependencies WHERE ref LIKE 'own/%' ORDER BY ref;
 -- A function of the query sees no row the role may not see (security_barrier).
+CREATE TEMP TABLE peeked (name text);
 CREATE FUNCTION public.peek(text) RETURNS boolean LANGUAGE plpgsql COST 0.0000001 AS $$
 BEGIN
-    RAISE WARNING 'peeked at %', $1;
+    INSERT INTO peeked VALUES ($1);
     RETURN true;
 END
 $$;
 SELECT count(*) FROM schemareg.schemas WHERE public.peek(name) AND name LIKE 'own/%';
+SELECT name FROM peeked WHERE name LIKE 'own/%' ORDER BY name;
 SET ROLE regress_dave;
 SELECT name, version, owner FROM schemareg.schemas WHERE name LIKE 'own/%' ORDER BY name;
 SELECT * FROM schemareg.schema_dependencies WHERE ref LIKE 'own/%' ORDER BY ref;
@@ -192,6 +194,7 @@ SELECT count(*) FILTER (WHERE schemareg.delete_schema(ref)) AS deleted
 SELECT count(*) AS left_over FROM schemareg.schemas WHERE name LIKE 'own/%';
 DROP FUNCTION public.try_as(text, text, boolean);
 DROP FUNCTION public.peek(text);
+DROP TABLE peeked;
 REVOKE CREATE ON SCHEMA public FROM regress_alice, regress_bob;
 DROP ROLE regress_alice, regress_bob, regress_carol, regress_dave;
 RESET client_min_messages;

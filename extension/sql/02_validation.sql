@@ -21,3 +21,8 @@ CREATE FUNCTION @extschema@.assert_valid(ref text, record jsonb) RETURNS void
     LANGUAGE c STRICT STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'assert_valid';
 COMMENT ON FUNCTION @extschema@.assert_valid(text, jsonb) IS
     'raises check_violation (23514) listing each error when the record does not match';
+
+-- A record's errors as an errors column stores them (a jsonb array of
+-- {path, keyword, message}), NULL when it is valid.
+CREATE FUNCTION @extschema@._errors_json(ref text, record jsonb) RETURNS jsonb
+    LANGUAGE c STRICT STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', '_errors_json';

@@ -281,7 +281,7 @@ BEGIN
         ON CONFLICT ON CONSTRAINT names_pkey DO UPDATE SET last_version = excluded.last_version;
     BEGIN
         INSERT INTO @extschema@.dependencies (schema_id, depends_on)
-        SELECT rid, u FROM unnest(uses) AS u;
+        SELECT DISTINCT rid, u FROM unnest(uses) AS u;
     EXCEPTION WHEN foreign_key_violation THEN
         RAISE EXCEPTION 'a schema that "%:%" uses was deleted meanwhile', name, version
             USING ERRCODE = 'serialization_failure', HINT = 'Retry the transaction.';

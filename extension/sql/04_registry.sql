@@ -132,7 +132,7 @@ BEGIN
      WHERE s.id = r.id;
     DELETE FROM @extschema@.dependencies d WHERE d.schema_id = r.id;
     INSERT INTO @extschema@.dependencies (schema_id, depends_on)
-    SELECT r.id, u FROM unnest(checked.uses) AS u;
+    SELECT DISTINCT r.id, u FROM unnest(checked.uses) AS u;
     SELECT * INTO r FROM @extschema@.schemas s WHERE s.id = r.id;
     RETURN r;
 END

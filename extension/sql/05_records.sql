@@ -143,9 +143,9 @@ END
 $$;
 
 -- Runs a statement as `role` (from a _do_ implementation, which runs as the
--- registry's owner): what attach() does to the rows of a table is done with
--- the rights of the role that called it.
-CREATE FUNCTION @extschema@._run_as(role oid, statement text) RETURNS void
+-- registry's owner) and returns the rows it processed: what attach() and the
+-- jobs do to the rows of a table is done with the rights of the caller.
+CREATE FUNCTION @extschema@._run_as(role oid, statement text) RETURNS bigint
     LANGUAGE c STRICT AS 'MODULE_PATHNAME', '_run_as';
 
 CREATE FUNCTION @extschema@._do_attach(caller oid, tbl regclass, record_column name,

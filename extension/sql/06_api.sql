@@ -89,24 +89,38 @@ CREATE FUNCTION @extschema@.reconcile()
 COMMENT ON FUNCTION @extschema@.reconcile() IS
     'retries the create or delete step of every pending or deleting schema; safe to schedule';
 
--- Privileges. Everyone may use the extension's schema, its public functions
--- and its views (which show each role what it may see). The registry's
--- tables have no grants: they change only through the functions. Of the
--- internal functions, only those the views and validate_bundle() call as the
--- querying role stay executable by PUBLIC.
-GRANT USAGE ON SCHEMA @extschema@ TO PUBLIC;
-GRANT SELECT ON @extschema@.schemas, @extschema@.schema_dependencies,
-                @extschema@.bound_tables TO PUBLIC;
-DO $$
+CREATE FUNCTION @extschema@.matching_schemas(record jsonb, all_versions boolean DEFAULT false,
+                                             name_prefix text DEFAULT NULL)
+    RETURNS SETOF text LANGUAGE c STABLE AS 'MODULE_PATHNAME', '_gate';
+COMMENT ON FUNCTION @extschema@.matching_schemas(jsonb, boolean, text) IS
+    'the schemas (newest versions, or all; names starting with name_prefix) the caller may see that a record satisfies';
+
+CREATE FUNCTION @extschema@.fields(ref text)
+    RETURNS TABLE (path text, type text, format text, required boolean, description text)
+    LANGUAGE c STABLE AS 'MODULE_PATHNAME', '_gate';
+COMMENT ON FUNCTION @extschema@.fields(text) IS
+    'the fields of a version (JSON Pointers; "/*" for array items), following $ref and allOf';
+
+CREATE FUNCTION @extschema@._create_view(tbl regclass, ref text, view_name text)
+    RETURNS void LANGUAGE c AS 'MODULE_PATHNAME', '_gate';
+-- The view's name is resolved as the caller's CREATE VIEW would resolve it
+-- (the gate's implementation runs with its own search_path). No SET clause:
+-- the caller's search_path is the point; every name here is qualified.
+CREATE FUNCTION @extschema@.create_view(tbl regclass, ref text, view_name text) RETURNS void
+    LANGUAGE plpgsql AS $$
 DECLARE
-    f regprocedure;
+    parts text[] := pg_catalog.parse_ident(view_name);
 BEGIN
-    FOR f IN SELECT p.oid FROM pg_catalog.pg_proc p
-              WHERE p.pronamespace = '@extschema@'::regnamespace
-                AND p.proname LIKE '\_%'
-                AND p.proname NOT IN ('_is_admin', '_may_change', '_visible', '_base_uri',
-                                      '_parse_ref', '_check_bundle', '_validate_bundle') LOOP
-        EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', f);
-    END LOOP;
+    IF pg_catalog.cardinality(parts) OPERATOR(pg_catalog.=) 1 THEN
+        IF pg_catalog.current_schema() IS NULL THEN
+            RAISE EXCEPTION 'no schema has been selected to create the view in'
+                USING ERRCODE = 'invalid_schema_name', HINT = 'Qualify view_name with a schema.';
+        END IF;
+        parts := pg_catalog.array_prepend(pg_catalog.current_schema()::text, parts);
+    END IF;
+    PERFORM @extschema@._create_view(tbl, ref, (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(p), '.')
+                                                  FROM pg_catalog.unnest(parts) AS p));
 END
 $$;
+COMMENT ON FUNCTION @extschema@.create_view(regclass, text, text) IS
+    'creates a view of a bound table''s rows of one version with a typed column per scalar field';

@@ -94,6 +94,19 @@ SCHEMAREG_FUNCTION(assert_valid) {
   PG_RETURN_VOID();
 }
 
+// _errors_json(ref text, record jsonb) → jsonb: the record's errors as an
+// errors column stores them, NULL when it is valid.
+SCHEMAREG_FUNCTION(_errors_json) {
+  Jsonb* record = JsonbArgument(fcinfo, 1);
+  std::string ref = TextArgument(fcinfo, 0);
+  auto schema = LookupSchema(ref);
+  if (RecordIsValid(*schema->compiled, record)) PG_RETURN_NULL();
+  std::string json = ErrorsJson(RecordErrors(*schema->compiled, record));
+  Datum result = 0;
+  PgGuard([&] { result = DirectFunctionCall1(jsonb_in, CStringGetDatum(json.c_str())); });
+  return result;
+}
+
 // _compile(definition jsonb, viewer regrole, OUT dialect text, OUT uses bigint[]):
 // checks a definition for registration by `viewer` (its $refs resolve only to
 // schemas that role may see); returns its dialect and the ids of the

@@ -144,13 +144,15 @@ PGDLLEXPORT PG_FUNCTION_INFO_V1(_run_as);
 Datum _run_as(PG_FUNCTION_ARGS);
 }
 
-// _run_as(role oid, statement text): the way back out of the gate. Runs a
-// statement as `role`; only the registry's owner may call it.
+// _run_as(role oid, statement text) → bigint: the way back out of the gate.
+// Runs a statement as `role` and returns the rows it processed; only the
+// registry's owner may call it.
 Datum _run_as(PG_FUNCTION_ARGS) {
   Oid role = PG_GETARG_OID(0);
   char* statement = text_to_cstring(PG_GETARG_TEXT_PP(1));
   Oid user;
   int context;
+  int64 processed = 0;
   GetUserIdAndSecContext(&user, &context);
   PG_TRY();
   {
@@ -158,10 +160,11 @@ Datum _run_as(PG_FUNCTION_ARGS) {
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
     int rc = SPI_execute(statement, false, 0);
     if (rc < 0) elog(ERROR, "%s failed: %s", statement, SPI_result_code_string(rc));
+    processed = static_cast<int64>(SPI_processed);
     SPI_finish();
   }
   PG_FINALLY();
   { SetUserIdAndSecContext(user, context); }
   PG_END_TRY();
-  PG_RETURN_VOID();
+  PG_RETURN_INT64(processed);
 }

@@ -23,4 +23,16 @@ std::vector<ValidationError> RecordErrors(const CompiledSchema& schema, const Js
   return ValueErrors(schema, JsonbRef::Root(record), CurrentValidateOptions());
 }
 
+std::string ErrorsJson(const std::vector<ValidationError>& errors) {
+  Json array = Json::Array();
+  for (const ValidationError& e : errors) {
+    Json item = Json::Object();
+    item.Set("path", Json::String(e.path));
+    item.Set("keyword", Json::String(e.keyword));
+    item.Set("message", Json::String(e.message));
+    array.items().push_back(std::move(item));
+  }
+  return ToJsonText(array);
+}
+
 }  // namespace schemareg::pg

@@ -25,4 +25,8 @@ bool RecordIsValid(const CompiledSchema& schema, const Jsonb* record);
 // Every error of the jsonb record against the schema.
 std::vector<ValidationError> RecordErrors(const CompiledSchema& schema, const Jsonb* record);
 
+// A record's errors as an errors column stores them: a jsonb array (as text)
+// of {path, keyword, message}.
+std::string ErrorsJson(const std::vector<ValidationError>& errors);
+
 }  // namespace schemareg::pg

@@ -112,20 +112,6 @@ char* ColumnText(HeapTuple tuple, Relation relation, int att) {
   return out;
 }
 
-// A record's errors as the errors column stores them: a jsonb array of
-// {path, keyword, message}.
-std::string ErrorsJson(const std::vector<ValidationError>& errors) {
-  Json array = Json::Array();
-  for (const ValidationError& e : errors) {
-    Json item = Json::Object();
-    item.Set("path", Json::String(e.path));
-    item.Set("keyword", Json::String(e.keyword));
-    item.Set("message", Json::String(e.message));
-    array.items().push_back(std::move(item));
-  }
-  return ToJsonText(array);
-}
-
 // The id of the version a stored row names (always name:version).
 int64_t VersionId(const char* ref) { return LookupSchema(ref)->id; }
 

@@ -1,10 +1,11 @@
 #include "pg/settings.hpp"
 
 #include "core/backend.hpp"
-
+#include "pg/guard.hpp"
 #include "pg/postgres.hpp"
 
 extern "C" {
+#include "storage/procsignal.h"
 #include "tcop/tcopprot.h"
 }
 
@@ -77,9 +78,12 @@ size_t StackBudget() {
 }
 
 bool ShouldStop() {
+  // A barrier (DROP DATABASE, for one, waits for every backend to absorb
+  // it) is absorbed here, so that a long validation does not hold it up.
+  if (ProcSignalBarrierPending) PgGuard([] { ProcessProcSignalBarrier(); });
   // Only a cancel or a termination stops the core, and only where
-  // CHECK_FOR_INTERRUPTS can act on it: other interrupts (barriers, log
-  // requests) would restart the work for nothing, held-off ones forever.
+  // CHECK_FOR_INTERRUPTS can act on it: other interrupts (log requests)
+  // would restart the work for nothing, held-off ones forever.
   return InterruptPending && (QueryCancelPending || ProcDiePending) &&
          INTERRUPTS_CAN_BE_PROCESSED();
 }

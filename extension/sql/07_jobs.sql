@@ -1,0 +1,338 @@
+-- Jobs: revalidation and migration of bound tables, batch by batch, each
+-- batch committed with its progress, watched through the view schemareg.jobs.
+
+CREATE TABLE @extschema@.job_state (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kind          text NOT NULL CHECK (kind IN ('revalidate', 'migrate')),
+    tbl           regclass NOT NULL,
+    to_ref        text,                        -- migrate: the version rows move to
+    batch_size    integer NOT NULL CHECK (batch_size > 0),
+    started_by    regrole NOT NULL,
+    state         text NOT NULL DEFAULT 'running' CHECK (state IN ('running', 'failed', 'done')),
+    leaves        regclass[] NOT NULL,         -- the tables with rows, in the order they are done
+    leaf_index    integer NOT NULL DEFAULT 1,  -- the one being done (1-based)
+    next_block    bigint NOT NULL DEFAULT 0,   -- its first block not done yet
+    end_block     bigint,                      -- its size when the job reached it: rows
+                                               -- written after that were checked by their
+                                               -- writers (and the job's own are not redone)
+    rows_total    bigint NOT NULL,             -- rows when it started (writers may add more)
+    rows_done     bigint NOT NULL DEFAULT 0,
+    rows_invalid  bigint NOT NULL DEFAULT 0,
+    rows_changed  bigint NOT NULL DEFAULT 0,   -- errors rewritten (flag), rows moved (migrate)
+    written_by    xid[] NOT NULL DEFAULT '{}', -- its batches that rewrote rows (flag): those
+                                               -- rows are not checked again
+    pid           integer,                     -- the backend that runs it
+    backend_start timestamptz,
+    started_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
+    updated_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
+    noticed_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
+    finished_at   timestamptz,
+    error         text
+);
+COMMENT ON TABLE @extschema@.job_state IS 'revalidations and migrations, with where each one is';
+
+-- The invalid rows a job found in an enforce table, and the rows a
+-- migration could not move.
+CREATE TABLE @extschema@.job_findings (
+    job     bigint NOT NULL REFERENCES @extschema@.job_state (id) ON DELETE CASCADE,
+    tbl     regclass NOT NULL,
+    row_id  tid NOT NULL,
+    ref     text NOT NULL,
+    errors  jsonb NOT NULL
+);
+CREATE INDEX job_findings_job ON @extschema@.job_findings (job);
+
+-- True while the backend that started a job is running a statement (and is
+-- not the one asking).
+CREATE FUNCTION @extschema@._job_active(pid integer, backend_start timestamptz) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    SELECT EXISTS (SELECT FROM pg_stat_activity a
+                    WHERE a.pid = $1 AND a.backend_start = $2 AND a.state = 'active'
+                      AND a.pid <> pg_backend_pid())
+$$;
+
+CREATE VIEW @extschema@.jobs AS
+SELECT j.id, j.kind, j.tbl, j.to_ref AS schema, j.rows_done, j.rows_total, j.rows_invalid,
+       j.rows_changed,
+       round(j.rows_done / greatest(extract(epoch FROM coalesce(j.finished_at, j.updated_at)
+                                                  - j.started_at), 0.001))::bigint AS rows_per_second,
+       j.started_at AS started, j.finished_at AS finished,
+       CASE WHEN j.state = 'running' AND NOT @extschema@._job_active(j.pid, j.backend_start)
+            THEN 'interrupted' ELSE j.state END AS state,
+       j.error
+  FROM @extschema@.job_state j;
+COMMENT ON VIEW @extschema@.jobs IS
+    'every revalidation and migration: progress, rate and state (running, interrupted, failed, done)';
+
+-- The findings of the jobs on tables the current role may read.
+CREATE VIEW @extschema@.job_errors WITH (security_barrier) AS
+SELECT f.job, f.tbl, f.row_id, f.ref, f.errors
+  FROM @extschema@.job_findings f
+ WHERE has_table_privilege(f.tbl, 'SELECT');
+COMMENT ON VIEW @extschema@.job_errors IS
+    'rows a revalidation found invalid (enforce tables) or a migration could not move';
+
+-- Starts a job, or resumes the unfinished one of the same kind on the same
+-- table (and target): its work so far is kept. Returns its id.
+CREATE FUNCTION @extschema@._do__job_start(caller oid, kind text, tbl regclass, to_ref text,
+                                           batch_size integer)
+    RETURNS bigint
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    b @extschema@.bindings;
+    j @extschema@.job_state;
+    target @extschema@.schemas;
+    leaves regclass[];
+    total bigint := 0;
+    leaf regclass;
+    n bigint;
+BEGIN
+    IF tbl IS NULL OR batch_size IS NULL OR (kind = 'migrate' AND to_ref IS NULL) THEN
+        RAISE EXCEPTION '%: arguments must not be null', kind USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF batch_size < 1 THEN
+        RAISE EXCEPTION 'batch_size must be positive, not %', batch_size
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT * INTO b FROM @extschema@.bindings x WHERE x.tbl = _do__job_start.tbl;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'table "%" is not bound', tbl USING ERRCODE = 'undefined_object',
+            HINT = 'Name the table that schemareg.attach() bound (for partitions, their root).';
+    END IF;
+    IF NOT has_table_privilege(caller, tbl, CASE WHEN kind = 'migrate' OR b.mode = 'flag'
+                                                 THEN 'SELECT, UPDATE' ELSE 'SELECT' END) THEN
+        RAISE EXCEPTION 'permission denied for table %', tbl USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF kind = 'migrate' THEN
+        target := @extschema@._do_get_schema(caller, to_ref);
+        IF target.status <> 'exists' THEN
+            RAISE EXCEPTION 'schema "%:%" is % and cannot be migrated to', target.name,
+                            target.version, target.status
+                USING ERRCODE = 'object_not_in_prerequisite_state';
+        END IF;
+        to_ref := target.name || ':' || target.version;
+    END IF;
+    -- Starters of jobs on one table queue here.
+    PERFORM pg_advisory_xact_lock(hashtextextended('schemareg-job:' || tbl::oid, 0));
+    SELECT * INTO j FROM @extschema@.job_state x
+     WHERE x.kind = _do__job_start.kind AND x.tbl = _do__job_start.tbl
+       AND x.to_ref IS NOT DISTINCT FROM _do__job_start.to_ref AND x.state <> 'done'
+     ORDER BY x.id DESC LIMIT 1;
+    IF FOUND THEN
+        IF j.state = 'running' AND j.pid <> pg_backend_pid()
+           AND @extschema@._job_active(j.pid, j.backend_start) THEN
+            RAISE EXCEPTION '% of "%" is already running (job %, backend %)', kind, tbl, j.id, j.pid
+                USING ERRCODE = 'object_in_use';
+        END IF;
+        UPDATE @extschema@.job_state x
+           SET state = 'running', error = NULL, pid = pg_backend_pid(), batch_size = _do__job_start.batch_size,
+               backend_start = (SELECT a.backend_start FROM pg_stat_activity a WHERE a.pid = pg_backend_pid()),
+               updated_at = clock_timestamp()
+         WHERE x.id = j.id;
+        RAISE NOTICE '% of "%": resuming job % after % of about % rows', kind, tbl, j.id,
+                     j.rows_done, j.rows_total;
+        RETURN j.id;
+    END IF;
+    leaves := ARRAY(SELECT t FROM @extschema@._tree(tbl) t
+                     WHERE (SELECT c.relkind FROM pg_class c WHERE c.oid = t) = 'r' ORDER BY t::oid);
+    FOREACH leaf IN ARRAY leaves LOOP
+        EXECUTE format('SELECT count(*) FROM ONLY %s', leaf) INTO n;
+        total := total + n;
+    END LOOP;
+    INSERT INTO @extschema@.job_state AS x (kind, tbl, to_ref, batch_size, started_by, leaves,
+                                            rows_total, pid, backend_start)
+    VALUES (kind, tbl, to_ref, batch_size, caller, leaves, total, pg_backend_pid(),
+            (SELECT a.backend_start FROM pg_stat_activity a WHERE a.pid = pg_backend_pid()))
+    RETURNING x.id INTO j.id;
+    RAISE NOTICE '% of "%": job % started, about % rows', kind, tbl, j.id, total;
+    RETURN j.id;
+END
+$$;
+
+-- One batch of a job: the next range of blocks of the current table. The
+-- caller commits after each. False when the job is over.
+CREATE FUNCTION @extschema@._do__job_step(caller oid, job bigint) RETURNS boolean
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    j @extschema@.job_state;
+    b @extschema@.bindings;
+    leaf regclass;
+    per_page float8;
+    span bigint;
+    low tid;
+    high tid;
+    done bigint := 0;
+    invalid bigint := 0;
+    changed bigint := 0;
+    to_fix tid[];
+    older text[];
+    writer xid;
+BEGIN
+    -- Runners of one job take turns, each batch once.
+    SELECT * INTO j FROM @extschema@.job_state x WHERE x.id = job FOR UPDATE;
+    IF NOT FOUND OR j.state <> 'running' THEN
+        RETURN false;
+    END IF;
+    IF j.started_by::oid <> caller AND NOT @extschema@._is_admin(caller) THEN
+        RAISE EXCEPTION 'job % belongs to %', job, j.started_by USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    SELECT * INTO b FROM @extschema@.bindings x WHERE x.tbl = j.tbl;
+    IF NOT FOUND THEN
+        UPDATE @extschema@.job_state x SET state = 'failed', error = 'the table is no longer bound',
+               finished_at = clock_timestamp(), updated_at = clock_timestamp() WHERE x.id = job;
+        RAISE WARNING '% of "%" stopped: the table is no longer bound (job %)', j.kind, j.tbl, job;
+        RETURN false;
+    END IF;
+    IF j.leaf_index > coalesce(array_length(j.leaves, 1), 0) THEN
+        UPDATE @extschema@.job_state x SET state = 'done', finished_at = clock_timestamp(),
+               updated_at = clock_timestamp() WHERE x.id = job;
+        RAISE NOTICE '% of "%" done: % rows, % invalid, % %', j.kind, j.tbl, j.rows_done,
+                     j.rows_invalid, j.rows_changed,
+                     CASE WHEN j.kind = 'migrate' THEN 'moved to ' || j.to_ref ELSE 'rewritten' END;
+        RETURN false;
+    END IF;
+    leaf := j.leaves[j.leaf_index];
+    SELECT CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN c.reltuples / c.relpages END
+      INTO per_page FROM pg_class c WHERE c.oid = leaf;
+    IF FOUND AND j.end_block IS NULL THEN
+        j.end_block := pg_relation_size(leaf) / current_setting('block_size')::bigint;
+        UPDATE @extschema@.job_state x SET end_block = j.end_block WHERE x.id = job;
+    END IF;
+    IF NOT FOUND OR j.next_block >= j.end_block THEN
+        -- This table is done (or gone): the next one.
+        UPDATE @extschema@.job_state x SET leaf_index = leaf_index + 1, next_block = 0,
+               end_block = NULL, updated_at = clock_timestamp() WHERE x.id = job;
+        RETURN true;
+    END IF;
+    span := greatest(1, ceil(j.batch_size / coalesce(per_page, 50)))::bigint;
+    low := format('(%s,0)', j.next_block)::tid;
+    high := format('(%s,0)', least(j.next_block + span, j.end_block))::tid;
+    IF j.kind = 'revalidate' AND b.mode = 'enforce' THEN
+        EXECUTE format(
+            'WITH checked AS (SELECT r.ctid AS row_id, r.%1$I AS ref, @extschema@._errors_json(r.%1$I, r.%2$I) AS e
+                                FROM ONLY %3$s r WHERE r.ctid >= $1 AND r.ctid < $2 AND r.%1$I IS NOT NULL),
+                  saved AS (INSERT INTO @extschema@.job_findings (job, tbl, row_id, ref, errors)
+                            SELECT $3, $4, c.row_id, c.ref, c.e FROM checked c WHERE c.e IS NOT NULL)
+             SELECT count(*), count(*) FILTER (WHERE c.e IS NOT NULL) FROM checked c',
+            b.schema_column, b.record_column, leaf)
+            INTO done, invalid USING low, high, job, leaf;
+    ELSIF j.kind = 'revalidate' THEN
+        -- flag: rows whose stored errors differ are written again (their
+        -- trigger stores the errors); the new versions are not checked again.
+        EXECUTE format(
+            'SELECT count(*), count(*) FILTER (WHERE c.e IS NOT NULL),
+                    array_agg(c.row_id) FILTER (WHERE c.e IS DISTINCT FROM c.stored)
+               FROM (SELECT r.ctid AS row_id, r.%3$I AS stored, @extschema@._errors_json(r.%1$I, r.%2$I) AS e
+                       FROM ONLY %4$s r WHERE r.ctid >= $1 AND r.ctid < $2 AND r.%1$I IS NOT NULL
+                        AND r.xmin <> ALL ($3)) c',
+            b.schema_column, b.record_column, b.errors_column, leaf)
+            INTO done, invalid, to_fix USING low, high, j.written_by;
+        IF to_fix IS NOT NULL THEN
+            -- (The caller's UPDATE right was checked when the job started.)
+            EXECUTE format('WITH u AS (UPDATE ONLY %s SET %I = %I WHERE ctid = ANY ($1) RETURNING xmin)
+                            SELECT count(*), (array_agg(u.xmin))[1] FROM u',
+                           leaf, b.schema_column, b.schema_column)
+                INTO changed, writer USING to_fix;
+            UPDATE @extschema@.job_state x SET written_by = written_by || writer WHERE x.id = job;
+        END IF;
+    ELSE
+        -- migrate: rows of older versions of the target's name that the
+        -- target accepts move to it, as the caller (their triggers check and
+        -- count them); the others stay, and are reported.
+        older := ARRAY(SELECT v.name || ':' || v.version FROM @extschema@.schema_versions v
+                        WHERE v.name = split_part(j.to_ref, ':', 1)
+                          AND v.version < split_part(j.to_ref, ':', 2)::integer);
+        changed := @extschema@._run_as(caller, format(
+            'UPDATE ONLY %1$s SET %2$I = %3$L WHERE ctid >= %4$L AND ctid < %5$L
+                AND %2$I = ANY (%6$L::text[]) AND @extschema@.validate_record(%3$L, %7$I)',
+            leaf, b.schema_column, j.to_ref, low, high, older, b.record_column));
+        EXECUTE format(
+            'WITH checked AS (SELECT r.ctid AS row_id, r.%1$I AS ref, @extschema@._errors_json($5, r.%2$I) AS e
+                                FROM ONLY %3$s r WHERE r.ctid >= $1 AND r.ctid < $2 AND r.%1$I = ANY ($6)),
+                  saved AS (INSERT INTO @extschema@.job_findings (job, tbl, row_id, ref, errors)
+                            SELECT $3, $4, c.row_id, c.ref, c.e FROM checked c WHERE c.e IS NOT NULL)
+             SELECT count(*) FILTER (WHERE c.e IS NOT NULL) FROM checked c',
+            b.schema_column, b.record_column, leaf)
+            INTO invalid USING low, high, job, leaf, j.to_ref, older;
+        done := changed + invalid;
+    END IF;
+    UPDATE @extschema@.job_state x
+       SET next_block = least(j.next_block + span, j.end_block), rows_done = rows_done + done,
+           rows_invalid = rows_invalid + invalid, rows_changed = rows_changed + changed,
+           updated_at = clock_timestamp()
+     WHERE x.id = job RETURNING * INTO j;
+    IF clock_timestamp() - j.noticed_at >= interval '5 seconds' THEN
+        RAISE NOTICE '% of "%": % of about % rows, % invalid (job %)', j.kind, j.tbl, j.rows_done,
+                     j.rows_total, j.rows_invalid, job;
+        UPDATE @extschema@.job_state x SET noticed_at = clock_timestamp() WHERE x.id = job;
+    END IF;
+    RETURN true;
+END
+$$;
+
+-- Records why a job stopped (the procedure calls it after a batch failed).
+CREATE FUNCTION @extschema@._do__job_failed(caller oid, job bigint, message text) RETURNS void
+    LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$
+    UPDATE @extschema@.job_state x SET state = 'failed', error = $3, updated_at = clock_timestamp()
+     WHERE x.id = $2 AND (x.started_by::oid = $1 OR @extschema@._is_admin($1))
+$$;
+
+CREATE FUNCTION @extschema@._job_start(kind text, tbl regclass, to_ref text, batch_size integer)
+    RETURNS bigint LANGUAGE c AS 'MODULE_PATHNAME', '_gate';
+CREATE FUNCTION @extschema@._job_step(job bigint)
+    RETURNS boolean LANGUAGE c AS 'MODULE_PATHNAME', '_gate';
+CREATE FUNCTION @extschema@._job_failed(job bigint, message text)
+    RETURNS void LANGUAGE c AS 'MODULE_PATHNAME', '_gate';
+
+-- Runs a job batch by batch, committing each (so no SET clause and no
+-- SECURITY DEFINER here: procedures with either cannot commit; every name is
+-- schema-qualified instead, and the work is done by the gates above). A
+-- cancel or a crash leaves the job to be resumed by the same call; another
+-- error marks it failed, with the error, and is raised again.
+CREATE PROCEDURE @extschema@._run_job(job bigint)
+    LANGUAGE plpgsql AS $$
+DECLARE
+    more boolean := true;
+    message text;
+    code text;
+BEGIN
+    WHILE more LOOP
+        BEGIN
+            more := @extschema@._job_step(job);
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS message = MESSAGE_TEXT, code = RETURNED_SQLSTATE;
+        END;
+        IF message IS NOT NULL THEN
+            PERFORM @extschema@._job_failed(job, message);
+            COMMIT;
+            RAISE EXCEPTION '%', message USING ERRCODE = code,
+                HINT = 'The job is kept: the same call resumes it.';
+        END IF;
+        COMMIT;
+    END LOOP;
+END
+$$;
+
+CREATE PROCEDURE @extschema@.revalidate(tbl regclass, batch_size integer DEFAULT 10000)
+    LANGUAGE plpgsql AS $$
+DECLARE
+    job bigint := @extschema@._job_start('revalidate', tbl, NULL, batch_size);
+BEGIN
+    COMMIT;
+    CALL @extschema@._run_job(job);
+END
+$$;
+COMMENT ON PROCEDURE @extschema@.revalidate(regclass, integer) IS
+    're-checks every row of a bound table against its version, in committed batches';
+
+CREATE PROCEDURE @extschema@.migrate(tbl regclass, to_ref text, batch_size integer DEFAULT 10000)
+    LANGUAGE plpgsql AS $$
+DECLARE
+    job bigint := @extschema@._job_start('migrate', tbl, to_ref, batch_size);
+BEGIN
+    COMMIT;
+    CALL @extschema@._run_job(job);
+END
+$$;
+COMMENT ON PROCEDURE @extschema@.migrate(regclass, text, integer) IS
+    'moves the rows of older versions of a name to to_ref where it accepts them, in committed batches';

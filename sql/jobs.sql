@@ -1,0 +1,105 @@
+-- Revalidation and migration: batches that commit as they go, progress in
+-- schemareg.jobs, invalid rows reported, counts exact, resumable.
+\pset null '(null)'
+SELECT (schemareg.create_schema('jobs/r', '{"type": "object", "required": ["n"],
+        "properties": {"n": {"type": "integer"}, "mail": {"type": "string", "format": "email"}}}')).version;
+SELECT (schemareg.revise_schema('jobs/r:1', '{"type": "object", "required": ["n"],
+        "properties": {"n": {"type": "integer", "maximum": 100}, "mail": {"type": "string", "format": "email"}}}')).version;
+CREATE TABLE jobs_enforce (id int PRIMARY KEY, doc jsonb, sch text);
+CREATE TABLE jobs_flag (id int PRIMARY KEY, doc jsonb, sch text, errs jsonb);
+SELECT schemareg.attach('jobs_enforce', 'doc', 'sch');
+SELECT schemareg.attach('jobs_flag', 'doc', 'sch', 'flag', 'errs');
+
+-- Rows written while formats were not asserted: some mails are not valid.
+SET schemareg.assert_formats = off;
+INSERT INTO jobs_enforce SELECT i, jsonb_build_object('n', i % 150, 'mail', CASE WHEN i % 50 = 0 THEN 'nobody' ELSE 'a@b.org' END),
+                                'jobs/r:1' FROM generate_series(1, 2000) i;
+INSERT INTO jobs_flag SELECT id, doc, sch FROM jobs_enforce;
+RESET schemareg.assert_formats;
+SELECT count(*) FILTER (WHERE errs IS NOT NULL) AS flagged_before FROM jobs_flag;
+
+-- Revalidation: enforce tables report, flag tables get their errors column rewritten.
+CALL schemareg.revalidate('jobs_enforce', 300);
+CALL schemareg.revalidate('jobs_flag', 300);
+SELECT kind, tbl, schema, rows_done, rows_total, rows_invalid, rows_changed, state, finished IS NOT NULL AS finished
+  FROM schemareg.jobs ORDER BY id;
+SELECT tbl, count(*), min(ref), max(errors ->> 0) FROM schemareg.job_errors GROUP BY tbl;
+SELECT count(*) AS flagged_after FROM schemareg.record_errors('jobs_flag');
+SELECT * FROM schemareg.record_errors('jobs_flag') LIMIT 2;
+-- A second run finds them the same and rewrites nothing.
+CALL schemareg.revalidate('jobs_flag', 300);
+SELECT rows_done, rows_invalid, rows_changed, state FROM schemareg.jobs ORDER BY id DESC LIMIT 1;
+
+-- Migration to version 2, which refuses n > 100: rows that fail stay on
+-- version 1 and are reported; counts stay exact.
+CALL schemareg.migrate('jobs_enforce', 'jobs/r:2', 300);
+SELECT kind, schema, rows_done, rows_invalid, rows_changed, state FROM schemareg.jobs ORDER BY id DESC LIMIT 1;
+SELECT sch, count(*) FROM jobs_enforce GROUP BY sch ORDER BY sch;
+SELECT name || ':' || version AS ref, ref_count FROM schemareg.schemas WHERE name = 'jobs/r' ORDER BY version;
+SELECT * FROM schemareg.recount();
+SELECT count(*) AS reported FROM schemareg.job_errors
+ WHERE job = (SELECT max(id) FROM schemareg.jobs) AND errors @> '[{"keyword": "maximum"}]';
+
+-- A batch that fails leaves the job failed, its work so far kept; the same
+-- call resumes it where it stopped.
+CREATE FUNCTION jobs_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.id = 1510 THEN
+        RAISE EXCEPTION 'row 1510 refused by a trigger of the table';
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER refuse BEFORE UPDATE ON jobs_flag FOR EACH ROW EXECUTE FUNCTION jobs_refuse();
+\set VERBOSITY terse
+CALL schemareg.migrate('jobs_flag', 'jobs/r:2', 300);
+\set VERBOSITY default
+SELECT rows_done > 0 AND rows_done < 2000 AS part_done, state, error FROM schemareg.jobs ORDER BY id DESC LIMIT 1;
+SELECT count(*) > 0 AND count(*) < 2000 AS part_moved FROM jobs_flag WHERE sch = 'jobs/r:2';
+DROP TRIGGER refuse ON jobs_flag;
+CALL schemareg.migrate('jobs_flag', 'jobs/r:2', 300);
+SELECT count(*) AS migrate_jobs, sum(rows_done) AS rows_done, max(state) AS state FROM schemareg.jobs
+ WHERE tbl = 'jobs_flag'::regclass AND kind = 'migrate';
+SELECT sch, count(*) FROM jobs_flag GROUP BY sch ORDER BY sch;
+SELECT * FROM schemareg.recount();
+
+-- A cancelled run (statement_timeout here) is interrupted; the same call finishes it.
+CREATE TABLE jobs_slow (id int PRIMARY KEY, doc jsonb, sch text);
+SELECT schemareg.attach('jobs_slow', 'doc', 'sch');
+INSERT INTO jobs_slow SELECT i, jsonb_build_object('n', i % 100), 'jobs/r:1' FROM generate_series(1, 1000) i;
+CREATE FUNCTION jobs_slowly() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.id = 900 THEN
+        PERFORM pg_sleep(5);
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER slowly BEFORE UPDATE ON jobs_slow FOR EACH ROW EXECUTE FUNCTION jobs_slowly();
+SET statement_timeout = '1s';
+\set VERBOSITY terse
+CALL schemareg.migrate('jobs_slow', 'jobs/r:2', 100);
+\set VERBOSITY default
+RESET statement_timeout;
+SELECT state, rows_done > 0 AND rows_done < 1000 AS part_done FROM schemareg.jobs ORDER BY id DESC LIMIT 1;
+DROP TRIGGER slowly ON jobs_slow;
+CALL schemareg.migrate('jobs_slow', 'jobs/r:2', 100);
+SELECT state, rows_done, rows_changed FROM schemareg.jobs ORDER BY id DESC LIMIT 1;
+SELECT sch, count(*) FROM jobs_slow GROUP BY sch;
+
+-- Bad calls.
+SELECT outcome($$CALL schemareg.revalidate('pg_class', 10)$$);
+SELECT outcome($$CALL schemareg.revalidate('jobs_flag', 0)$$);
+SELECT outcome($$CALL schemareg.migrate('jobs_flag', 'jobs/none:1')$$);
+SELECT outcome($$CALL schemareg.migrate('jobs_flag', NULL)$$);
+SELECT outcome($$SELECT * FROM schemareg.record_errors('jobs_enforce')$$);
+-- Inside a transaction block a job cannot commit its batches.
+BEGIN;
+\set VERBOSITY terse
+CALL schemareg.revalidate('jobs_flag');
+\set VERBOSITY default
+ROLLBACK;
+
+DROP TABLE jobs_enforce, jobs_flag, jobs_slow;
+DROP FUNCTION jobs_refuse(), jobs_slowly();
+SELECT schemareg.delete_schema('jobs/r:2'), schemareg.delete_schema('jobs/r:1');
