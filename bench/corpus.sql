@@ -1,10 +1,15 @@
--- Deterministic benchmark corpus: instrument records of about 1 KB and the
--- schema they follow (about 40 keywords: nested objects, an array of 8-15
--- readings through $ref, enums, bounds, three patterns, additionalProperties).
--- psql variable :n is the number of records.
+-- Deterministic benchmark corpus (the same records on every run: setseed and
+-- arithmetic only), two kinds, each with the schema it follows:
+--   bench_instrument  :instrument records of about 1.1 KB; schema
+--                     'bench/instrument' of about 40 keywords (nested objects,
+--                     an array of 8-15 readings through $ref, enums, bounds,
+--                     three patterns, formats, additionalProperties)
+--   bench_tiny        :tiny two-key records, {"sensor": 7, "value": 21.5};
+--                     schema 'bench/tiny' (two required keys, two types)
+-- Usage: psql -v instrument=N -v tiny=M -f bench/corpus.sql
 SELECT setseed(0.42);
-DROP TABLE IF EXISTS bench_corpus;
-CREATE TABLE bench_corpus AS
+DROP TABLE IF EXISTS bench_instrument;
+CREATE TABLE bench_instrument AS
 SELECT i AS id, jsonb_build_object(
     'id', 'INS-' || lpad(i::text, 6, '0'),
     'site', (ARRAY['north', 'south', 'east', 'west'])[1 + i % 4],
@@ -18,9 +23,14 @@ SELECT i AS id, jsonb_build_object(
                    'unit', (ARRAY['C', 'F', 'K'])[1 + k % 3],
                    'quality', (ARRAY['good', 'suspect'])[1 + (k % 5 = 0)::int]))
                  FROM generate_series(1, 8 + i % 8) k)) AS doc
-  FROM generate_series(1, :n) i;
+  FROM generate_series(1, :instrument) i;
 
-SELECT schemareg.delete_schema('bench/instrument:1') IS NOT NULL AS reset;
+DROP TABLE IF EXISTS bench_tiny;
+CREATE TABLE bench_tiny AS
+SELECT i AS id, jsonb_build_object('sensor', i % 64, 'value', round((i * 37 % 2000) / 10.0 - 50, 1)) AS doc
+  FROM generate_series(1, :tiny) i;
+
+-- The schemas are registered once per database, so that they stay version 1.
 SELECT (schemareg.create_schema('bench/instrument', $${
   "type": "object",
   "required": ["id", "site", "model", "readings"],
@@ -52,4 +62,12 @@ SELECT (schemareg.create_schema('bench/instrument', $${
       }
     }
   }
-}$$)).version;
+}$$)).version
+ WHERE NOT EXISTS (SELECT FROM schemareg.schemas WHERE name = 'bench/instrument');
+
+SELECT (schemareg.create_schema('bench/tiny', $${
+  "type": "object",
+  "required": ["sensor", "value"],
+  "properties": {"sensor": {"type": "integer"}, "value": {"type": "number"}}
+}$$)).version
+ WHERE NOT EXISTS (SELECT FROM schemareg.schemas WHERE name = 'bench/tiny');

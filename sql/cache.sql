@@ -37,3 +37,19 @@ UPDATE schemareg.schema_versions SET definition = '{"type": "number"}' WHERE nam
 SELECT schemareg.validate_record('cache/s', '1.5') AS direct_update_seen;
 TRUNCATE schemareg.schema_versions CASCADE;
 SELECT outcome($$SELECT schemareg.validate_record('cache/s', '1')$$);
+
+-- Parallel workers load schemas too (reading the registry with the query's
+-- snapshot: a worker cannot take a new one).
+SELECT (schemareg.create_schema('cache/par', '{"type": "object", "required": ["i"]}')).version;
+CREATE TABLE cache_par AS SELECT jsonb_build_object('i', i) AS doc FROM generate_series(1, 20000) i;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF) SELECT count(*) FILTER (WHERE schemareg.validate_record('cache/par:1', doc)) FROM cache_par;
+SELECT count(*) FILTER (WHERE schemareg.validate_record('cache/par:1', doc)) AS valid FROM cache_par;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+DROP TABLE cache_par;

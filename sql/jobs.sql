@@ -87,6 +87,28 @@ CALL schemareg.migrate('jobs_slow', 'jobs/r:2', 100);
 SELECT state, rows_done, rows_changed FROM schemareg.jobs ORDER BY id DESC LIMIT 1;
 SELECT sch, count(*) FROM jobs_slow GROUP BY sch;
 
+-- A table that follows the newest versions: a new row takes the newest
+-- version of the name it gives; a revision queues the migration of the older
+-- rows, and run_jobs() runs it.
+SELECT (schemareg.create_schema('jobs/f', '{"type": "object"}')).version;
+CREATE TABLE jobs_follow (id int PRIMARY KEY, doc jsonb, sch text);
+SELECT schemareg.attach('jobs_follow', 'doc', 'sch', follow_latest => true);
+SELECT follow_latest FROM schemareg.bound_tables WHERE tbl = 'jobs_follow'::regclass;
+INSERT INTO jobs_follow VALUES (1, '{"n": 1}', 'jobs/f:1'), (2, '{}', 'jobs/f'), (3, '{"n": 3}', 'jobs/f:1');
+SELECT (schemareg.revise_schema('jobs/f:1', '{"type": "object", "required": ["n"]}')).version;
+SELECT kind, tbl, schema, state FROM schemareg.jobs WHERE tbl = 'jobs_follow'::regclass;
+INSERT INTO jobs_follow VALUES (4, '{"n": 4}', 'jobs/f:1');
+SELECT outcome($$INSERT INTO jobs_follow VALUES (5, '{}', 'jobs/f:1')$$);
+SELECT id, sch FROM jobs_follow ORDER BY id;
+CALL schemareg.run_jobs();
+SELECT kind, schema, rows_done, rows_invalid, rows_changed, state FROM schemareg.jobs
+ WHERE tbl = 'jobs_follow'::regclass;
+SELECT id, sch FROM jobs_follow ORDER BY id;
+SELECT name || ':' || version AS ref, ref_count FROM schemareg.schemas WHERE name = 'jobs/f' ORDER BY version;
+SELECT * FROM schemareg.recount();
+-- Nothing left to run.
+CALL schemareg.run_jobs();
+
 -- Bad calls.
 SELECT outcome($$CALL schemareg.revalidate('pg_class', 10)$$);
 SELECT outcome($$CALL schemareg.revalidate('jobs_flag', 0)$$);
@@ -100,6 +122,7 @@ CALL schemareg.revalidate('jobs_flag');
 \set VERBOSITY default
 ROLLBACK;
 
-DROP TABLE jobs_enforce, jobs_flag, jobs_slow;
+DROP TABLE jobs_enforce, jobs_flag, jobs_slow, jobs_follow;
 DROP FUNCTION jobs_refuse(), jobs_slowly();
-SELECT schemareg.delete_schema('jobs/r:2'), schemareg.delete_schema('jobs/r:1');
+SELECT schemareg.delete_schema('jobs/r:2'), schemareg.delete_schema('jobs/r:1'),
+       schemareg.delete_schema('jobs/f:2'), schemareg.delete_schema('jobs/f:1');

@@ -165,6 +165,11 @@ INSERT INTO public.alice_docs VALUES (3, '{"n": 3}', 'own/alice-pub:1');
 SELECT outcome($$INSERT INTO public.alice_docs VALUES (4, '{}', 'own/alice-priv:1')$$);
 SELECT outcome($$UPDATE public.alice_docs SET kind = 'own/alice-priv:1' WHERE id = 3$$);
 SELECT outcome($$DELETE FROM public.alice_docs WHERE id = 3$$);
+-- Taking away a row that names a schema the writer may not see is allowed.
+SELECT outcome($$DELETE FROM public.alice_docs WHERE id = 2$$);
+SET ROLE regress_alice;
+INSERT INTO public.alice_docs VALUES (2, '{}', 'own/alice-priv:1');
+SET ROLE regress_bob;
 SELECT outcome($$SELECT schemareg.detach('public.alice_docs')$$);
 CREATE TABLE public.bob_docs (id int PRIMARY KEY, doc jsonb, kind text);
 SELECT schemareg.attach('public.bob_docs', 'doc', 'kind');

@@ -215,6 +215,9 @@ BEGIN
                                          checked.dialect, checked.uses, base.public,
                                          coalesce(description, base.description), base.backend,
                                          base.owner, caller);
+        IF r.status = 'exists' THEN
+            PERFORM @extschema@._queue_follow_jobs(parsed.name, r.name || ':' || r.version);
+        END IF;
     EXCEPTION WHEN unique_violation THEN
         -- A snapshot older than the lock (REPEATABLE READ) missed the winner's row.
         RAISE EXCEPTION 'schema "%" is not the newest version of "%"', ref, parsed.name

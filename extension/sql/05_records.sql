@@ -7,6 +7,7 @@ CREATE TABLE @extschema@.bindings (
     schema_column name NOT NULL,
     mode          text NOT NULL CHECK (mode IN ('enforce', 'flag')),
     errors_column name,
+    follow_latest boolean NOT NULL DEFAULT false,
     created_at    timestamptz NOT NULL DEFAULT now(),
     CHECK ((mode = 'flag') = (errors_column IS NOT NULL))
 );
@@ -19,7 +20,7 @@ CREATE TRIGGER bindings_invalidate_cache
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@._invalidate_cache();
 
 CREATE VIEW @extschema@.bound_tables AS
-SELECT b.tbl, b.record_column, b.schema_column, b.mode, b.errors_column,
+SELECT b.tbl, b.record_column, b.schema_column, b.mode, b.errors_column, b.follow_latest,
        coalesce((SELECT sum(c.n) FROM @extschema@.record_counts c
                   WHERE c.tbl::oid IN (SELECT b.tbl::oid UNION ALL
                                        SELECT i.relid FROM pg_partition_tree(b.tbl) i)),
@@ -149,7 +150,8 @@ CREATE FUNCTION @extschema@._run_as(role oid, statement text) RETURNS bigint
     LANGUAGE c STRICT AS 'MODULE_PATHNAME', '_run_as';
 
 CREATE FUNCTION @extschema@._do_attach(caller oid, tbl regclass, record_column name,
-                                       schema_column name, mode text, errors_column name)
+                                       schema_column name, mode text, errors_column name,
+                                       follow_latest boolean)
     RETURNS void
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -158,8 +160,9 @@ DECLARE
     col name;
     want regtype;
 BEGIN
-    IF tbl IS NULL OR record_column IS NULL OR schema_column IS NULL OR mode IS NULL THEN
-        RAISE EXCEPTION 'attach: tbl, record_column, schema_column and mode must not be null'
+    IF tbl IS NULL OR record_column IS NULL OR schema_column IS NULL OR mode IS NULL
+       OR follow_latest IS NULL THEN
+        RAISE EXCEPTION 'attach: tbl, record_column, schema_column, mode and follow_latest must not be null'
             USING ERRCODE = 'null_value_not_allowed';
     END IF;
     IF mode NOT IN ('enforce', 'flag') THEN
@@ -191,7 +194,8 @@ BEGIN
     IF FOUND THEN
         IF existing.tbl = tbl AND existing.record_column = record_column
            AND existing.schema_column = schema_column AND existing.mode = mode
-           AND existing.errors_column IS NOT DISTINCT FROM errors_column THEN
+           AND existing.errors_column IS NOT DISTINCT FROM errors_column
+           AND existing.follow_latest = follow_latest THEN
             RETURN;
         END IF;
         RAISE EXCEPTION 'table "%" is already bound through "%"', tbl, existing.tbl
@@ -211,8 +215,9 @@ BEGIN
                 USING ERRCODE = 'datatype_mismatch';
         END IF;
     END LOOP;
-    INSERT INTO @extschema@.bindings AS b (tbl, record_column, schema_column, mode, errors_column)
-    VALUES (tbl, record_column, schema_column, mode, errors_column);
+    INSERT INTO @extschema@.bindings AS b (tbl, record_column, schema_column, mode, errors_column,
+                                           follow_latest)
+    VALUES (tbl, record_column, schema_column, mode, errors_column, follow_latest);
     -- BEFORE DELETE too, though it checks nothing: it loads the module before
     -- any AFTER trigger fires, so that the statement's counts are written at
     -- its end (the executor hook is then in place).

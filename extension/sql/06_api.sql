@@ -67,9 +67,10 @@ COMMENT ON FUNCTION @extschema@.set_compatibility(text, text) IS
     'sets the compatibility policy (NONE, BACKWARD, FORWARD, FULL and _TRANSITIVE) of a name';
 
 CREATE FUNCTION @extschema@.attach(tbl regclass, record_column name, schema_column name,
-                                   mode text DEFAULT 'enforce', errors_column name DEFAULT NULL)
+                                   mode text DEFAULT 'enforce', errors_column name DEFAULT NULL,
+                                   follow_latest boolean DEFAULT false)
     RETURNS void LANGUAGE c AS 'MODULE_PATHNAME', '_gate';
-COMMENT ON FUNCTION @extschema@.attach(regclass, name, name, text, name) IS
+COMMENT ON FUNCTION @extschema@.attach(regclass, name, name, text, name, boolean) IS
     'binds a table: each row names its schema in schema_column and is checked on every write';
 
 CREATE FUNCTION @extschema@.detach(tbl regclass)

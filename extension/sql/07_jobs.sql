@@ -8,14 +8,16 @@ CREATE TABLE @extschema@.job_state (
     to_ref        text,                        -- migrate: the version rows move to
     batch_size    integer NOT NULL CHECK (batch_size > 0),
     started_by    regrole NOT NULL,
-    state         text NOT NULL DEFAULT 'running' CHECK (state IN ('running', 'failed', 'done')),
+    state         text NOT NULL DEFAULT 'running'
+                  CHECK (state IN ('queued', 'running', 'failed', 'done')),
     leaves        regclass[] NOT NULL,         -- the tables with rows, in the order they are done
     leaf_index    integer NOT NULL DEFAULT 1,  -- the one being done (1-based)
     next_block    bigint NOT NULL DEFAULT 0,   -- its first block not done yet
     end_block     bigint,                      -- its size when the job reached it: rows
                                                -- written after that were checked by their
                                                -- writers (and the job's own are not redone)
-    rows_total    bigint NOT NULL,             -- rows when it started (writers may add more)
+    rows_total    bigint NOT NULL,             -- rows when it started: the planner's count
+                                               -- after ANALYZE, else counted
     rows_done     bigint NOT NULL DEFAULT 0,
     rows_invalid  bigint NOT NULL DEFAULT 0,
     rows_changed  bigint NOT NULL DEFAULT 0,   -- errors rewritten (flag), rows moved (migrate)
@@ -72,6 +74,29 @@ SELECT f.job, f.tbl, f.row_id, f.ref, f.errors
 COMMENT ON VIEW @extschema@.job_errors IS
     'rows a revalidation found invalid (enforce tables) or a migration could not move';
 
+-- The tables of a bound tree that hold rows, in the order a job does them,
+-- and about how many rows they hold.
+CREATE FUNCTION @extschema@._job_tables(tbl regclass, OUT leaves regclass[], OUT total bigint)
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    leaf regclass;
+    n bigint;
+BEGIN
+    leaves := ARRAY(SELECT t FROM @extschema@._tree(tbl) t
+                     WHERE (SELECT c.relkind FROM pg_class c WHERE c.oid = t) = 'r' ORDER BY t::oid);
+    total := 0;
+    FOREACH leaf IN ARRAY leaves LOOP
+        -- The planner's count where ANALYZE made one (a big table would
+        -- otherwise be read once more before the job starts), else a count.
+        SELECT c.reltuples::bigint INTO n FROM pg_class c WHERE c.oid = leaf;
+        IF n IS NULL OR n <= 0 THEN
+            EXECUTE format('SELECT count(*) FROM ONLY %s', leaf) INTO n;
+        END IF;
+        total := total + n;
+    END LOOP;
+END
+$$;
+
 -- Starts a job, or resumes the unfinished one of the same kind on the same
 -- table (and target): its work so far is kept. Returns its id.
 CREATE FUNCTION @extschema@._do__job_start(caller oid, kind text, tbl regclass, to_ref text,
@@ -82,10 +107,7 @@ DECLARE
     b @extschema@.bindings;
     j @extschema@.job_state;
     target @extschema@.schemas;
-    leaves regclass[];
-    total bigint := 0;
-    leaf regclass;
-    n bigint;
+    tables record;
 BEGIN
     IF tbl IS NULL OR batch_size IS NULL OR (kind = 'migrate' AND to_ref IS NULL) THEN
         RAISE EXCEPTION '%: arguments must not be null', kind USING ERRCODE = 'null_value_not_allowed';
@@ -124,6 +146,11 @@ BEGIN
             RAISE EXCEPTION '% of "%" is already running (job %, backend %)', kind, tbl, j.id, j.pid
                 USING ERRCODE = 'object_in_use';
         END IF;
+        IF j.state = 'queued' THEN
+            tables := @extschema@._job_tables(tbl);
+            UPDATE @extschema@.job_state x SET leaves = tables.leaves, rows_total = tables.total,
+                   started_at = clock_timestamp() WHERE x.id = j.id;
+        END IF;
         UPDATE @extschema@.job_state x
            SET state = 'running', error = NULL, pid = pg_backend_pid(), batch_size = _do__job_start.batch_size,
                backend_start = (SELECT a.backend_start FROM pg_stat_activity a WHERE a.pid = pg_backend_pid()),
@@ -133,18 +160,13 @@ BEGIN
                      j.rows_done, j.rows_total;
         RETURN j.id;
     END IF;
-    leaves := ARRAY(SELECT t FROM @extschema@._tree(tbl) t
-                     WHERE (SELECT c.relkind FROM pg_class c WHERE c.oid = t) = 'r' ORDER BY t::oid);
-    FOREACH leaf IN ARRAY leaves LOOP
-        EXECUTE format('SELECT count(*) FROM ONLY %s', leaf) INTO n;
-        total := total + n;
-    END LOOP;
+    tables := @extschema@._job_tables(tbl);
     INSERT INTO @extschema@.job_state AS x (kind, tbl, to_ref, batch_size, started_by, leaves,
                                             rows_total, pid, backend_start)
-    VALUES (kind, tbl, to_ref, batch_size, caller, leaves, total, pg_backend_pid(),
+    VALUES (kind, tbl, to_ref, batch_size, caller, tables.leaves, tables.total, pg_backend_pid(),
             (SELECT a.backend_start FROM pg_stat_activity a WHERE a.pid = pg_backend_pid()))
     RETURNING x.id INTO j.id;
-    RAISE NOTICE '% of "%": job % started, about % rows', kind, tbl, j.id, total;
+    RAISE NOTICE '% of "%": job % started, about % rows', kind, tbl, j.id, tables.total;
     RETURN j.id;
 END
 $$;
@@ -284,6 +306,69 @@ CREATE FUNCTION @extschema@._job_step(job bigint)
 CREATE FUNCTION @extschema@._job_failed(job bigint, message text)
     RETURNS void LANGUAGE c AS 'MODULE_PATHNAME', '_gate';
 
+-- After a revision of `name`: a migration to `new_ref` is queued for every
+-- table that follows the newest versions (attach's follow_latest) and has
+-- rows on older versions of the name; run_jobs() runs it. It acts for the
+-- table's owner. A queued migration of the same table not yet started is
+-- replaced.
+CREATE FUNCTION @extschema@._queue_follow_jobs(name text, new_ref text) RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    b @extschema@.bindings;
+BEGIN
+    FOR b IN SELECT x.* FROM @extschema@.bindings x
+              WHERE x.follow_latest AND EXISTS (SELECT FROM pg_class k WHERE k.oid = x.tbl)
+                AND EXISTS (SELECT FROM @extschema@.record_counts c
+                              JOIN @extschema@.schema_versions v ON v.id = c.schema_id
+                             WHERE v.name = _queue_follow_jobs.name AND v.name || ':' || v.version <> new_ref
+                               AND c.tbl::oid IN (SELECT t FROM @extschema@._tree(x.tbl) t)
+                             GROUP BY v.id HAVING sum(c.n) > 0) LOOP
+        DELETE FROM @extschema@.job_state j
+         WHERE j.tbl = b.tbl AND j.kind = 'migrate' AND j.state = 'queued'
+           AND split_part(j.to_ref, ':', 1) = _queue_follow_jobs.name;
+        INSERT INTO @extschema@.job_state (kind, tbl, to_ref, batch_size, started_by, state, leaves,
+                                           rows_total)
+        VALUES ('migrate', b.tbl, new_ref, 10000,
+                (SELECT k.relowner FROM pg_class k WHERE k.oid = b.tbl)::regrole, 'queued', '{}', 0);
+        RAISE NOTICE 'table "%" follows "%": its rows move to % with CALL schemareg.run_jobs()',
+                     b.tbl, name, new_ref;
+    END LOOP;
+END
+$$;
+
+-- The next job the caller may run (queued, or interrupted), taken over by
+-- this backend; NULL when there is none.
+CREATE FUNCTION @extschema@._do__job_next(caller oid) RETURNS bigint
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    j @extschema@.job_state;
+    tables record;
+BEGIN
+    SELECT * INTO j FROM @extschema@.job_state x
+     WHERE (x.state = 'queued' OR (x.state = 'running' AND NOT @extschema@._job_active(x.pid, x.backend_start)
+                                   AND x.pid IS DISTINCT FROM pg_backend_pid()))
+       AND (x.started_by::oid = caller OR @extschema@._is_admin(caller))
+     ORDER BY x.id LIMIT 1 FOR UPDATE SKIP LOCKED;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    IF j.state = 'queued' THEN
+        tables := @extschema@._job_tables(j.tbl);
+        UPDATE @extschema@.job_state x SET leaves = tables.leaves, rows_total = tables.total,
+               started_at = clock_timestamp() WHERE x.id = j.id;
+    END IF;
+    UPDATE @extschema@.job_state x
+       SET state = 'running', pid = pg_backend_pid(), updated_at = clock_timestamp(),
+           backend_start = (SELECT a.backend_start FROM pg_stat_activity a WHERE a.pid = pg_backend_pid())
+     WHERE x.id = j.id;
+    RAISE NOTICE '% of "%": job % runs', j.kind, j.tbl, j.id;
+    RETURN j.id;
+END
+$$;
+
+CREATE FUNCTION @extschema@._job_next()
+    RETURNS bigint LANGUAGE c AS 'MODULE_PATHNAME', '_gate';
+
 -- Runs a job batch by batch, committing each (so no SET clause and no
 -- SECURITY DEFINER here: procedures with either cannot commit; every name is
 -- schema-qualified instead, and the work is done by the gates above). A
@@ -336,3 +421,22 @@ END
 $$;
 COMMENT ON PROCEDURE @extschema@.migrate(regclass, text, integer) IS
     'moves the rows of older versions of a name to to_ref where it accepts them, in committed batches';
+
+-- Runs every queued or interrupted job the caller may run (its own; all of
+-- them for schemareg_admin), one after the other. Safe to schedule, e.g.
+-- with pg_cron. Stops at a job that fails (it stays failed, with its error).
+CREATE PROCEDURE @extschema@.run_jobs()
+    LANGUAGE plpgsql AS $$
+DECLARE
+    job bigint;
+BEGIN
+    LOOP
+        job := @extschema@._job_next();
+        EXIT WHEN job IS NULL;
+        COMMIT;
+        CALL @extschema@._run_job(job);
+    END LOOP;
+END
+$$;
+COMMENT ON PROCEDURE @extschema@.run_jobs() IS
+    'runs the queued (follow_latest) and interrupted jobs the caller may run';

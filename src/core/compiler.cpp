@@ -44,8 +44,9 @@ bool IsRegistryRef(const std::string& ref) {
 bool FormatDefinedIn(const std::string& format, Dialect d) {
   static const char* const kDraft4[] = {"date-time", "email", "hostname", "ipv4", "ipv6", "uri"};
   static const char* const kDraft6[] = {"uri-reference", "uri-template", "json-pointer"};
-  static const char* const kDraft7[] = {"date", "time", "idn-email", "idn-hostname", "iri",
-                                        "iri-reference", "relative-json-pointer", "regex"};
+  static const char* const kDraft7[] = {
+      "date", "time", "idn-email", "idn-hostname", "iri", "iri-reference", "relative-json-pointer",
+      "regex"};
   auto in = [&format](const auto& names) {
     return std::find(std::begin(names), std::end(names), format) != std::end(names);
   };
@@ -153,7 +154,8 @@ class Compiler {
       text = it->second;
     }
     size_t depth = 0;
-    loaded_.push_back(std::make_unique<Json>(ParseJson(text, options_.max_depth, &depth, options_.should_stop)));
+    loaded_.push_back(
+        std::make_unique<Json>(ParseJson(text, options_.max_depth, &depth, options_.should_stop)));
     CheckDefinitionDepth(depth, options_);
     const Json* doc = loaded_.back().get();
     Dialect dialect = DialectOf(*doc, referrer);
@@ -191,8 +193,10 @@ class Compiler {
         if (index < node->items().size()) child = &node->items()[index];
       }
       if (child == nullptr) {
-        throw Error(sqlstate::kInvalidObjectDefinition, "$ref \"" + TruncateUtf8(ref, 200) + "\" points to nothing",
-                    "JSON Pointer \"" + TruncateUtf8(pointer, 200) + "\" has no value at \"" + TruncateUtf8(token, 100) + "\".");
+        throw Error(sqlstate::kInvalidObjectDefinition,
+                    "$ref \"" + TruncateUtf8(ref, 200) + "\" points to nothing",
+                    "JSON Pointer \"" + TruncateUtf8(pointer, 200) + "\" has no value at \"" +
+                        TruncateUtf8(token, 100) + "\".");
       }
       node = child;
       // A pointer into a subschema that was not indexed keeps the nearest known base.
@@ -204,7 +208,8 @@ class Compiler {
 
   const Json* Resolve(const std::string& ref, const Scope& scope) {
     // "name:version" (and "name:version#/pointer") names a registered schema.
-    std::string target = IsRegistryRef(ref) ? kRegistryUriPrefix + ref : ResolveUri(scope.base, ref);
+    std::string target =
+        IsRegistryRef(ref) ? kRegistryUriPrefix + ref : ResolveUri(scope.base, ref);
     std::string doc_uri, fragment;
     SplitFragment(target, &doc_uri, &fragment);
     if (!fragment.empty() && fragment[0] != '/') {
@@ -214,9 +219,10 @@ class Compiler {
         it = anchors_.find(doc_uri + "#" + fragment);
       }
       if (it == anchors_.end()) {
-        throw Error(sqlstate::kInvalidObjectDefinition,
-                    "$ref \"" + TruncateUtf8(ref, 200) + "\" names an identifier that does not exist",
-                    "No subschema has the id \"#" + TruncateUtf8(fragment, 100) + "\".");
+        throw Error(
+            sqlstate::kInvalidObjectDefinition,
+            "$ref \"" + TruncateUtf8(ref, 200) + "\" names an identifier that does not exist",
+            "No subschema has the id \"#" + TruncateUtf8(fragment, 100) + "\".");
       }
       return it->second;
     }
@@ -267,8 +273,8 @@ class Compiler {
 
   static uint8_t TypeBitOf(const Json& v) {
     static const std::pair<const char*, uint8_t> kNames[] = {
-        {"null", kTypeNull},     {"boolean", kTypeBoolean}, {"object", kTypeObject},
-        {"array", kTypeArray},   {"number", kTypeNumber},   {"string", kTypeString},
+        {"null", kTypeNull},      {"boolean", kTypeBoolean}, {"object", kTypeObject},
+        {"array", kTypeArray},    {"number", kTypeNumber},   {"string", kTypeString},
         {"integer", kTypeInteger}};
     if (v.is_string()) {
       for (const auto& n : kNames) {
@@ -281,7 +287,8 @@ class Compiler {
 
   void Fill(SchemaNode& node, const Json& json, const Scope& scope) {
     if (json.is_bool()) {
-      node.kind = json.as_bool() ? SchemaNode::Kind::kAlwaysValid : SchemaNode::Kind::kAlwaysInvalid;
+      node.kind =
+          json.as_bool() ? SchemaNode::Kind::kAlwaysValid : SchemaNode::Kind::kAlwaysInvalid;
       return;
     }
     if (!json.is_object()) Invalid("a subschema must be an object, found " + ToJsonText(json, 60));
@@ -307,6 +314,13 @@ class Compiler {
         if (!v.is_array()) Invalid("\"enum\" must be an array");
         node.has_enum = true;
         node.enum_values = v.items();
+        // Longer enums are looked up by hash (JsonHash: the evaluator's hash
+        // of a record's value agrees with it).
+        if (node.enum_values.size() > kEnumScanLimit) {
+          for (size_t i = 0; i < node.enum_values.size(); i++) {
+            node.enum_index.emplace(JsonHash(node.enum_values[i]), i);
+          }
+        }
       } else if (k == "const" && d != Dialect::kDraft4) {
         node.const_value = v;
       } else if (k == "multipleOf") {
@@ -366,7 +380,10 @@ class Compiler {
         for (const Json::Member& p : v.members()) {
           node.properties.emplace_back(p.first, Subschema(p.second, "properties"));
         }
-        std::sort(node.properties.begin(), node.properties.end());
+        // In jsonb's key order (length, then bytes): a record's members
+        // arrive in that order, and are matched in one merged pass.
+        std::sort(node.properties.begin(), node.properties.end(),
+                  [](const auto& a, const auto& b) { return KeyLess(a.first, b.first); });
       } else if (k == "patternProperties") {
         if (!v.is_object()) Invalid("\"patternProperties\" must be an object");
         for (const Json::Member& p : v.members()) {
@@ -377,8 +394,7 @@ class Compiler {
         if (!v.is_object()) Invalid("\"dependencies\" must be an object");
         for (const Json::Member& p : v.members()) {
           if (p.second.is_array()) {
-            node.property_dependencies.emplace_back(p.first,
-                                                    StringArray(p.second, "dependencies"));
+            node.property_dependencies.emplace_back(p.first, StringArray(p.second, "dependencies"));
           } else {
             node.schema_dependencies.emplace_back(p.first, Subschema(p.second, "dependencies"));
           }
@@ -407,6 +423,17 @@ class Compiler {
     }
     if (const Json* v = json.Find("additionalProperties"); v != nullptr) {
       node.additional_properties = Subschema(*v, "additionalProperties");
+    }
+    // Required names that are also properties are checked in the member pass.
+    for (const std::string& name : node.required) {
+      auto prop = std::lower_bound(node.properties.begin(), node.properties.end(), name,
+                                   [](const std::pair<std::string, NodeId>& p,
+                                      const std::string& k) { return KeyLess(p.first, k); });
+      if (prop != node.properties.end() && prop->first == name) {
+        node.required_property_index.push_back(static_cast<size_t>(prop - node.properties.begin()));
+      } else {
+        node.required_elsewhere.push_back(name);
+      }
     }
     if (exclusive_max_flag && node.maximum) {
       node.exclusive_maximum = node.maximum;
@@ -462,9 +489,10 @@ class Compiler {
         if (next < edges.size()) {
           NodeId child = edges[next++];
           if (state[child] == 1) {
-            std::string via = nodes[id]->ref_text.empty()
-                              ? ""
-                              : " (via $ref \"" + TruncateUtf8(nodes[id]->ref_text, 200) + "\")";
+            std::string via =
+                nodes[id]->ref_text.empty()
+                    ? ""
+                    : " (via $ref \"" + TruncateUtf8(nodes[id]->ref_text, 200) + "\")";
             Invalid("schema refers to itself without descending into the record" + via,
                     "Such a schema would be evaluated forever.");
           }
@@ -505,7 +533,8 @@ void CheckDefinitionDepth(size_t depth, const CompileOptions& options) {
   }
 }
 
-std::unique_ptr<CompiledSchema> CompileSchema(const Json& definition, const DocumentSource& documents,
+std::unique_ptr<CompiledSchema> CompileSchema(const Json& definition,
+                                              const DocumentSource& documents,
                                               const CompileOptions& options) {
   return Compiler(documents, options).Run(definition);
 }

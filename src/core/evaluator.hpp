@@ -91,6 +91,119 @@ class JsonRef {
   std::string_view key_;
 };
 
+// Compact JSON text of a value (for messages): stops once more than
+// max_chars are written, so the recursion is bounded by it too.
+template <typename V>
+void AppendValueText(const V& v, std::string& out, size_t max_chars) {
+  if (out.size() > max_chars) return;
+  switch (v.type()) {
+    case JsonType::kNull:
+      out += "null";
+      break;
+    case JsonType::kBool:
+      out += v.as_bool() ? "true" : "false";
+      break;
+    case JsonType::kNumber:
+      AppendJsonNumber(out, v.as_number());
+      break;
+    case JsonType::kString:
+      AppendJsonString(out, v.as_string());
+      break;
+    case JsonType::kArray:
+      out += '[';
+      v.ForEachItem([&](size_t i, const V& item) {
+        if (i > 0) out += ',';
+        AppendValueText(item, out, max_chars);
+        return out.size() <= max_chars;
+      });
+      out += ']';
+      break;
+    case JsonType::kObject: {
+      out += '{';
+      bool first = true;
+      v.ForEachMember([&](std::string_view name, const V& member) {
+        if (!first) out += ',';
+        first = false;
+        AppendJsonString(out, name);
+        out += ':';
+        AppendValueText(member, out, max_chars);
+        return out.size() <= max_chars;
+      });
+      out += '}';
+      break;
+    }
+  }
+}
+
+// JSON equality as JSON Schema defines it (numbers by value, objects
+// regardless of member order) between two values of any Value types; `poll`
+// runs at every level (the evaluator's stack and cancel checks).
+template <typename A, typename B, typename Poll>
+bool ValuesEqual(const A& a, const B& b, Poll&& poll) {
+  poll();
+  if (a.type() != b.type()) return false;
+  switch (a.type()) {
+    case JsonType::kNull:
+      return true;
+    case JsonType::kBool:
+      return a.as_bool() == b.as_bool();
+    case JsonType::kNumber:
+      return a.as_number() == b.as_number();
+    case JsonType::kString:
+      return a.as_string() == b.as_string();
+    case JsonType::kArray:
+      if (a.size() != b.size()) return false;
+      return a.ForEachItem(
+          [&](size_t i, const A& item) { return ValuesEqual(item, b.item(i), poll); });
+    case JsonType::kObject:
+      if (a.size() != b.size()) return false;
+      return a.ForEachMember([&](std::string_view name, const A& member) {
+        B other = B::Key("");
+        return b.Find(name, &other) && ValuesEqual(member, other, poll);
+      });
+  }
+  return false;
+}
+
+// A hash consistent with ValuesEqual, the same for equal values of any type.
+template <typename V, typename Poll>
+size_t ValueHash(const V& v, Poll&& poll) {
+  poll();
+  size_t h = static_cast<size_t>(v.type()) * 0x9e3779b97f4a7c15ULL;
+  auto mix = [&h](size_t x) { h ^= x + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2); };
+  switch (v.type()) {
+    case JsonType::kNull:
+      break;
+    case JsonType::kBool:
+      mix(v.as_bool() ? 1 : 2);
+      break;
+    case JsonType::kNumber:
+      // -0.0 == 0.0, so both must hash alike.
+      mix(v.as_number() == 0 ? 0 : std::hash<double>()(v.as_number()));
+      break;
+    case JsonType::kString:
+      mix(std::hash<std::string_view>()(v.as_string()));
+      break;
+    case JsonType::kArray:
+      v.ForEachItem([&](size_t, const V& item) {
+        mix(ValueHash(item, poll));
+        return true;
+      });
+      break;
+    case JsonType::kObject: {
+      // Order-independent: sum the member hashes.
+      size_t sum = 0;
+      v.ForEachMember([&](std::string_view name, const V& member) {
+        sum += std::hash<std::string_view>()(name) * 31 + ValueHash(member, poll);
+        return true;
+      });
+      mix(sum);
+      break;
+    }
+  }
+  return h;
+}
+
 template <typename Value>
 class Evaluator {
  public:
@@ -234,149 +347,22 @@ class Evaluator {
     return "value";
   }
 
-  // Compact JSON text of a value for a message, at most max_chars (the
-  // recursion stops once that much is written, so it is bounded too).
-  void AppendText(const Value& v, std::string& out, size_t max_chars) {
-    if (out.size() > max_chars) return;
-    switch (v.type()) {
-      case JsonType::kNull:
-        out += "null";
-        break;
-      case JsonType::kBool:
-        out += v.as_bool() ? "true" : "false";
-        break;
-      case JsonType::kNumber:
-        AppendJsonNumber(out, v.as_number());
-        break;
-      case JsonType::kString:
-        AppendJsonString(out, v.as_string());
-        break;
-      case JsonType::kArray:
-        out += '[';
-        v.ForEachItem([&](size_t i, const Value& item) {
-          if (i > 0) out += ',';
-          AppendText(item, out, max_chars);
-          return out.size() <= max_chars;
-        });
-        out += ']';
-        break;
-      case JsonType::kObject: {
-        out += '{';
-        bool first = true;
-        v.ForEachMember([&](std::string_view name, const Value& member) {
-          if (!first) out += ',';
-          first = false;
-          AppendJsonString(out, name);
-          out += ':';
-          AppendText(member, out, max_chars);
-          return out.size() <= max_chars;
-        });
-        out += '}';
-        break;
-      }
-    }
-  }
-
   std::string Text(const Value& v, size_t max_chars) {
     std::string out;
-    AppendText(v, out, max_chars);
+    AppendValueText(v, out, max_chars);
     return out.size() > max_chars ? TruncateUtf8(out, max_chars) : out;
   }
 
-  // JSON equality (numbers by value, objects regardless of order) of a
-  // schema's value and a record's.
+  // JSON equality of a schema's value and a record's, and of two of the
+  // record's values (uniqueItems), and a hash consistent with it.
   bool EqualToJson(const Json& a, const Value& b) {
-    Poll();
-    if (a.type() != b.type()) return false;
-    switch (a.type()) {
-      case JsonType::kNull:
-        return true;
-      case JsonType::kBool:
-        return a.as_bool() == b.as_bool();
-      case JsonType::kNumber:
-        return a.as_number() == b.as_number();
-      case JsonType::kString:
-        return std::string_view(a.as_string()) == b.as_string();
-      case JsonType::kArray: {
-        if (a.items().size() != b.size()) return false;
-        return b.ForEachItem(
-            [&](size_t i, const Value& item) { return EqualToJson(a.items()[i], item); });
-      }
-      case JsonType::kObject: {
-        if (a.members().size() != b.size()) return false;
-        for (const Json::Member& m : a.members()) {
-          Value other = Value::Key("");
-          if (!b.Find(m.first, &other) || !EqualToJson(m.second, other)) return false;
-        }
-        return true;
-      }
-    }
-    return false;
+    return ValuesEqual(JsonRef(a), b, [this] { Poll(); });
   }
-
-  // The same between two of the record's values (uniqueItems).
   bool EqualValues(const Value& a, const Value& b) {
-    Poll();
-    if (a.type() != b.type()) return false;
-    switch (a.type()) {
-      case JsonType::kNull:
-        return true;
-      case JsonType::kBool:
-        return a.as_bool() == b.as_bool();
-      case JsonType::kNumber:
-        return a.as_number() == b.as_number();
-      case JsonType::kString:
-        return a.as_string() == b.as_string();
-      case JsonType::kArray:
-        if (a.size() != b.size()) return false;
-        return a.ForEachItem(
-            [&](size_t i, const Value& item) { return EqualValues(item, b.item(i)); });
-      case JsonType::kObject:
-        if (a.size() != b.size()) return false;
-        return a.ForEachMember([&](std::string_view name, const Value& member) {
-          Value other = Value::Key("");
-          return b.Find(name, &other) && EqualValues(member, other);
-        });
-    }
-    return false;
+    return ValuesEqual(a, b, [this] { Poll(); });
   }
-
-  // A hash consistent with EqualValues.
   size_t Hash(const Value& v) {
-    Poll();
-    size_t h = static_cast<size_t>(v.type()) * 0x9e3779b97f4a7c15ULL;
-    auto mix = [&h](size_t x) { h ^= x + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2); };
-    switch (v.type()) {
-      case JsonType::kNull:
-        break;
-      case JsonType::kBool:
-        mix(v.as_bool() ? 1 : 2);
-        break;
-      case JsonType::kNumber:
-        // -0.0 == 0.0, so both must hash alike.
-        mix(v.as_number() == 0 ? 0 : std::hash<double>()(v.as_number()));
-        break;
-      case JsonType::kString:
-        mix(std::hash<std::string_view>()(v.as_string()));
-        break;
-      case JsonType::kArray:
-        v.ForEachItem([&](size_t, const Value& item) {
-          mix(Hash(item));
-          return true;
-        });
-        break;
-      case JsonType::kObject: {
-        // Order-independent: sum the member hashes.
-        size_t sum = 0;
-        v.ForEachMember([&](std::string_view name, const Value& member) {
-          sum += std::hash<std::string_view>()(name) * 31 + Hash(member);
-          return true;
-        });
-        mix(sum);
-        break;
-      }
-    }
-    return h;
+    return ValueHash(v, [this] { Poll(); });
   }
 
   bool CheckGeneric(const Node& n, const Value& value) {
@@ -411,8 +397,16 @@ class Evaluator {
       }
     }
     if (n.has_enum) {
-      bool found = std::any_of(n.enum_values.begin(), n.enum_values.end(),
-                               [&](const Json& e) { return EqualToJson(e, value); });
+      bool found = false;
+      if (n.enum_index.empty()) {
+        found = std::any_of(n.enum_values.begin(), n.enum_values.end(),
+                            [&](const Json& e) { return EqualToJson(e, value); });
+      } else {
+        auto range = n.enum_index.equal_range(Hash(value));
+        for (auto it = range.first; it != range.second && !found; ++it) {
+          found = EqualToJson(n.enum_values[it->second], value);
+        }
+      }
       if (!found) {
         Fail("enum", "value " + Text(value, 60) + " is not one of the " +
                          std::to_string(n.enum_values.size()) + " allowed values");
@@ -596,11 +590,17 @@ class Evaluator {
               nullptr))
       return false;
     Value found = Value::Key("");
-    for (const std::string& name : n.required) {
-      std::string_view key(name);
-      if (!value.Find(key, &found) &&
-          !fail("required", "required property \"" + Quoted(name) + "\" is missing", &key))
-        return false;
+    // In fast mode, required properties that are also "properties" are seen
+    // in the member pass below instead of being looked up one by one.
+    bool defer_required = errors_ == nullptr && !n.required_property_index.empty() &&
+                          n.properties.size() <= kMaxTrackedProperties;
+    if (!defer_required) {
+      for (const std::string& name : n.required) {
+        std::string_view key(name);
+        if (!value.Find(key, &found) &&
+            !fail("required", "required property \"" + Quoted(name) + "\" is missing", &key))
+          return false;
+      }
     }
     for (const auto& dep : n.property_dependencies) {
       if (!value.Find(dep.first, &found)) continue;
@@ -621,13 +621,19 @@ class Evaluator {
     bool check_members = !n.properties.empty() || !n.pattern_properties.empty() ||
                          n.additional_properties != kNoNode || n.property_names != kNoNode;
     if (!check_members) return ok;
+    // Which of the properties the object has (for the deferred required check).
+    uint64_t present[kMaxTrackedProperties / 64] = {};
     bool all = value.ForEachMember([&](std::string_view name, const Value& member) {
       bool matched = false;
       auto prop = std::lower_bound(n.properties.begin(), n.properties.end(), name,
                                    [](const std::pair<std::string, NodeId>& p, std::string_view k) {
-                                     return std::string_view(p.first) < k;
+                                     return KeyLess(p.first, k);
                                    });
       if (prop != n.properties.end() && prop->first == name) {
+        if (defer_required) {
+          size_t index = static_cast<size_t>(prop - n.properties.begin());
+          present[index / 64] |= uint64_t{1} << (index % 64);
+        }
         matched = true;
         if (!EvalChild(prop->second, member, name)) {
           ok = false;
@@ -662,6 +668,14 @@ class Evaluator {
       return true;
     });
     if (!all) return false;
+    if (defer_required) {
+      for (size_t index : n.required_property_index) {
+        if ((present[index / 64] & (uint64_t{1} << (index % 64))) == 0) return false;
+      }
+      for (const std::string& name : n.required_elsewhere) {
+        if (!value.Find(name, &found)) return false;
+      }
+    }
     return ok;
   }
 

@@ -1,7 +1,6 @@
 #include "core/json.hpp"
 
 #include <algorithm>
-
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -11,6 +10,7 @@
 #include <unordered_map>
 
 #include "core/error.hpp"
+#include "core/evaluator.hpp"
 #include "core/rapidjson.hpp"
 
 namespace schemareg {
@@ -70,65 +70,11 @@ void Json::Set(std::string key, Json value) {
 }
 
 bool JsonEqual(const Json& a, const Json& b) {
-  if (a.type() != b.type()) return false;
-  switch (a.type()) {
-    case JsonType::kNull:
-      return true;
-    case JsonType::kBool:
-      return a.as_bool() == b.as_bool();
-    case JsonType::kNumber:
-      return a.as_number() == b.as_number();
-    case JsonType::kString:
-      return a.as_string() == b.as_string();
-    case JsonType::kArray: {
-      if (a.items().size() != b.items().size()) return false;
-      for (size_t i = 0; i < a.items().size(); i++) {
-        if (!JsonEqual(a.items()[i], b.items()[i])) return false;
-      }
-      return true;
-    }
-    case JsonType::kObject: {
-      if (a.members().size() != b.members().size()) return false;
-      for (const Json::Member& m : a.members()) {
-        const Json* other = b.Find(m.first);
-        if (other == nullptr || !JsonEqual(m.second, *other)) return false;
-      }
-      return true;
-    }
-  }
-  return false;
+  return ValuesEqual(JsonRef(a), JsonRef(b), [] {});
 }
 
 size_t JsonHash(const Json& value) {
-  size_t h = static_cast<size_t>(value.type()) * 0x9e3779b97f4a7c15ULL;
-  auto mix = [&h](size_t v) { h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2); };
-  switch (value.type()) {
-    case JsonType::kNull:
-      break;
-    case JsonType::kBool:
-      mix(value.as_bool() ? 1 : 2);
-      break;
-    case JsonType::kNumber:
-      // -0.0 == 0.0, so both must hash alike.
-      mix(value.as_number() == 0 ? 0 : std::hash<double>()(value.as_number()));
-      break;
-    case JsonType::kString:
-      mix(std::hash<std::string>()(value.as_string()));
-      break;
-    case JsonType::kArray:
-      for (const Json& item : value.items()) mix(JsonHash(item));
-      break;
-    case JsonType::kObject: {
-      // Order-independent: sum the member hashes.
-      size_t sum = 0;
-      for (const Json::Member& m : value.members()) {
-        sum += std::hash<std::string>()(m.first) * 31 + JsonHash(m.second);
-      }
-      mix(sum);
-      break;
-    }
-  }
-  return h;
+  return ValueHash(JsonRef(value), [] {});
 }
 
 namespace {
@@ -307,52 +253,6 @@ void AppendJsonNumber(std::string& out, double d) {
   out += buf;
 }
 
-namespace {
-
-void Serialise(const Json& v, std::string& out, size_t max_chars) {
-  if (out.size() > max_chars) return;
-  switch (v.type()) {
-    case JsonType::kNull:
-      out += "null";
-      break;
-    case JsonType::kBool:
-      out += v.as_bool() ? "true" : "false";
-      break;
-    case JsonType::kNumber:
-      AppendJsonNumber(out, v.as_number());
-      break;
-    case JsonType::kString:
-      AppendJsonString(out, v.as_string());
-      break;
-    case JsonType::kArray: {
-      out += '[';
-      bool first = true;
-      for (const Json& item : v.items()) {
-        if (!first) out += ',';
-        first = false;
-        Serialise(item, out, max_chars);
-      }
-      out += ']';
-      break;
-    }
-    case JsonType::kObject: {
-      out += '{';
-      bool first = true;
-      for (const Json::Member& m : v.members()) {
-        if (!first) out += ',';
-        first = false;
-        AppendJsonString(out, m.first);
-        out += ':';
-        Serialise(m.second, out, max_chars);
-      }
-      out += '}';
-      break;
-    }
-  }
-}
-
-}  // namespace
-
 Json ParseJson(std::string_view text, size_t max_depth, size_t* depth, StopCheck should_stop) {
   Builder builder(max_depth, should_stop);
   rapidjson::Reader reader;
@@ -392,7 +292,7 @@ Json ParseJson(std::string_view text, size_t max_depth, size_t* depth, StopCheck
 
 std::string ToJsonText(const Json& value, size_t max_chars) {
   std::string out;
-  Serialise(value, out, max_chars);
+  AppendValueText(JsonRef(value), out, max_chars);
   return out.size() > max_chars ? TruncateUtf8(out, max_chars) : out;
 }
 

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -31,6 +32,18 @@ enum TypeBit : uint8_t {
   kTypeInteger = 64,
 };
 
+// The order of object keys in jsonb: shorter first, then by bytes.
+inline bool KeyLess(std::string_view a, std::string_view b) {
+  return a.size() != b.size() ? a.size() < b.size() : a < b;
+}
+
+// Objects whose "properties" are at most this many have their required
+// properties checked in the pass over their members.
+inline constexpr size_t kMaxTrackedProperties = 256;
+
+// Enums up to this long are scanned; longer ones are looked up by hash.
+inline constexpr size_t kEnumScanLimit = 8;
+
 // One subschema. Keywords absent from the definition keep their "absent" value.
 struct SchemaNode {
   enum class Kind : uint8_t { kAlwaysValid, kAlwaysInvalid, kKeywords };
@@ -42,6 +55,8 @@ struct SchemaNode {
   uint8_t types = 0;
   bool has_enum = false;
   std::vector<Json> enum_values;
+  // Hash of each enum value -> its index, for enums longer than kEnumScanLimit.
+  std::unordered_multimap<size_t, size_t> enum_index;
   std::optional<Json> const_value;
 
   std::optional<double> multiple_of, maximum, minimum, exclusive_maximum, exclusive_minimum;
@@ -50,14 +65,18 @@ struct SchemaNode {
   std::unique_ptr<Pattern> pattern;
   std::string format;  // empty when absent or unknown
 
-  NodeId items = kNoNode;            // "items" as one schema
-  std::vector<NodeId> items_array;   // "items" as an array of schemas
-  NodeId additional_items = kNoNode; // only with items_array
+  NodeId items = kNoNode;             // "items" as one schema
+  std::vector<NodeId> items_array;    // "items" as an array of schemas
+  NodeId additional_items = kNoNode;  // only with items_array
   NodeId contains = kNoNode;
   bool unique_items = false;
 
   std::vector<std::string> required;
-  std::vector<std::pair<std::string, NodeId>> properties;  // sorted by name
+  // The required names that are also "properties" (their indexes there), and
+  // the others: the fast path checks the first in its pass over the members.
+  std::vector<size_t> required_property_index;
+  std::vector<std::string> required_elsewhere;
+  std::vector<std::pair<std::string, NodeId>> properties;  // sorted by KeyLess
   std::vector<std::pair<std::unique_ptr<Pattern>, NodeId>> pattern_properties;
   NodeId additional_properties = kNoNode;
   std::vector<std::pair<std::string, std::vector<std::string>>> property_dependencies;
@@ -75,9 +94,7 @@ struct CompiledSchema {
   NodeId root = 0;
 
   // True when every record is valid ({}, true): callers may skip reading it.
-  bool AcceptsEverything() const {
-    return nodes[root]->kind == SchemaNode::Kind::kAlwaysValid;
-  }
+  bool AcceptsEverything() const { return nodes[root]->kind == SchemaNode::Kind::kAlwaysValid; }
   Dialect dialect = Dialect::kDraft7;
   // Absolute URIs of the documents outside the definition that it references.
   std::vector<std::string> external_documents;
@@ -123,7 +140,8 @@ class MissingDocument : public std::exception {
 // Compiles a parsed definition. Throws Error (42P17 for a definition that
 // cannot be compiled, including a $ref to a place or identifier that does not
 // exist; 22023 for an unsupported pattern) or MissingDocument.
-std::unique_ptr<CompiledSchema> CompileSchema(const Json& definition, const DocumentSource& documents,
+std::unique_ptr<CompiledSchema> CompileSchema(const Json& definition,
+                                              const DocumentSource& documents,
                                               const CompileOptions& options);
 
 }  // namespace schemareg

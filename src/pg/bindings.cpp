@@ -40,7 +40,7 @@ void OnRelcacheInvalidation(Datum, Oid relid) {
 void Load() {
   struct Row {
     Oid relid;
-    char* columns[4];
+    char* columns[5];
   };
   Row* rows = nullptr;
   uint64 count = 0;
@@ -51,7 +51,7 @@ void Load() {
       if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
       int rc = SPI_execute(
           "SELECT tbl::oid, record_column::text, schema_column::text, mode, "
-          "coalesce(errors_column::text, '') FROM schemareg.bindings",
+          "coalesce(errors_column::text, ''), follow_latest::text FROM schemareg.bindings",
           true, 0);
       if (rc != SPI_OK_SELECT) elog(ERROR, "reading schemareg.bindings failed");
       count = SPI_processed;
@@ -60,7 +60,7 @@ void Load() {
         HeapTuple tuple = SPI_tuptable->vals[i];
         bool isnull;
         rows[i].relid = DatumGetObjectId(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &isnull));
-        for (int c = 0; c < 4; c++) {
+        for (int c = 0; c < 5; c++) {
           rows[i].columns[c] =
               MemoryContextStrdup(outer, SPI_getvalue(tuple, SPI_tuptable->tupdesc, c + 2));
         }
@@ -77,6 +77,7 @@ void Load() {
     b.schema_column = rows[i].columns[1];
     b.flag_mode = std::string(rows[i].columns[2]) == "flag";
     b.errors_column = rows[i].columns[3];
+    b.follow_latest = std::string(rows[i].columns[4]) == "true";
     bound[b.bound_relid] = b;
   }
   loaded = true;

@@ -13,6 +13,7 @@ struct Binding {
   std::string schema_column;
   std::string errors_column;  // empty unless flag mode
   bool flag_mode = false;
+  bool follow_latest = false;  // new rows take the newest version of their name
 };
 
 // Registers the invalidation callback; called from _PG_init.

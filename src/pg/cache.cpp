@@ -69,7 +69,9 @@ RegistryRow QueryRow(const char* sql, int nargs, Oid* types, Datum* values) {
       if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
       // The registry as committed now, not as the statement's snapshot saw it: a
       // writer that waited for a version's lock must see a delete that committed.
-      PushActiveSnapshot(GetLatestSnapshot());
+      // (A parallel worker cannot take a new snapshot: it reads with the
+      // query's, as validate_record in a parallel scan only reads.)
+      PushActiveSnapshot(IsInParallelMode() ? GetTransactionSnapshot() : GetLatestSnapshot());
       int rc = SPI_execute_with_args(sql, nargs, types, values, nullptr, true, 1);
       if (rc != SPI_OK_SELECT) elog(ERROR, "registry query failed: %s", SPI_result_code_string(rc));
       if (SPI_processed > 0) {
@@ -155,7 +157,7 @@ RegistryRow FetchByUri(const std::string& uri, int64_t user_id) {
 // version exists now.
 bool RetryCreate(int64_t id) {
   bool read_only = false;
-  PgGuard([&] { read_only = XactReadOnly || RecoveryInProgress(); });
+  PgGuard([&] { read_only = XactReadOnly || RecoveryInProgress() || IsInParallelMode(); });
   if (read_only) return false;
   char* status = nullptr;
   PgGuard([&] {
@@ -243,7 +245,7 @@ std::unique_ptr<CompiledSchema> CompileDefinition(const std::string& definition_
   }
 }
 
-std::shared_ptr<const CachedSchema> LookupSchema(const std::string& ref_text) {
+std::shared_ptr<const CachedSchema> LookupSchema(const std::string& ref_text, bool for_caller) {
   // Changes committed since this backend last looked are applied first; on
   // a cache hit no lock is taken that would apply them otherwise.
   PgGuard([] { AcceptInvalidationMessages(); });
@@ -252,7 +254,7 @@ std::shared_ptr<const CachedSchema> LookupSchema(const std::string& ref_text) {
   auto it = cache.find(ref_text);
   if (it != cache.end()) {
     const CachedSchema& hit = *it->second;
-    if (hit.is_public) return it->second;
+    if (hit.is_public || !for_caller) return it->second;
     bool visible = false;
     PgGuard([&] { visible = MaySee(viewer, hit.owner, false); });
     if (visible) return it->second;
@@ -262,7 +264,7 @@ std::shared_ptr<const CachedSchema> LookupSchema(const std::string& ref_text) {
   SchemaRef ref = ParseRef(ref_text);
   RegistryRow row = FetchRow(ref);
   // Private schemas of others are, to this caller, schemas that do not exist.
-  if (!row.found || !Visible(viewer, row)) throw NoSuchSchema(ref_text, ref);
+  if (!row.found || (for_caller && !Visible(viewer, row))) throw NoSuchSchema(ref_text, ref);
   std::string full = row.name + ":" + std::to_string(row.version);
   if (row.status == "pending" && RetryCreate(row.id)) {
     row = FetchRow(ref);
@@ -294,6 +296,8 @@ std::shared_ptr<const CachedSchema> LookupSchema(const std::string& ref_text) {
   cache[ref_text] = entry;
   return entry;
 }
+
+uint64_t SchemaCacheGeneration() { return invalidations; }
 
 void InvalidateSchemaCaches(Oid relid) {
   PgGuard([&] { CacheInvalidateRelcacheByRelid(relid); });

@@ -24,9 +24,11 @@ struct CachedSchema {
 void InitSchemaCache();
 
 // The compiled schema a reference names. Throws Error 22023 (malformed),
-// 42704 (no such schema, or a private one the current user may not see) or
-// 55000 (pending or deleting).
-std::shared_ptr<const CachedSchema> LookupSchema(const std::string& ref_text);
+// 42704 (no such schema, or, `for_caller`, a private one the current user may
+// not see) or 55000 (pending or deleting). Without `for_caller` (counting the
+// rows that already name it) visibility does not matter.
+std::shared_ptr<const CachedSchema> LookupSchema(const std::string& ref_text,
+                                                 bool for_caller = true);
 
 // Compiles a definition: every $ref must resolve, through the shipped
 // metaschemas or registered schemas (by their $id). `registered_id` 0 means a
@@ -38,6 +40,10 @@ std::shared_ptr<const CachedSchema> LookupSchema(const std::string& ref_text);
 std::unique_ptr<CompiledSchema> CompileDefinition(const std::string& definition_text,
                                                   Dialect dialect, int64_t registered_id,
                                                   std::vector<int64_t>* uses, Oid viewer);
+
+// Changes each time the cache is dropped: an entry LookupSchema returned
+// stays cached while this stays the same.
+uint64_t SchemaCacheGeneration();
 
 // Sends the invalidation that makes every backend drop its cached schemas.
 void InvalidateSchemaCaches(Oid registry_relid);

@@ -1,5 +1,7 @@
 // The row triggers attach() installs on a bound table: validation (BEFORE)
 // and counting (AFTER).
+#include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,12 +17,44 @@
 namespace schemareg::pg {
 namespace {
 
-// A bound table's columns as attribute numbers (errors_att 0 unless flag mode).
+// A bound table's columns as attribute numbers (errors_att 0 unless flag mode),
+// kept for one statement; `statement` numbers it (unique in the backend).
 struct BoundColumns {
   Oid relid;
   int schema_att, record_att, errors_att;
   bool flag_mode;
+  bool follow_latest;
+  uint64_t statement;
 };
+
+// The last schema a trigger looked up in a statement: the statement's next
+// rows usually name the same one. Valid for the same statement, user and
+// schema cache (the writer's lock on the version keeps it from changing).
+struct SchemaMemo {
+  uint64_t statement = 0;
+  Oid user = InvalidOid;
+  uint64_t generation = 0;
+  std::string ref;
+  std::shared_ptr<const CachedSchema> schema;
+};
+SchemaMemo validate_memo, count_memo;
+uint64_t statements = 0;
+
+std::shared_ptr<const CachedSchema> SchemaOf(SchemaMemo& memo, const BoundColumns& columns,
+                                             const char* ref, bool for_caller) {
+  Oid user = GetUserId();
+  if (memo.statement == columns.statement && memo.user == user &&
+      memo.generation == SchemaCacheGeneration() && memo.ref == ref) {
+    return memo.schema;
+  }
+  auto schema = LookupSchema(ref, for_caller);
+  memo.statement = columns.statement;
+  memo.user = user;
+  memo.generation = SchemaCacheGeneration();
+  memo.ref = ref;
+  memo.schema = schema;
+  return schema;
+}
 
 // What the validation trigger reads from the row before any C++ work.
 struct RowInput {
@@ -76,8 +110,13 @@ const BoundColumns& ColumnsOf(FunctionCallInfo fcinfo, Relation relation) {
   Oid relid = RelationGetRelid(relation);
   if (cached != nullptr && cached->relid == relid) return *cached;
   Binding binding = BindingOf(relation);
-  BoundColumns columns = {relid, ColumnOf(relation, binding.schema_column),
-                          ColumnOf(relation, binding.record_column), 0, binding.flag_mode};
+  BoundColumns columns = {relid,
+                          ColumnOf(relation, binding.schema_column),
+                          ColumnOf(relation, binding.record_column),
+                          0,
+                          binding.flag_mode,
+                          binding.follow_latest,
+                          ++statements};
   if (binding.flag_mode) columns.errors_att = ColumnOf(relation, binding.errors_column);
   PgGuard([&] {
     if (cached == nullptr) {
@@ -112,9 +151,6 @@ char* ColumnText(HeapTuple tuple, Relation relation, int att) {
   return out;
 }
 
-// The id of the version a stored row names (always name:version).
-int64_t VersionId(const char* ref) { return LookupSchema(ref)->id; }
-
 }  // namespace
 }  // namespace schemareg::pg
 
@@ -134,6 +170,11 @@ SCHEMAREG_FUNCTION(_validate_row) {
       TRIGGER_FIRED_BY_UPDATE(trigger->tg_event) ? trigger->tg_newtuple : trigger->tg_trigtuple;
   in.columns = ColumnsOf(fcinfo, in.relation);
   in.ref = ColumnText(in.tuple, in.relation, in.columns.schema_att);
+  // A table that follows the newest versions: a new row takes the newest
+  // version of the name it gives.
+  if (in.ref != nullptr && in.columns.follow_latest && TRIGGER_FIRED_BY_INSERT(trigger->tg_event)) {
+    in.ref[std::strcspn(in.ref, ":")] = '\0';
+  }
   if (in.ref == nullptr) {
     if (in.columns.errors_att == 0) return PointerGetDatum(in.tuple);
     // A row without a schema has no errors.
@@ -152,12 +193,14 @@ SCHEMAREG_FUNCTION(_validate_row) {
     heap_getattr(in.tuple, in.columns.record_att, RelationGetDescr(in.relation), &record_null);
   });
 
-  std::string ref(in.ref);
   // The writer's lock on the version: a delete or update of it waits for this
   // transaction. If one committed while the lock was awaited, looking the
   // version up again now fails (the registry is read as committed now).
-  auto schema = LookupSchema(ref);
-  if (LockVersionShared(schema->id)) schema = LookupSchema(ref);
+  auto schema = SchemaOf(validate_memo, in.columns, in.ref, true);
+  if (LockVersionShared(schema->id)) {
+    validate_memo.statement = 0;
+    schema = SchemaOf(validate_memo, in.columns, in.ref, true);
+  }
   const char* table = RelationGetRelationName(in.relation);
   if (record_null) {
     throw Error(
@@ -190,7 +233,7 @@ SCHEMAREG_FUNCTION(_validate_row) {
                 errors.size() == 1 ? "" : std::to_string(errors.size()) + " errors in all.");
   }
   std::string errors_json = errors.empty() ? "" : ErrorsJson(errors);
-  bool rewrite_ref = ref != schema->ref;
+  bool rewrite_ref = schema->ref != in.ref;
   if (!rewrite_ref && in.columns.errors_att == 0) return PointerGetDatum(in.tuple);
 
   HeapTuple out = nullptr;
@@ -222,7 +265,8 @@ SCHEMAREG_FUNCTION(_validate_row) {
 SCHEMAREG_FUNCTION(_count_row) {
   TriggerData* trigger = CheckTrigger(fcinfo, "_count_row");
   Relation relation = trigger->tg_relation;
-  int att = ColumnsOf(fcinfo, relation).schema_att;
+  const BoundColumns& columns = ColumnsOf(fcinfo, relation);
+  int att = columns.schema_att;
   char* old_ref = nullptr;
   char* new_ref = nullptr;
   if (TRIGGER_FIRED_BY_INSERT(trigger->tg_event)) {
@@ -234,17 +278,18 @@ SCHEMAREG_FUNCTION(_count_row) {
     new_ref = ColumnText(trigger->tg_newtuple, relation, att);
   }
   Oid relid = RelationGetRelid(relation);
-  if (old_ref != nullptr && new_ref != nullptr && std::string(old_ref) == new_ref) {
+  if (old_ref != nullptr && new_ref != nullptr && std::strcmp(old_ref, new_ref) == 0) {
     return PointerGetDatum(nullptr);
   }
   if (old_ref != nullptr) {
     // Taking records away also holds the version's lock, so that a delete
-    // of it waits for this transaction instead of racing it.
-    int64_t id = VersionId(old_ref);
+    // of it waits for this transaction instead of racing it. (The rows
+    // already name the version: whoever takes them away may not see it.)
+    int64_t id = SchemaOf(count_memo, columns, old_ref, false)->id;
     LockVersionShared(id);
     AddDelta(relid, id, -1);
   }
   // The BEFORE trigger checked this version and holds its lock.
-  if (new_ref != nullptr) AddDelta(relid, VersionId(new_ref), +1);
+  if (new_ref != nullptr) AddDelta(relid, SchemaOf(count_memo, columns, new_ref, false)->id, +1);
   return PointerGetDatum(nullptr);
 }

@@ -96,6 +96,25 @@ TEST(ValidatorTest, Enum) {
   EXPECT_EQ(Check(*s, R"({"b": [1], "c": 1})"), (Errors{{"", "enum"}}));
 }
 
+TEST(ValidatorTest, LongEnumIsLookedUpByHash) {
+  auto s = Compile(R"({"enum": [1, "a", {"b": [1], "c": "x"}, null, true, 2.5, -0, [1, [2]],
+                                "d", "e", "f", "g", {}, []]})");
+  ASSERT_GT(s->nodes[s->root]->enum_values.size(), kEnumScanLimit);
+  ASSERT_FALSE(s->nodes[s->root]->enum_index.empty());
+  EXPECT_EQ(Check(*s, "1.0"), kValid);
+  EXPECT_EQ(Check(*s, "0"), kValid);  // equal to -0
+  EXPECT_EQ(Check(*s, R"({"c": "x", "b": [1.0]})"), kValid);
+  EXPECT_EQ(Check(*s, "[1.0, [2]]"), kValid);
+  EXPECT_EQ(Check(*s, "null"), kValid);
+  EXPECT_EQ(Check(*s, "true"), kValid);
+  EXPECT_EQ(Check(*s, "{}"), kValid);
+  EXPECT_EQ(Check(*s, R"("g")"), kValid);
+  EXPECT_EQ(Check(*s, R"("h")"), (Errors{{"", "enum"}}));
+  EXPECT_EQ(Check(*s, "false"), (Errors{{"", "enum"}}));
+  EXPECT_EQ(Check(*s, "[[2], 1]"), (Errors{{"", "enum"}}));
+  EXPECT_EQ(Check(*s, R"({"b": [1]})"), (Errors{{"", "enum"}}));
+}
+
 TEST(ValidatorTest, Const) {
   auto s = Compile(R"({"const": {"a": [1, 2]}})");
   EXPECT_EQ(Check(*s, R"({"a": [1.0, 2]})"), kValid);
