@@ -109,6 +109,30 @@ SELECT * FROM schemareg.recount();
 -- Nothing left to run.
 CALL schemareg.run_jobs();
 
+-- Jobs need the rights their work takes: SELECT, and UPDATE to move rows
+-- or rewrite errors (either one alone is not enough); they show to the
+-- roles that may read their table.
+CREATE ROLE regress_jobs_reader;
+GRANT SELECT ON jobs_follow TO regress_jobs_reader;
+SET ROLE regress_jobs_reader;
+SELECT outcome($$CALL schemareg.migrate('jobs_follow', 'jobs/f:2')$$);
+SELECT count(*) AS jobs_seen FROM schemareg.jobs;
+RESET ROLE;
+REVOKE SELECT ON jobs_follow FROM regress_jobs_reader;
+GRANT UPDATE ON jobs_follow TO regress_jobs_reader;
+SET ROLE regress_jobs_reader;
+SELECT outcome($$CALL schemareg.migrate('jobs_follow', 'jobs/f:2')$$);
+SELECT count(*) AS jobs_seen FROM schemareg.jobs;
+RESET ROLE;
+REVOKE ALL ON jobs_follow FROM regress_jobs_reader;
+DROP ROLE regress_jobs_reader;
+
+-- A bound column whose type changed is refused before anything reads it.
+ALTER TABLE jobs_follow ALTER COLUMN doc TYPE json;
+SELECT outcome($$INSERT INTO jobs_follow VALUES (9, '{"n": 9}', 'jobs/f')$$);
+SELECT outcome($$CALL schemareg.revalidate('jobs_follow')$$);
+ALTER TABLE jobs_follow ALTER COLUMN doc TYPE jsonb;
+
 -- Bad calls.
 SELECT outcome($$CALL schemareg.revalidate('pg_class', 10)$$);
 SELECT outcome($$CALL schemareg.revalidate('jobs_flag', 0)$$);

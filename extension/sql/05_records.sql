@@ -62,6 +62,29 @@ CREATE FUNCTION @extschema@._forget_counts(tbl oid) RETURNS void
      WHERE c.tbl::oid IN (SELECT t::oid FROM @extschema@._tree($1::regclass) t)
 $$;
 
+-- 42804 unless a binding's columns still have the types attach() checked
+-- (statements run as the registry's owner read them; a column whose type was
+-- changed since would run its owner's casts).
+CREATE FUNCTION @extschema@._check_bound_columns(tbl regclass, b @extschema@.bindings)
+    RETURNS void
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    col name;
+    want regtype;
+BEGIN
+    FOR col, want IN VALUES (b.record_column, 'jsonb'::regtype), (b.schema_column, 'text'::regtype),
+                            (b.errors_column, 'jsonb'::regtype) LOOP
+        CONTINUE WHEN col IS NULL;
+        IF NOT EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = tbl AND a.attname = col
+                          AND a.attnum > 0 AND NOT a.attisdropped AND a.atttypid = want) THEN
+            RAISE EXCEPTION 'column "%" of "%" is not of type % any more', col, tbl, want
+                USING ERRCODE = 'datatype_mismatch',
+                      HINT = 'Call schemareg.detach() and schemareg.attach() again.';
+        END IF;
+    END LOOP;
+END
+$$;
+
 -- Counts the rows of each leaf of a table's tree anew from the table itself,
 -- if a binding governs it. Returns the (version, table) pairs whose stored
 -- count was wrong, with both counts.
@@ -82,6 +105,7 @@ BEGIN
     END IF;
     FOR leaf IN SELECT t FROM @extschema@._tree(target::regclass) t
                  WHERE (SELECT c.relkind FROM pg_class c WHERE c.oid = t) = 'r' LOOP
+        PERFORM @extschema@._check_bound_columns(leaf, b);
         -- Writers of this table wait: the count is of a table that stands still.
         EXECUTE format('LOCK TABLE ONLY %s IN SHARE MODE', leaf);
         RETURN QUERY EXECUTE format(
@@ -148,6 +172,10 @@ $$;
 -- jobs do to the rows of a table is done with the rights of the caller.
 CREATE FUNCTION @extschema@._run_as(role oid, statement text) RETURNS bigint
     LANGUAGE c STRICT AS 'MODULE_PATHNAME', '_run_as';
+
+-- The (sub)transaction writing now: the xmin of the rows it wrote.
+CREATE FUNCTION @extschema@._current_xid() RETURNS xid
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', '_current_xid';
 
 CREATE FUNCTION @extschema@._do_attach(caller oid, tbl regclass, record_column name,
                                        schema_column name, mode text, errors_column name,

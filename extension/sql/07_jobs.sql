@@ -53,7 +53,7 @@ CREATE FUNCTION @extschema@._job_active(pid integer, backend_start timestamptz) 
                       AND a.pid <> pg_backend_pid())
 $$;
 
-CREATE VIEW @extschema@.jobs AS
+CREATE VIEW @extschema@.jobs WITH (security_barrier) AS
 SELECT j.id, j.kind, j.tbl, j.to_ref AS schema, j.rows_done, j.rows_total, j.rows_invalid,
        j.rows_changed,
        round(j.rows_done / greatest(extract(epoch FROM coalesce(j.finished_at, j.updated_at)
@@ -62,7 +62,9 @@ SELECT j.id, j.kind, j.tbl, j.to_ref AS schema, j.rows_done, j.rows_total, j.row
        CASE WHEN j.state = 'running' AND NOT @extschema@._job_active(j.pid, j.backend_start)
             THEN 'interrupted' ELSE j.state END AS state,
        j.error
-  FROM @extschema@.job_state j;
+  FROM @extschema@.job_state j
+ -- The jobs of tables the current role may read.
+ WHERE has_table_privilege(j.tbl, 'SELECT');
 COMMENT ON VIEW @extschema@.jobs IS
     'every revalidation and migration: progress, rate and state (running, interrupted, failed, done)';
 
@@ -121,8 +123,10 @@ BEGIN
         RAISE EXCEPTION 'table "%" is not bound', tbl USING ERRCODE = 'undefined_object',
             HINT = 'Name the table that schemareg.attach() bound (for partitions, their root).';
     END IF;
-    IF NOT has_table_privilege(caller, tbl, CASE WHEN kind = 'migrate' OR b.mode = 'flag'
-                                                 THEN 'SELECT, UPDATE' ELSE 'SELECT' END) THEN
+    PERFORM @extschema@._check_bound_columns(tbl, b);
+    -- (has_table_privilege with 'SELECT, UPDATE' would accept either one.)
+    IF NOT has_table_privilege(caller, tbl, 'SELECT')
+       OR ((kind = 'migrate' OR b.mode = 'flag') AND NOT has_table_privilege(caller, tbl, 'UPDATE')) THEN
         RAISE EXCEPTION 'permission denied for table %', tbl USING ERRCODE = 'insufficient_privilege';
     END IF;
     IF kind = 'migrate' THEN
@@ -141,6 +145,11 @@ BEGIN
        AND x.to_ref IS NOT DISTINCT FROM _do__job_start.to_ref AND x.state <> 'done'
      ORDER BY x.id DESC LIMIT 1;
     IF FOUND THEN
+        IF j.started_by::oid <> caller AND NOT @extschema@._is_admin(caller) THEN
+            RAISE EXCEPTION '% of "%" is job %, which belongs to %', kind, tbl, j.id, j.started_by
+                USING ERRCODE = 'insufficient_privilege',
+                      HINT = 'Its owner, or a member of schemareg_admin, may resume it.';
+        END IF;
         IF j.state = 'running' AND j.pid <> pg_backend_pid()
            AND @extschema@._job_active(j.pid, j.backend_start) THEN
             RAISE EXCEPTION '% of "%" is already running (job %, backend %)', kind, tbl, j.id, j.pid
@@ -188,7 +197,6 @@ DECLARE
     changed bigint := 0;
     to_fix tid[];
     older text[];
-    writer xid;
 BEGIN
     -- Runners of one job take turns, each batch once.
     SELECT * INTO j FROM @extschema@.job_state x WHERE x.id = job FOR UPDATE;
@@ -214,6 +222,9 @@ BEGIN
         RETURN false;
     END IF;
     leaf := j.leaves[j.leaf_index];
+    -- The columns are read here as the registry's owner: they must still be
+    -- of the types attach() checked (no cast of the table owner's runs).
+    PERFORM @extschema@._check_bound_columns(leaf, b);
     SELECT CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN c.reltuples / c.relpages END
       INTO per_page FROM pg_class c WHERE c.oid = leaf;
     IF FOUND AND j.end_block IS NULL THEN
@@ -250,12 +261,13 @@ BEGIN
             b.schema_column, b.record_column, b.errors_column, leaf)
             INTO done, invalid, to_fix USING low, high, j.written_by;
         IF to_fix IS NOT NULL THEN
-            -- (The caller's UPDATE right was checked when the job started.)
-            EXECUTE format('WITH u AS (UPDATE ONLY %s SET %I = %I WHERE ctid = ANY ($1) RETURNING xmin)
-                            SELECT count(*), (array_agg(u.xmin))[1] FROM u',
-                           leaf, b.schema_column, b.schema_column)
-                INTO changed, writer USING to_fix;
-            UPDATE @extschema@.job_state x SET written_by = written_by || writer WHERE x.id = job;
+            -- Written with the rights of the job's owner (its triggers run as
+            -- that role); the (sub)transaction that wrote them is remembered.
+            changed := @extschema@._run_as(j.started_by, format(
+                'UPDATE ONLY %s SET %I = %I WHERE ctid = ANY (%L::tid[])',
+                leaf, b.schema_column, b.schema_column, to_fix));
+            UPDATE @extschema@.job_state x
+               SET written_by = written_by || @extschema@._current_xid() WHERE x.id = job;
         END IF;
     ELSE
         -- migrate: rows of older versions of the target's name that the
@@ -264,7 +276,7 @@ BEGIN
         older := ARRAY(SELECT v.name || ':' || v.version FROM @extschema@.schema_versions v
                         WHERE v.name = split_part(j.to_ref, ':', 1)
                           AND v.version < split_part(j.to_ref, ':', 2)::integer);
-        changed := @extschema@._run_as(caller, format(
+        changed := @extschema@._run_as(j.started_by, format(
             'UPDATE ONLY %1$s SET %2$I = %3$L WHERE ctid >= %4$L AND ctid < %5$L
                 AND %2$I = ANY (%6$L::text[]) AND @extschema@.validate_record(%3$L, %7$I)',
             leaf, b.schema_column, j.to_ref, low, high, older, b.record_column));

@@ -14,6 +14,7 @@
 #include "pg/slots.hpp"
 
 extern "C" {
+#include "commands/extension.h"
 #include "executor/executor.h"
 #include "storage/backendid.h"
 #include "nodes/parsenodes.h"
@@ -114,8 +115,9 @@ void ProcessUtility(PlannedStmt* pstmt, const char* query_string, bool read_only
   FlushFromHook();
   // TRUNCATE of a partition made after attach() (no TRUNCATE trigger of its
   // own): forget its counts too. Only then, and only where the extension is
-  // installed (the catalog must not be read in an aborted transaction).
-  if (IsA(pstmt->utilityStmt, TruncateStmt) && OidIsValid(get_namespace_oid("schemareg", true))) {
+  // installed (the catalog must not be read in an aborted transaction; a
+  // schema of that name without the extension is not ours to call).
+  if (IsA(pstmt->utilityStmt, TruncateStmt) && OidIsValid(get_extension_oid("schemareg", true))) {
     ListCell* cell;
     foreach (cell, castNode(TruncateStmt, pstmt->utilityStmt)->relations) {
       Oid relid = RangeVarGetRelid(lfirst_node(RangeVar, cell), NoLock, true);

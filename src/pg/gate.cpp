@@ -154,6 +154,9 @@ Datum _run_as(PG_FUNCTION_ARGS) {
   int context;
   int64 processed = 0;
   GetUserIdAndSecContext(&user, &context);
+  // Settings the statement changes (SET LOCAL search_path in a trigger, say)
+  // end with it: the caller's SQL after it must not resolve names through them.
+  int nest = NewGUCNestLevel();
   PG_TRY();
   {
     SetUserIdAndSecContext(role, context | SECURITY_LOCAL_USERID_CHANGE);
@@ -164,7 +167,23 @@ Datum _run_as(PG_FUNCTION_ARGS) {
     SPI_finish();
   }
   PG_FINALLY();
-  { SetUserIdAndSecContext(user, context); }
+  {
+    AtEOXact_GUC(false, nest);
+    SetUserIdAndSecContext(user, context);
+  }
   PG_END_TRY();
   PG_RETURN_INT64(processed);
+}
+
+extern "C" {
+PGDLLEXPORT PG_FUNCTION_INFO_V1(_current_xid);
+Datum _current_xid(PG_FUNCTION_ARGS);
+}
+
+// _current_xid() → xid: the (sub)transaction writing now (the xmin of the
+// rows it writes), NULL when it has written nothing.
+Datum _current_xid(PG_FUNCTION_ARGS) {
+  TransactionId xid = GetCurrentTransactionIdIfAny();
+  if (!TransactionIdIsValid(xid)) PG_RETURN_NULL();
+  return TransactionIdGetDatum(xid);
 }

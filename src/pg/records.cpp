@@ -33,6 +33,7 @@ struct BoundColumns {
 struct SchemaMemo {
   uint64_t statement = 0;
   Oid user = InvalidOid;
+  bool for_caller = false;
   uint64_t generation = 0;
   std::string ref;
   std::shared_ptr<const CachedSchema> schema;
@@ -43,13 +44,14 @@ uint64_t statements = 0;
 std::shared_ptr<const CachedSchema> SchemaOf(SchemaMemo& memo, const BoundColumns& columns,
                                              const char* ref, bool for_caller) {
   Oid user = GetUserId();
-  if (memo.statement == columns.statement && memo.user == user &&
+  if (memo.statement == columns.statement && memo.user == user && memo.for_caller == for_caller &&
       memo.generation == SchemaCacheGeneration() && memo.ref == ref) {
     return memo.schema;
   }
   auto schema = LookupSchema(ref, for_caller);
   memo.statement = columns.statement;
   memo.user = user;
+  memo.for_caller = for_caller;
   memo.generation = SchemaCacheGeneration();
   memo.ref = ref;
   memo.schema = schema;
@@ -65,14 +67,22 @@ struct RowInput {
   Jsonb* record = nullptr;  // detoasted
 };
 
-// The attribute number of a bound column, or an error naming it.
-int ColumnOf(Relation relation, const std::string& column) {
+// The attribute number of a bound column, or an error naming it: it must
+// exist and still be of the type attach() checked (reading another type as
+// jsonb would read past the value).
+int ColumnOf(Relation relation, const std::string& column, Oid type) {
   int att = SPI_fnumber(RelationGetDescr(relation), column.c_str());
   if (att <= 0) {
     throw Error(sqlstate::kObjectNotInPrerequisiteState,
                 "bound column \"" + column + "\" of table \"" + RelationGetRelationName(relation) +
                     "\" does not exist",
                 "", "Run schemareg.detach() and schemareg.attach() again after renaming columns.");
+  }
+  if (TupleDescAttr(RelationGetDescr(relation), att - 1)->atttypid != type) {
+    throw Error("42804",
+                "bound column \"" + column + "\" of table \"" + RelationGetRelationName(relation) +
+                    "\" is not of type " + (type == JSONBOID ? "jsonb" : "text") + " any more",
+                "", "Run schemareg.detach() and schemareg.attach() again after changing its type.");
   }
   return att;
 }
@@ -111,13 +121,13 @@ const BoundColumns& ColumnsOf(FunctionCallInfo fcinfo, Relation relation) {
   if (cached != nullptr && cached->relid == relid) return *cached;
   Binding binding = BindingOf(relation);
   BoundColumns columns = {relid,
-                          ColumnOf(relation, binding.schema_column),
-                          ColumnOf(relation, binding.record_column),
+                          ColumnOf(relation, binding.schema_column, TEXTOID),
+                          ColumnOf(relation, binding.record_column, JSONBOID),
                           0,
                           binding.flag_mode,
                           binding.follow_latest,
                           ++statements};
-  if (binding.flag_mode) columns.errors_att = ColumnOf(relation, binding.errors_column);
+  if (binding.flag_mode) columns.errors_att = ColumnOf(relation, binding.errors_column, JSONBOID);
   PgGuard([&] {
     if (cached == nullptr) {
       cached = static_cast<BoundColumns*>(
@@ -289,7 +299,18 @@ SCHEMAREG_FUNCTION(_count_row) {
     LockVersionShared(id);
     AddDelta(relid, id, -1);
   }
-  // The BEFORE trigger checked this version and holds its lock.
-  if (new_ref != nullptr) AddDelta(relid, SchemaOf(count_memo, columns, new_ref, false)->id, +1);
+  // The BEFORE trigger checked this version and holds its lock, unless a
+  // later BEFORE trigger changed the row after it (or it was disabled):
+  // the writer must see the version, and holds its lock (once per
+  // transaction and version, so this costs a set lookup).
+  if (new_ref != nullptr) {
+    int64_t id = SchemaOf(count_memo, columns, new_ref, true)->id;
+    if (LockVersionShared(id)) {
+      // Newly locked: a delete may have committed while it waited.
+      count_memo.statement = 0;
+      id = SchemaOf(count_memo, columns, new_ref, true)->id;
+    }
+    AddDelta(relid, id, +1);
+  }
   return PointerGetDatum(nullptr);
 }

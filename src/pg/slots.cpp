@@ -142,7 +142,11 @@ bool CanWriteDirectly(Relation relation) {
   ListCell* cell;
   foreach (cell, indexes) {
     Relation index = index_open(lfirst_oid(cell), AccessShareLock);
-    plain = plain && RelationGetIndexExpressions(index) == NIL &&
+    // Ready, valid, plain btree indexes on columns (an index being built
+    // concurrently, or one with expressions, a predicate or an exclusion
+    // constraint, is left to the SQL path).
+    plain = plain && index->rd_index->indisready && index->rd_index->indisvalid &&
+            !index->rd_index->indisexclusion && RelationGetIndexExpressions(index) == NIL &&
             RelationGetIndexPredicate(index) == NIL && index->rd_rel->relam == BTREE_AM_OID;
     index_close(index, AccessShareLock);
   }
