@@ -63,3 +63,26 @@ SELECT name, version, status, ref_count, description FROM schemareg.schemas ORDE
 DELETE FROM readings WHERE schema_ref = 'lab/sensor:2';
 SELECT schemareg.delete_schema('lab/sensor:2');
 SELECT schemareg.delete_schema('lab/sensor:2');
+
+-- 9. Schemas change under existing data: revise, then move the rows that
+--    the new version accepts, in committed batches with progress in a view.
+INSERT INTO readings (doc, schema_ref)
+  SELECT jsonb_build_object('id', 'S-' || lpad(i::text, 3, '0'),
+                            'readings', jsonb_build_array(jsonb_build_object('value', i * 5, 'unit', 'C'))),
+         'lab/sensor:1'
+    FROM generate_series(2, 9) i;
+SELECT version FROM schemareg.revise_schema('lab/sensor:1',
+  '{"type": "object", "required": ["id", "readings"], "properties": {"id": {"type": "string"},
+    "readings": {"type": "array", "items": {"type": "object", "required": ["value", "unit"],
+      "properties": {"value": {"type": "number", "maximum": 30}, "unit": {"enum": ["C", "K"]}}}}}}');
+CALL schemareg.migrate('readings', 'lab/sensor:3', 1000);
+SELECT kind, tbl, schema, rows_done, rows_changed AS moved, rows_invalid AS stayed, state FROM schemareg.jobs;
+SELECT schema_ref, count(*) FROM readings GROUP BY schema_ref ORDER BY schema_ref;
+SELECT name, version, ref_count FROM schemareg.schemas ORDER BY name, version;
+-- Why the others stayed:
+SELECT ref, errors -> 0 ->> 'message' AS first_error FROM schemareg.job_errors ORDER BY row_id;
+
+-- 10. The fields of a version, and a typed view of the records that use it.
+SELECT * FROM schemareg.fields('lab/sensor:3');
+SELECT schemareg.create_view('readings', 'lab/sensor:3', 'sensor_v3');
+SELECT * FROM sensor_v3 ORDER BY id;

@@ -154,10 +154,12 @@ BEGIN
             -- Nested objects: their fields too (required only where every level is).
             RETURN QUERY SELECT * FROM @extschema@._walk_fields(resolved_doc, resolved, path, required,
                                                                 array_remove(seen || ref_key, NULL));
-            -- Items of an array: under "/*".
+            -- Items of an array: under "/*" (required in each item, where the
+            -- array itself is required).
             IF jsonb_typeof(resolved -> 'items') = 'object' THEN
                 RETURN QUERY SELECT * FROM @extschema@._walk_fields(resolved_doc, resolved -> 'items',
-                                                                    path || '/*', false, array_remove(seen || ref_key, NULL));
+                                                                    path || '/*', required,
+                                                                    array_remove(seen || ref_key, NULL));
             END IF;
         END LOOP;
     END IF;
