@@ -109,6 +109,27 @@ SELECT * FROM schemareg.recount();
 -- Nothing left to run.
 CALL schemareg.run_jobs();
 
+-- Partitioned tables: every partition is done; findings are shown to the
+-- readers of the bound table (grants on it do not reach its partitions).
+CREATE TABLE jobs_parts (id int, doc jsonb, sch text) PARTITION BY RANGE (id);
+CREATE TABLE jobs_parts_1 PARTITION OF jobs_parts FOR VALUES FROM (0) TO (100);
+CREATE TABLE jobs_parts_2 PARTITION OF jobs_parts FOR VALUES FROM (100) TO (200);
+SELECT schemareg.attach('jobs_parts', 'doc', 'sch');
+SET schemareg.assert_formats = off;
+INSERT INTO jobs_parts SELECT i, jsonb_build_object('n', i, 'mail', CASE WHEN i % 40 = 0 THEN 'nobody' ELSE 'a@b.org' END),
+                              'jobs/r:1' FROM generate_series(1, 199) i;
+RESET schemareg.assert_formats;
+CALL schemareg.revalidate('jobs_parts', 50);
+SELECT rows_done, rows_total, rows_invalid, state FROM schemareg.jobs ORDER BY id DESC LIMIT 1;
+CREATE ROLE regress_jobs_parts;
+GRANT SELECT ON jobs_parts TO regress_jobs_parts;
+SET ROLE regress_jobs_parts;
+SELECT tbl, count(*) FROM schemareg.job_errors GROUP BY tbl ORDER BY tbl::text;
+RESET ROLE;
+REVOKE ALL ON jobs_parts FROM regress_jobs_parts;
+DROP ROLE regress_jobs_parts;
+DROP TABLE jobs_parts;
+
 -- Jobs need the rights their work takes: SELECT, and UPDATE to move rows
 -- or rewrite errors (either one alone is not enough); they show to the
 -- roles that may read their table.

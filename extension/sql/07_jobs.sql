@@ -72,7 +72,9 @@ COMMENT ON VIEW @extschema@.jobs IS
 CREATE VIEW @extschema@.job_errors WITH (security_barrier) AS
 SELECT f.job, f.tbl, f.row_id, f.ref, f.errors
   FROM @extschema@.job_findings f
- WHERE has_table_privilege(f.tbl, 'SELECT');
+  JOIN @extschema@.job_state j ON j.id = f.job
+ -- The bound table's privilege (f.tbl may be one of its partitions).
+ WHERE has_table_privilege(j.tbl, 'SELECT');
 COMMENT ON VIEW @extschema@.job_errors IS
     'rows a revalidation found invalid (enforce tables) or a migration could not move';
 
