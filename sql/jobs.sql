@@ -128,6 +128,22 @@ SELECT tbl, count(*) FROM schemareg.job_errors GROUP BY tbl ORDER BY tbl::text;
 RESET ROLE;
 REVOKE ALL ON jobs_parts FROM regress_jobs_parts;
 DROP ROLE regress_jobs_parts;
+-- A partition dropped while its job waits to be resumed is passed over.
+CREATE TRIGGER refuse BEFORE UPDATE ON jobs_parts_2 FOR EACH ROW EXECUTE FUNCTION jobs_refuse();
+CREATE OR REPLACE FUNCTION jobs_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'refused by a trigger of the table';
+END
+$$;
+\set VERBOSITY terse
+CALL schemareg.migrate('jobs_parts', 'jobs/r:2', 50);
+\set VERBOSITY default
+SELECT state, error FROM schemareg.jobs ORDER BY id DESC LIMIT 1;
+DROP TABLE jobs_parts_2;
+CALL schemareg.migrate('jobs_parts', 'jobs/r:2', 50);
+SELECT state, rows_changed FROM schemareg.jobs ORDER BY id DESC LIMIT 1;
+SELECT sch, count(*) FROM jobs_parts GROUP BY sch ORDER BY sch;
+SELECT * FROM schemareg.recount();
 DROP TABLE jobs_parts;
 
 -- Jobs need the rights their work takes: SELECT, and UPDATE to move rows

@@ -199,6 +199,7 @@ DECLARE
     changed bigint := 0;
     to_fix tid[];
     older text[];
+    leaf_exists boolean;
 BEGIN
     -- Runners of one job take turns, each batch once.
     SELECT * INTO j FROM @extschema@.job_state x WHERE x.id = job FOR UPDATE;
@@ -224,16 +225,19 @@ BEGIN
         RETURN false;
     END IF;
     leaf := j.leaves[j.leaf_index];
-    -- The columns are read here as the registry's owner: they must still be
-    -- of the types attach() checked (no cast of the table owner's runs).
-    PERFORM @extschema@._check_bound_columns(leaf, b);
     SELECT CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN c.reltuples / c.relpages END
       INTO per_page FROM pg_class c WHERE c.oid = leaf;
-    IF FOUND AND j.end_block IS NULL THEN
-        j.end_block := pg_relation_size(leaf) / current_setting('block_size')::bigint;
-        UPDATE @extschema@.job_state x SET end_block = j.end_block WHERE x.id = job;
+    leaf_exists := FOUND;
+    IF leaf_exists THEN
+        -- The columns are read here as the registry's owner: they must still
+        -- be of the types attach() checked (no cast of the table owner's runs).
+        PERFORM @extschema@._check_bound_columns(leaf, b);
+        IF j.end_block IS NULL THEN
+            j.end_block := pg_relation_size(leaf) / current_setting('block_size')::bigint;
+            UPDATE @extschema@.job_state x SET end_block = j.end_block WHERE x.id = job;
+        END IF;
     END IF;
-    IF NOT FOUND OR j.next_block >= j.end_block THEN
+    IF NOT leaf_exists OR j.next_block >= j.end_block THEN
         -- This table is done (or gone): the next one.
         UPDATE @extschema@.job_state x SET leaf_index = leaf_index + 1, next_block = 0,
                end_block = NULL, updated_at = clock_timestamp() WHERE x.id = job;
@@ -273,8 +277,8 @@ BEGIN
         END IF;
     ELSE
         -- migrate: rows of older versions of the target's name that the
-        -- target accepts move to it, as the caller (their triggers check and
-        -- count them); the others stay, and are reported.
+        -- target accepts move to it, as the job's owner (their triggers check
+        -- and count them); the others stay, and are reported.
         older := ARRAY(SELECT v.name || ':' || v.version FROM @extschema@.schema_versions v
                         WHERE v.name = split_part(j.to_ref, ':', 1)
                           AND v.version < split_part(j.to_ref, ':', 2)::integer);
