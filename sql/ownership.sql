@@ -191,6 +191,21 @@ SELECT (schemareg.revise_schema('own/alice-priv:1', '{"type": "object", "title":
 RESET ROLE;
 SELECT ref, owner, created_by FROM schemareg.schema_history('own/alice-priv');
 
+-- A member that lost its membership no longer sees through its own schema
+-- into the one it used then.
+SET ROLE regress_dave;
+SELECT (schemareg.create_schema('own/dave-uses-priv', '{"type": "object", "properties": {"x": {"$ref": "own/alice-priv:1"}}}')).name;
+SELECT * FROM schemareg.uses('own/dave-uses-priv:1');
+SELECT count(*) AS fields FROM schemareg.fields('own/dave-uses-priv:1');
+RESET ROLE;
+REVOKE regress_alice FROM regress_dave;
+SET ROLE regress_dave;
+SELECT * FROM schemareg.uses('own/dave-uses-priv:1');
+SELECT * FROM schemareg.fields('own/dave-uses-priv:1');
+SELECT outcome($$SELECT schemareg.bundle('own/dave-uses-priv:1')$$);
+RESET ROLE;
+SELECT schemareg.delete_schema('own/dave-uses-priv:1');
+
 -- Clean up: tables, schemas, roles.
 DROP TABLE public.alice_docs, public.bob_docs;
 SELECT count(*) FILTER (WHERE schemareg.delete_schema(ref)) AS deleted

@@ -265,14 +265,16 @@ BEGIN
 END
 $$;
 
--- The registered versions a version uses through its $refs (all visible to
--- whoever may see it), and those that use it that the caller may see.
+-- The registered versions a version uses through its $refs, and those that
+-- use it, that the caller may see (a version it used may have become
+-- invisible to it since: a membership lost).
 CREATE FUNCTION @extschema@._do_uses(caller oid, ref text) RETURNS SETOF text
     LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     SELECT t.name || ':' || t.version
       FROM @extschema@._do_get_schema($1, $2) s
       JOIN @extschema@.dependencies d ON d.schema_id = s.id
       JOIN @extschema@.schema_versions t ON t.id = d.depends_on
+     WHERE @extschema@._visible(t.owner, t.public, $1)
      ORDER BY t.name, t.version
 $$;
 CREATE FUNCTION @extschema@._do_used_by(caller oid, ref text) RETURNS SETOF text
@@ -297,6 +299,14 @@ BEGIN
     IF s.status <> 'exists' THEN
         RAISE EXCEPTION 'schema "%:%" is % and cannot be bundled', s.name, s.version, s.status
             USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    -- A bundle carries the definitions it uses: only those the caller may see.
+    IF EXISTS (SELECT FROM @extschema@.dependencies d
+                 JOIN @extschema@.schema_versions t ON t.id = d.depends_on
+                WHERE d.schema_id = s.id AND NOT @extschema@._visible(t.owner, t.public, caller)) THEN
+        RAISE EXCEPTION 'schema "%:%" uses a schema you may not see, and cannot be bundled by you',
+                        s.name, s.version
+            USING ERRCODE = 'insufficient_privilege';
     END IF;
     body := jsonb_build_object(
         'schema', s.name || ':' || s.version,

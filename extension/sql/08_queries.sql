@@ -55,7 +55,8 @@ $$;
 -- Where a $ref leads, from a place in a registered version's definition:
 -- the version and the subschema, or NULL when it leaves what fields() follows
 -- (metaschemas, unknown places).
-CREATE FUNCTION @extschema@._follow_ref(from_id bigint, ref text, OUT to_id bigint, OUT node jsonb)
+CREATE FUNCTION @extschema@._follow_ref(from_id bigint, ref text, caller oid,
+                                        OUT to_id bigint, OUT node jsonb)
     LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     target text := split_part(ref, '#', 1);
@@ -74,7 +75,11 @@ BEGIN
           FROM @extschema@.dependencies d JOIN @extschema@.schema_versions v ON v.id = d.depends_on
          WHERE d.schema_id = from_id AND @extschema@._base_uri(v.definition, v.dialect) = rtrim(target, '#');
     END IF;
-    IF to_id IS NULL OR (pointer <> '' AND pointer !~ '^/') THEN
+    -- Another version is followed only where the caller may see it (a
+    -- membership may have been lost since it was referenced).
+    IF to_id IS NULL OR (pointer <> '' AND pointer !~ '^/')
+       OR (to_id <> from_id AND NOT (SELECT @extschema@._visible(v.owner, v.public, caller)
+                                       FROM @extschema@.schema_versions v WHERE v.id = to_id)) THEN
         to_id := NULL;
         RETURN;
     END IF;
@@ -90,7 +95,7 @@ $$;
 -- fields(); `seen` holds the references on the way here, so that a
 -- recursive schema is walked once.
 CREATE FUNCTION @extschema@._walk_fields(doc bigint, node jsonb, prefix text,
-                                         parent_required boolean, seen text[])
+                                         parent_required boolean, seen text[], caller oid)
     RETURNS TABLE (path text, type text, format text, required boolean, description text)
     LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -110,17 +115,19 @@ BEGIN
         IF (doc || ' ' || (node ->> '$ref')) = ANY (seen) THEN
             RETURN;
         END IF;
-        target := @extschema@._follow_ref(doc, node ->> '$ref');
+        target := @extschema@._follow_ref(doc, node ->> '$ref', caller);
         IF target.to_id IS NOT NULL THEN
             RETURN QUERY SELECT * FROM @extschema@._walk_fields(target.to_id, target.node, prefix,
                                                                 parent_required,
-                                                                seen || (doc || ' ' || (node ->> '$ref')));
+                                                                seen || (doc || ' ' || (node ->> '$ref')),
+                                                                caller);
         END IF;
         RETURN;
     END IF;
     FOR part IN SELECT jsonb_array_elements(CASE WHEN jsonb_typeof(node -> 'allOf') = 'array'
                                                  THEN node -> 'allOf' ELSE '[]' END) LOOP
-        RETURN QUERY SELECT * FROM @extschema@._walk_fields(doc, part, prefix, parent_required, seen);
+        RETURN QUERY SELECT * FROM @extschema@._walk_fields(doc, part, prefix, parent_required, seen,
+                                                            caller);
     END LOOP;
     IF jsonb_typeof(node -> 'properties') = 'object' THEN
         FOR key, child IN SELECT e.key, e.value FROM jsonb_each(node -> 'properties') e ORDER BY e.key LOOP
@@ -130,7 +137,7 @@ BEGIN
             ref_key := NULL;
             IF jsonb_typeof(child) = 'object' AND child ? '$ref' THEN
                 ref_key := doc || ' ' || (child ->> '$ref');
-                target := @extschema@._follow_ref(doc, child ->> '$ref');
+                target := @extschema@._follow_ref(doc, child ->> '$ref', caller);
                 IF target.to_id IS NOT NULL AND jsonb_typeof(target.node) = 'object' THEN
                     resolved := target.node;
                     resolved_doc := target.to_id;
@@ -153,13 +160,15 @@ BEGIN
             CONTINUE WHEN ref_key = ANY (seen);
             -- Nested objects: their fields too (required only where every level is).
             RETURN QUERY SELECT * FROM @extschema@._walk_fields(resolved_doc, resolved, path, required,
-                                                                array_remove(seen || ref_key, NULL));
+                                                                array_remove(seen || ref_key, NULL),
+                                                                caller);
             -- Items of an array: under "/*" (required in each item, where the
             -- array itself is required).
             IF jsonb_typeof(resolved -> 'items') = 'object' THEN
                 RETURN QUERY SELECT * FROM @extschema@._walk_fields(resolved_doc, resolved -> 'items',
                                                                     path || '/*', required,
-                                                                    array_remove(seen || ref_key, NULL));
+                                                                    array_remove(seen || ref_key, NULL),
+                                                                    caller);
             END IF;
         END LOOP;
     END IF;
@@ -174,7 +183,7 @@ CREATE FUNCTION @extschema@._do_fields(caller oid, ref text)
 DECLARE
     s @extschema@.schemas := @extschema@._do_get_schema(caller, ref);
 BEGIN
-    RETURN QUERY SELECT * FROM @extschema@._walk_fields(s.id, s.definition, '', true, '{}');
+    RETURN QUERY SELECT * FROM @extschema@._walk_fields(s.id, s.definition, '', true, '{}', caller);
 END
 $$;
 
