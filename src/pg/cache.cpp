@@ -249,8 +249,7 @@ std::shared_ptr<const CachedSchema> LookupSchema(const std::string& ref_text, bo
   // Changes committed since this backend last looked are applied first; on
   // a cache hit no lock is taken that would apply them otherwise.
   PgGuard([] { AcceptInvalidationMessages(); });
-  Oid viewer = InvalidOid;
-  PgGuard([&] { viewer = GetUserId(); });
+  Oid viewer = GetUserId();  // (cannot fail: no guard needed on this hot path)
   auto it = cache.find(ref_text);
   if (it != cache.end()) {
     const CachedSchema& hit = *it->second;

@@ -150,28 +150,16 @@ Datum _run_as(PG_FUNCTION_ARGS);
 Datum _run_as(PG_FUNCTION_ARGS) {
   Oid role = PG_GETARG_OID(0);
   char* statement = text_to_cstring(PG_GETARG_TEXT_PP(1));
-  Oid user;
-  int context;
   int64 processed = 0;
-  GetUserIdAndSecContext(&user, &context);
   // Settings the statement changes (SET LOCAL search_path in a trigger, say)
   // end with it: the caller's SQL after it must not resolve names through them.
-  int nest = NewGUCNestLevel();
-  PG_TRY();
-  {
-    SetUserIdAndSecContext(role, context | SECURITY_LOCAL_USERID_CHANGE);
+  schemareg::pg::AsRole(role, schemareg::pg::Settings::kOwn, [&] {
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
     int rc = SPI_execute(statement, false, 0);
     if (rc < 0) elog(ERROR, "%s failed: %s", statement, SPI_result_code_string(rc));
     processed = static_cast<int64>(SPI_processed);
     SPI_finish();
-  }
-  PG_FINALLY();
-  {
-    AtEOXact_GUC(false, nest);
-    SetUserIdAndSecContext(user, context);
-  }
-  PG_END_TRY();
+  });
   PG_RETURN_INT64(processed);
 }
 

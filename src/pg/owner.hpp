@@ -4,6 +4,8 @@
 // extension), with a search_path that no caller can plant objects in.
 #pragma once
 
+#include <utility>
+
 #include "pg/postgres.hpp"
 
 namespace schemareg::pg {
@@ -11,24 +13,28 @@ namespace schemareg::pg {
 // The owner of schemareg.schema_versions (InvalidOid before CREATE EXTENSION).
 Oid RegistryOwner();
 
-// PostgreSQL code (run inside PgGuard): `f` runs as the registry's owner; the
-// caller's role and security context come back afterwards, on error too.
-// With `safe_search_path`, `f` also runs with search_path pg_catalog, pg_temp
-// (needed wherever SQL text is parsed or planned).
+// What AsRole does with the settings (GUCs) around `f`.
+enum class Settings {
+  kShared,      // f sees and changes the caller's (cheapest: no nest level)
+  kOwn,         // what f changes ends with it
+  kSafeSearch,  // the same, and f runs with search_path pg_catalog, pg_temp
+                // (needed wherever SQL text is parsed or planned)
+};
+
+// PostgreSQL code (run inside PgGuard): `f` runs as `role` (InvalidOid: the
+// current one); the caller's role, security context and, unless kShared,
+// settings come back afterwards, on error too.
 template <typename F>
-void AsRegistryOwner(bool safe_search_path, F&& f) {
+void AsRole(Oid role, Settings settings, F&& f) {
   Oid user;
   int context;
   GetUserIdAndSecContext(&user, &context);
-  Oid owner = RegistryOwner();
   int nest = -1;
   PG_TRY();
   {
-    if (owner != InvalidOid) {
-      SetUserIdAndSecContext(owner, context | SECURITY_LOCAL_USERID_CHANGE);
-    }
-    if (safe_search_path) {
-      nest = NewGUCNestLevel();
+    if (role != InvalidOid) SetUserIdAndSecContext(role, context | SECURITY_LOCAL_USERID_CHANGE);
+    if (settings != Settings::kShared) nest = NewGUCNestLevel();
+    if (settings == Settings::kSafeSearch) {
       set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
                         GUC_ACTION_SAVE, true, 0, false);
     }
@@ -40,6 +46,14 @@ void AsRegistryOwner(bool safe_search_path, F&& f) {
     SetUserIdAndSecContext(user, context);
   }
   PG_END_TRY();
+}
+
+// `f` as the registry's owner, with the safe search_path or (where only
+// plans made under it run) the caller's settings.
+template <typename F>
+void AsRegistryOwner(bool safe_search_path, F&& f) {
+  AsRole(RegistryOwner(), safe_search_path ? Settings::kSafeSearch : Settings::kShared,
+         std::forward<F>(f));
 }
 
 // True when `role` has the privileges of a member of schemareg_admin
