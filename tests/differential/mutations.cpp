@@ -8,6 +8,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "core/json.hpp"
+
 namespace differential {
 
 namespace {
@@ -25,19 +27,6 @@ struct Candidate {
   std::string description;
   Edit edit;
 };
-
-void AppendPointerToken(std::string& pointer, std::string_view token) {
-  pointer += '/';
-  for (char c : token) {
-    if (c == '~') {
-      pointer += "~0";
-    } else if (c == '/') {
-      pointer += "~1";
-    } else {
-      pointer += c;
-    }
-  }
-}
 
 // Moves a number by `delta`, as an integer when it is one (1.0 stays a double).
 void Shift(Value& v, double delta) {
@@ -78,7 +67,7 @@ class Collector {
  private:
   void Descend(std::string_view token, size_t index, const Value& child) {
     size_t length = pointer_.size();
-    AppendPointerToken(pointer_, token);
+    schemareg::AppendPointerToken(pointer_, token);
     path_.push_back(index);
     Walk(child);
     path_.pop_back();
