@@ -101,6 +101,29 @@ BEGIN
 END
 $$;
 
+-- This backend takes a job over: running, with its pid (a queued job first
+-- learns its tables), and, when given, a new batch size.
+CREATE FUNCTION @extschema@._job_claim(job bigint, batch_size integer) RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    queued regclass;
+    tables record;
+BEGIN
+    SELECT x.tbl INTO queued FROM @extschema@.job_state x WHERE x.id = job AND x.state = 'queued';
+    IF FOUND THEN
+        tables := @extschema@._job_tables(queued);
+        UPDATE @extschema@.job_state x SET leaves = tables.leaves, rows_total = tables.total,
+               started_at = clock_timestamp() WHERE x.id = job;
+    END IF;
+    UPDATE @extschema@.job_state x
+       SET state = 'running', error = NULL, pid = pg_backend_pid(),
+           batch_size = coalesce(_job_claim.batch_size, x.batch_size),
+           backend_start = (SELECT a.backend_start FROM pg_stat_activity a WHERE a.pid = pg_backend_pid()),
+           updated_at = clock_timestamp()
+     WHERE x.id = job;
+END
+$$;
+
 -- Starts a job, or resumes the unfinished one of the same kind on the same
 -- table (and target): its work so far is kept. Returns its id.
 CREATE FUNCTION @extschema@._do__job_start(caller oid, kind text, tbl regclass, to_ref text,
@@ -157,26 +180,17 @@ BEGIN
             RAISE EXCEPTION '% of "%" is already running (job %, backend %)', kind, tbl, j.id, j.pid
                 USING ERRCODE = 'object_in_use';
         END IF;
-        IF j.state = 'queued' THEN
-            tables := @extschema@._job_tables(tbl);
-            UPDATE @extschema@.job_state x SET leaves = tables.leaves, rows_total = tables.total,
-                   started_at = clock_timestamp() WHERE x.id = j.id;
-        END IF;
-        UPDATE @extschema@.job_state x
-           SET state = 'running', error = NULL, pid = pg_backend_pid(), batch_size = _do__job_start.batch_size,
-               backend_start = (SELECT a.backend_start FROM pg_stat_activity a WHERE a.pid = pg_backend_pid()),
-               updated_at = clock_timestamp()
-         WHERE x.id = j.id;
+        PERFORM @extschema@._job_claim(j.id, batch_size);
         RAISE NOTICE '% of "%": resuming job % after % of about % rows', kind, tbl, j.id,
                      j.rows_done, j.rows_total;
         RETURN j.id;
     END IF;
     tables := @extschema@._job_tables(tbl);
     INSERT INTO @extschema@.job_state AS x (kind, tbl, to_ref, batch_size, started_by, leaves,
-                                            rows_total, pid, backend_start)
-    VALUES (kind, tbl, to_ref, batch_size, caller, tables.leaves, tables.total, pg_backend_pid(),
-            (SELECT a.backend_start FROM pg_stat_activity a WHERE a.pid = pg_backend_pid()))
+                                            rows_total)
+    VALUES (kind, tbl, to_ref, batch_size, caller, tables.leaves, tables.total)
     RETURNING x.id INTO j.id;
+    PERFORM @extschema@._job_claim(j.id, NULL);
     RAISE NOTICE '% of "%": job % started, about % rows', kind, tbl, j.id, tables.total;
     RETURN j.id;
 END
@@ -246,16 +260,7 @@ BEGIN
     span := greatest(1, ceil(j.batch_size / coalesce(per_page, 50)))::bigint;
     low := format('(%s,0)', j.next_block)::tid;
     high := format('(%s,0)', least(j.next_block + span, j.end_block))::tid;
-    IF j.kind = 'revalidate' AND b.mode = 'enforce' THEN
-        EXECUTE format(
-            'WITH checked AS (SELECT r.ctid AS row_id, r.%1$I AS ref, @extschema@._errors_json(r.%1$I, r.%2$I) AS e
-                                FROM ONLY %3$s r WHERE r.ctid >= $1 AND r.ctid < $2 AND r.%1$I IS NOT NULL),
-                  saved AS (INSERT INTO @extschema@.job_findings (job, tbl, row_id, ref, errors)
-                            SELECT $3, $4, c.row_id, c.ref, c.e FROM checked c WHERE c.e IS NOT NULL)
-             SELECT count(*), count(*) FILTER (WHERE c.e IS NOT NULL) FROM checked c',
-            b.schema_column, b.record_column, leaf)
-            INTO done, invalid USING low, high, job, leaf;
-    ELSIF j.kind = 'revalidate' THEN
+    IF j.kind = 'revalidate' AND b.mode = 'flag' THEN
         -- flag: rows whose stored errors differ are written again (their
         -- trigger stores the errors); the new versions are not checked again.
         EXECUTE format(
@@ -276,25 +281,35 @@ BEGIN
                SET written_by = written_by || @extschema@._current_xid() WHERE x.id = job;
         END IF;
     ELSE
-        -- migrate: rows of older versions of the target's name that the
-        -- target accepts move to it, as the job's owner (their triggers check
-        -- and count them); the others stay, and are reported.
-        older := ARRAY(SELECT v.name || ':' || v.version FROM @extschema@.schema_versions v
-                        WHERE v.name = split_part(j.to_ref, ':', 1)
-                          AND v.version < split_part(j.to_ref, ':', 2)::integer);
-        changed := @extschema@._run_as(j.started_by, format(
-            'UPDATE ONLY %1$s SET %2$I = %3$L WHERE ctid >= %4$L AND ctid < %5$L
-                AND %2$I = ANY (%6$L::text[]) AND @extschema@.validate_record(%3$L, %7$I)',
-            leaf, b.schema_column, j.to_ref, low, high, older, b.record_column));
+        IF j.kind = 'migrate' THEN
+            -- migrate: rows of older versions of the target's name that the
+            -- target accepts move to it, as the job's owner (their triggers
+            -- check and count them); the others stay, and are reported below.
+            older := ARRAY(SELECT v.name || ':' || v.version FROM @extschema@.schema_versions v
+                            WHERE v.name = split_part(j.to_ref, ':', 1)
+                              AND v.version < split_part(j.to_ref, ':', 2)::integer);
+            changed := @extschema@._run_as(j.started_by, format(
+                'UPDATE ONLY %1$s SET %2$I = %3$L WHERE ctid >= %4$L AND ctid < %5$L
+                    AND %2$I = ANY (%6$L::text[]) AND @extschema@.validate_record(%3$L, %7$I)',
+                leaf, b.schema_column, j.to_ref, low, high, older, b.record_column));
+        END IF;
+        -- The rows that do not match are findings: in an enforce table, any
+        -- row against its own version; after a migration's batch, the rows
+        -- left on older versions against the target ($5, $6).
         EXECUTE format(
-            'WITH checked AS (SELECT r.ctid AS row_id, r.%1$I AS ref, @extschema@._errors_json($5, r.%2$I) AS e
-                                FROM ONLY %3$s r WHERE r.ctid >= $1 AND r.ctid < $2 AND r.%1$I = ANY ($6)),
+            'WITH checked AS (SELECT r.ctid AS row_id, r.%1$I AS ref,
+                                     @extschema@._errors_json(coalesce($5, r.%1$I), r.%2$I) AS e
+                                FROM ONLY %3$s r
+                               WHERE r.ctid >= $1 AND r.ctid < $2
+                                 AND ($6 IS NULL AND r.%1$I IS NOT NULL OR r.%1$I = ANY ($6))),
                   saved AS (INSERT INTO @extschema@.job_findings (job, tbl, row_id, ref, errors)
                             SELECT $3, $4, c.row_id, c.ref, c.e FROM checked c WHERE c.e IS NOT NULL)
-             SELECT count(*) FILTER (WHERE c.e IS NOT NULL) FROM checked c',
+             SELECT count(*), count(*) FILTER (WHERE c.e IS NOT NULL) FROM checked c',
             b.schema_column, b.record_column, leaf)
-            INTO invalid USING low, high, job, leaf, j.to_ref, older;
-        done := changed + invalid;
+            INTO done, invalid USING low, high, job, leaf, j.to_ref, older;
+        IF j.kind = 'migrate' THEN
+            done := changed + invalid;
+        END IF;
     END IF;
     UPDATE @extschema@.job_state x
        SET next_block = least(j.next_block + span, j.end_block), rows_done = rows_done + done,
@@ -360,7 +375,6 @@ CREATE FUNCTION @extschema@._do__job_next(caller oid) RETURNS bigint
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     j @extschema@.job_state;
-    tables record;
 BEGIN
     SELECT * INTO j FROM @extschema@.job_state x
      WHERE (x.state = 'queued' OR (x.state = 'running' AND NOT @extschema@._job_active(x.pid, x.backend_start)
@@ -370,15 +384,7 @@ BEGIN
     IF NOT FOUND THEN
         RETURN NULL;
     END IF;
-    IF j.state = 'queued' THEN
-        tables := @extschema@._job_tables(j.tbl);
-        UPDATE @extschema@.job_state x SET leaves = tables.leaves, rows_total = tables.total,
-               started_at = clock_timestamp() WHERE x.id = j.id;
-    END IF;
-    UPDATE @extschema@.job_state x
-       SET state = 'running', pid = pg_backend_pid(), updated_at = clock_timestamp(),
-           backend_start = (SELECT a.backend_start FROM pg_stat_activity a WHERE a.pid = pg_backend_pid())
-     WHERE x.id = j.id;
+    PERFORM @extschema@._job_claim(j.id, NULL);
     RAISE NOTICE '% of "%": job % runs', j.kind, j.tbl, j.id;
     RETURN j.id;
 END
