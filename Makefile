@@ -5,10 +5,12 @@ PG_CONFIG ?= pg_config
 BUILD_DIR ?= build/cmake
 
 MODULEDIR = extension
-# The install script is assembled from extension/sql/, one concern per file;
-# upgrade scripts (schemareg--A--B.sql) are installed as they are.
-EXTENSION_SQL = build/schemareg--0.1.0.sql
-DATA = extension/schemareg.control $(wildcard extension/schemareg--*--*.sql)
+# The current version's install script is assembled from extension/sql/, one
+# concern per file. Released install scripts (schemareg--X.sql, never edited)
+# and upgrade scripts (schemareg--A--B.sql) are installed as they are.
+EXT_VERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" extension/schemareg.control)
+EXTENSION_SQL = build/schemareg--$(EXT_VERSION).sql
+DATA = extension/schemareg.control $(wildcard extension/schemareg--*.sql)
 DATA_built = $(EXTENSION_SQL)
 REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --dbname=schemareg_regress

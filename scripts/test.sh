@@ -75,6 +75,12 @@ status=$?
 cat "$LOGDIR/dump.log"
 record dump $((status == 0 ? 1 : 0)) $((status == 0 ? 0 : 1)) $status
 
+# The update from the last release equals a fresh install, and keeps the data.
+tests/upgrade/upgrade.sh >"$LOGDIR/upgrade.log" 2>&1
+status=$?
+cat "$LOGDIR/upgrade.log"
+record upgrade $((status == 0 ? 1 : 0)) $((status == 0 ? 0 : 1)) $status
+
 # The JSON-Schema-Test-Suite through a real server: one test per draft.
 /usr/bin/python3 tests/conformance/run.py >"$LOGDIR/conformance.log" 2>&1
 status=$?
