@@ -2,3 +2,975 @@
 -- release, in the order of extension/sql/; tests/upgrade checks that a
 -- database updated with this script equals a fresh 0.2.0 install.
 \echo Use "ALTER EXTENSION schemareg UPDATE TO '0.2.0'" to load this file. \quit
+
+------------------------------------------------------------------------------
+-- Security (issue 10): no code a user controls runs with the registry's
+-- rights; visibility before evaluation; counts move only through the triggers;
+-- the registry's locks cannot be taken by other roles.
+------------------------------------------------------------------------------
+
+-- The registry with each version's exact reference count: the versions the
+-- current role may see. The visibility filter runs below OFFSET 0, so no
+-- condition of a query on the view (not even a leakproof one, which a
+-- security_barrier view would let down into an index scan) meets, or counts
+-- in a plan, the rows of the others. A table's contribution to a count is
+-- never below zero: no table can take away what another one adds.
+CREATE OR REPLACE VIEW @extschema@.schemas WITH (security_barrier) AS
+SELECT v.id, v.name, v.version, v.definition, v.dialect, v.hash, v.status,
+       coalesce((SELECT sum(greatest(t.n, 0))
+                   FROM (SELECT sum(c.n) AS n FROM @extschema@.record_counts c
+                          WHERE c.schema_id = v.id GROUP BY c.tbl) t),
+                0)::bigint AS ref_count,
+       v.owner, v.public, v.description, v.backend, v.last_error, v.created_at, v.updated_at,
+       v.created_by
+  FROM (SELECT x.* FROM @extschema@.schema_versions x
+         WHERE x.public OR pg_has_role(x.owner, 'USAGE')
+            OR (SELECT @extschema@._is_admin(r.oid) FROM pg_catalog.pg_roles r
+                 WHERE r.rolname = current_user)
+        OFFSET 0) v;
+
+-- The role a name belongs to: no other role takes it over, with its
+-- numbering and policy, once its versions are deleted. Names whose versions
+-- are all gone already have none: they are left to admins.
+ALTER TABLE @extschema@.names ADD COLUMN owner regrole;
+UPDATE @extschema@.names n
+   SET owner = (SELECT v.owner FROM @extschema@.schema_versions v
+                 WHERE v.name = n.name ORDER BY v.version LIMIT 1);
+
+-- The lock of a name ('name'), a top-level $id being registered ('uri') or
+-- the starters of jobs on a table ('job'), until the transaction ends.
+CREATE FUNCTION @extschema@._lock_key(space text, key text) RETURNS void
+    LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_lock_key';
+
+-- Record writers hold this lock shared on each version they add records to or
+-- take records from, until their transaction ends (src/pg/counts.cpp).
+-- update_schema and delete_schema take it exclusively, before they lock the
+-- version's row (writers lock that row, through a foreign key, while they
+-- hold the shared lock): they wait for every writer of the version, and
+-- writers that come later wait for them.
+-- The registry's locks are lock tags that SQL's advisory lock functions
+-- cannot take (src/pg/locks.cpp): no role can hold them to block it.
+CREATE OR REPLACE FUNCTION @extschema@._lock_version(id bigint) RETURNS void
+    LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_lock_version';
+
+-- Serialises the writers of one schema name (create, revise, update, delete).
+CREATE OR REPLACE FUNCTION @extschema@._lock_name(name text) RETURNS void
+    LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$
+    SELECT @extschema@._lock_key('name', $1)
+$$;
+
+-- Checks a definition for the schema `name`, by `caller`: compiles it (every
+-- $ref must resolve to a schema the caller may see; a public schema may only
+-- use public ones, whose definitions everyone may read) and keeps its $id to
+-- one name, so that no other name can take over the references that resolve
+-- by it. Returns the dialect and the ids of the registered schemas it uses.
+CREATE OR REPLACE FUNCTION @extschema@._check_definition(name text, definition jsonb, is_public boolean,
+                                              caller oid, OUT dialect text, OUT uses bigint[])
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    uri text;
+    other text;
+    other_visible boolean;
+BEGIN
+    SELECT c.dialect, c.uses INTO dialect, uses FROM @extschema@._compile(definition, caller) c;
+    IF is_public THEN
+        SELECT v.name || ':' || v.version INTO other FROM @extschema@.schema_versions v
+         WHERE v.id = ANY (uses) AND NOT v.public ORDER BY v.name, v.version LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION 'public schema "%" cannot use private schema "%"', name, other
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = 'Everyone may read a public schema and all it uses.',
+                      HINT = 'Make the new schema private, or use public schemas only.';
+        END IF;
+    END IF;
+    uri := @extschema@._base_uri(definition, dialect);
+    IF uri IS NULL THEN
+        RETURN;
+    END IF;
+    PERFORM @extschema@._lock_key('uri', uri);
+    SELECT s.name, @extschema@._visible(s.owner, s.public, caller) INTO other, other_visible
+      FROM @extschema@.schema_versions s
+     WHERE s.name <> _check_definition.name AND @extschema@._base_uri(s.definition, s.dialect) = uri
+     LIMIT 1;
+    IF FOUND AND other_visible THEN
+        RAISE EXCEPTION '"$id" "%" already belongs to schema "%"', uri, other
+            USING ERRCODE = 'duplicate_object',
+                  DETAIL = 'References to that URI resolve to one schema name.',
+                  HINT = format('Revise %s instead, or give this definition another "$id".', other);
+    ELSIF FOUND THEN
+        RAISE EXCEPTION '"$id" "%" already belongs to another schema', uri
+            USING ERRCODE = 'duplicate_object',
+                  DETAIL = 'References to that URI resolve to one schema name.',
+                  HINT = 'Give this definition another "$id".';
+    END IF;
+END
+$$;
+
+-- Stores a checked definition as a new version and runs the lifecycle's
+-- create step: pending, the backend's create, then exists.
+CREATE OR REPLACE FUNCTION @extschema@._insert_version(
+    name text, version integer, definition jsonb, dialect text, uses bigint[],
+    public boolean, description text, backend text, owner oid, created_by oid)
+    RETURNS @extschema@.schemas
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    r @extschema@.schemas;
+    rid bigint;
+BEGIN
+    INSERT INTO @extschema@.schema_versions AS s
+        (name, version, definition, dialect, hash, status, public, description, backend,
+         owner, created_by)
+    VALUES (name, version, definition, dialect,
+            sha256(convert_to(definition::text, 'UTF8')),
+            'pending', public, description, backend, owner, created_by)
+    RETURNING s.id INTO rid;
+    INSERT INTO @extschema@.names AS n (name, last_version, owner) VALUES (name, version, owner)
+        ON CONFLICT ON CONSTRAINT names_pkey
+        DO UPDATE SET last_version = excluded.last_version, owner = coalesce(n.owner, excluded.owner);
+    BEGIN
+        INSERT INTO @extschema@.dependencies (schema_id, depends_on)
+        SELECT DISTINCT rid, u FROM unnest(uses) AS u;
+    EXCEPTION WHEN foreign_key_violation THEN
+        RAISE EXCEPTION 'a schema that "%:%" uses was deleted meanwhile', name, version
+            USING ERRCODE = 'serialization_failure', HINT = 'Retry the transaction.';
+    END;
+    PERFORM @extschema@._retry_create(rid);
+    SELECT * INTO r FROM @extschema@.schemas s WHERE s.id = rid;
+    RETURN r;
+END
+$$;
+
+-- Refuses (2BP01) to edit or delete a version that records or other schemas
+-- use. The caller holds the version's lock (_lock_schema), so the record
+-- count, taken with a fresh snapshot, cannot change under it.
+CREATE OR REPLACE FUNCTION @extschema@._refuse_if_used(r @extschema@.schemas, caller oid, doing text,
+                                            records_hint text, schemas_hint text)
+    RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    records bigint := @extschema@._exact_ref_count(r.id);
+    user_ref text := @extschema@._first_user(r.id, caller);
+BEGIN
+    IF records > 0 THEN
+        RAISE EXCEPTION 'schema "%:%" is used by % records and cannot be %',
+                        r.name, r.version, records, doing
+            USING ERRCODE = 'dependent_objects_still_exist', HINT = records_hint;
+    END IF;
+    IF user_ref IS NOT NULL THEN
+        RAISE EXCEPTION 'schema "%:%" is used by % and cannot be %',
+                        r.name, r.version, user_ref, doing
+            USING ERRCODE = 'dependent_objects_still_exist', HINT = schemas_hint;
+    END IF;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION @extschema@._do_create_schema(
+    caller oid, name text, definition jsonb, description text, public boolean, backend text)
+    RETURNS @extschema@.schemas
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    r @extschema@.schemas;
+    checked record;
+    newest integer;
+    last integer;
+BEGIN
+    IF name IS NULL OR definition IS NULL OR public IS NULL OR backend IS NULL THEN
+        RAISE EXCEPTION 'create_schema: name, definition, public and backend must not be null'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF (@extschema@._parse_ref(name)).version <> 0 THEN
+        RAISE EXCEPTION 'schema name "%" must not carry a version', name
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'create_schema makes version 1; revise_schema makes the next ones.';
+    END IF;
+    -- An unknown backend is refused before anything is stored.
+    PERFORM @extschema@._check_backend(backend);
+    -- Creators of one name queue here, so that exactly one makes its first version.
+    PERFORM @extschema@._lock_name(name);
+
+    -- A name is one namespace for all roles: one whose versions the caller
+    -- may not see is taken, and nothing more is said about it.
+    -- So is a name whose versions were all deleted, to the roles that may
+    -- not change its owner's schemas.
+    IF EXISTS (SELECT FROM @extschema@.schema_versions s WHERE s.name = _do_create_schema.name
+                  AND NOT @extschema@._visible(s.owner, s.public, caller))
+       OR EXISTS (SELECT FROM @extschema@.names n WHERE n.name = _do_create_schema.name
+                     AND NOT coalesce(@extschema@._may_change(n.owner, caller), false)
+                     AND NOT EXISTS (SELECT FROM @extschema@.schema_versions s
+                                      WHERE s.name = _do_create_schema.name)) THEN
+        RAISE EXCEPTION 'schema name "%" is taken', name
+            USING ERRCODE = 'duplicate_object', HINT = 'Choose another name.';
+    END IF;
+    -- Idempotent: the same content under the same name is the row already
+    -- there (a pending one gets its create step again).
+    SELECT * INTO r FROM @extschema@.schemas s
+     WHERE s.name = _do_create_schema.name AND s.definition = _do_create_schema.definition
+     ORDER BY s.version DESC LIMIT 1;
+    IF FOUND THEN
+        IF r.status = 'pending' THEN
+            PERFORM @extschema@._retry_create(r.id);
+            SELECT * INTO r FROM @extschema@.schemas s WHERE s.id = r.id;
+        END IF;
+        RETURN r;
+    END IF;
+    SELECT max(s.version) INTO newest FROM @extschema@.schemas s WHERE s.name = _do_create_schema.name;
+    IF newest IS NOT NULL THEN
+        RAISE EXCEPTION 'schema "%" already exists with another definition', name
+            USING ERRCODE = 'duplicate_object',
+                  DETAIL = format('Its newest version is %s:%s.', name, newest),
+                  HINT = format('To change it, call schemareg.revise_schema(%L, definition).',
+                                name || ':' || newest);
+    END IF;
+
+    -- Refused definitions are never stored: check before the row exists.
+    checked := @extschema@._check_definition(name, definition, public, caller);
+    -- A name whose versions were all deleted goes on from its last number.
+    SELECT n.last_version INTO last FROM @extschema@.names n WHERE n.name = _do_create_schema.name;
+    BEGIN
+        RETURN @extschema@._insert_version(name, coalesce(last, 0) + 1, definition, checked.dialect,
+                                           checked.uses, public, description, backend,
+                                           caller, caller);
+    EXCEPTION WHEN unique_violation THEN
+        -- A snapshot older than the lock (REPEATABLE READ) missed the other creator's row.
+        RAISE EXCEPTION 'schema "%" was created by another transaction', name
+            USING ERRCODE = 'serialization_failure', HINT = 'Retry the transaction.';
+    END;
+END
+$$;
+
+-- The bindings of the tables the current role may read (all of them for
+-- schemareg_admin). The filter runs below OFFSET 0, so no condition of a
+-- query on the view is evaluated on the rows of the others, nor counts them
+-- in a plan.
+CREATE OR REPLACE VIEW @extschema@.bound_tables WITH (security_barrier) AS
+SELECT b.tbl, b.record_column, b.schema_column, b.mode, b.errors_column, b.follow_latest,
+       coalesce((SELECT sum(c.n) FROM @extschema@.record_counts c
+                  WHERE c.tbl::oid IN (SELECT b.tbl::oid UNION ALL
+                                       SELECT i.relid FROM pg_partition_tree(b.tbl) i)),
+                0)::bigint AS records,
+       b.created_at
+  FROM (SELECT x.* FROM @extschema@.bindings x
+         WHERE has_table_privilege(x.tbl::oid, 'SELECT')
+            OR @extschema@._is_admin((SELECT r.oid FROM pg_catalog.pg_roles r
+                                       WHERE r.rolname = current_user))
+        OFFSET 0) b;
+
+-- Reading a leaf table's heap in C: no planner, none of its owner's code
+-- (src/pg/table_access.cpp). How many rows name each registered version
+-- (NULL id: rows that name none), under a SHARE lock.
+CREATE FUNCTION @extschema@._table_refs(tbl regclass, schema_column name)
+    RETURNS TABLE (schema_id bigint, n bigint)
+    LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_table_refs';
+
+-- The rows of a leaf table, counted up to stop_at.
+CREATE FUNCTION @extschema@._table_rows(tbl regclass, stop_at bigint) RETURNS bigint
+    LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_table_rows';
+
+-- What an ALTER TABLE did to columns' types and partitions (src/pg/ddl.cpp).
+CREATE FUNCTION @extschema@._table_changes(command pg_ddl_command)
+    RETURNS TABLE (relid oid, attnum smallint, change text)
+    LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_table_changes';
+
+-- Runs a statement as `role` (from a _do_ implementation, which runs as the
+-- registry's owner) and returns the rows it processed: what attach() and the
+-- jobs do to the rows of a table is done with the rights of the caller,
+-- under SECURITY_RESTRICTED_OPERATION in its own GUC nest level (as VACUUM
+-- runs a table owner's code: no temporary objects, no SET ROLE, no settings
+-- that outlive it).
+CREATE OR REPLACE FUNCTION @extschema@._run_as(role oid, statement text) RETURNS bigint
+    LANGUAGE c STRICT AS 'MODULE_PATHNAME', '_run_as';
+
+-- Runs a query that returns one jsonb value as `role`, restricted like
+-- _run_as, and returns that value: how a _do_ implementation reads what a
+-- query on a user's table finds without running it with the registry's rights.
+CREATE FUNCTION @extschema@._query_as(role oid, statement text) RETURNS jsonb
+    LANGUAGE c STRICT AS 'MODULE_PATHNAME', '_query_as';
+
+-- Counts the rows of each leaf of a table's tree anew from the table itself,
+-- if a binding governs it. Returns the (version, table) pairs whose stored
+-- count was wrong, with both counts. The rows are read from the heap in C
+-- (_table_refs): none of the table owner's code runs with the registry's
+-- rights, and rows that name no version count for none.
+CREATE OR REPLACE FUNCTION @extschema@._recount_table(target oid, OUT ref text, OUT tbl_name regclass,
+                                           OUT stored bigint, OUT actual bigint)
+    RETURNS SETOF record
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    b @extschema@.bindings;
+    leaf regclass;
+    ids bigint[];
+    ns bigint[];
+BEGIN
+    SELECT * INTO b FROM @extschema@.bindings x
+     WHERE x.tbl::oid = target
+        OR x.tbl::oid IN (SELECT a FROM pg_partition_ancestors(target::regclass) a)
+     LIMIT 1;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    FOR leaf IN SELECT t FROM @extschema@._tree(target::regclass) t
+                 WHERE (SELECT c.relkind FROM pg_class c WHERE c.oid = t) = 'r' LOOP
+        PERFORM @extschema@._check_bound_columns(leaf, b);
+        -- Writers of this table wait (SHARE lock): the count is of a table
+        -- that stands still.
+        SELECT coalesce(array_agg(r.schema_id), '{}'), coalesce(array_agg(r.n), '{}')
+          INTO ids, ns
+          FROM @extschema@._table_refs(leaf, b.schema_column) r WHERE r.schema_id IS NOT NULL;
+        RETURN QUERY
+        WITH actual AS (SELECT a.id, a.n FROM unnest(ids, ns) AS a(id, n)),
+             stored AS (SELECT c.schema_id AS id, sum(c.n) AS n FROM @extschema@.record_counts c
+                         WHERE c.tbl = leaf GROUP BY 1)
+        SELECT v.name || ':' || v.version, leaf, coalesce(s.n, 0)::bigint, coalesce(a.n, 0)::bigint
+          FROM actual a FULL JOIN stored s ON s.id = a.id
+          JOIN @extschema@.schema_versions v ON v.id = coalesce(a.id, s.id)
+         WHERE coalesce(s.n, 0) <> coalesce(a.n, 0);
+        -- Replace this leaf's slots by one exact row per version.
+        DELETE FROM @extschema@.record_counts c WHERE c.tbl = leaf;
+        INSERT INTO @extschema@.record_counts (schema_id, tbl, slot, n)
+        SELECT a.id, leaf, 0, a.n FROM unnest(ids, ns) AS a(id, n);
+    END LOOP;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION @extschema@._do_attach(caller oid, tbl regclass, record_column name,
+                                       schema_column name, mode text, errors_column name,
+                                       follow_latest boolean)
+    RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    kind "char";
+    existing @extschema@.bindings;
+    col name;
+    want regtype;
+BEGIN
+    IF tbl IS NULL OR record_column IS NULL OR schema_column IS NULL OR mode IS NULL
+       OR follow_latest IS NULL THEN
+        RAISE EXCEPTION 'attach: tbl, record_column, schema_column, mode and follow_latest must not be null'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF mode NOT IN ('enforce', 'flag') THEN
+        RAISE EXCEPTION 'unknown binding mode "%"', mode
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'Modes are enforce and flag.';
+    END IF;
+    IF (mode = 'flag') <> (errors_column IS NOT NULL) THEN
+        RAISE EXCEPTION 'mode % %', mode,
+              CASE WHEN mode = 'flag' THEN 'needs an errors_column' ELSE 'takes no errors_column' END
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'flag mode stores each row''s errors in errors_column (jsonb).';
+    END IF;
+    SELECT c.relkind INTO kind FROM pg_class c WHERE c.oid = tbl;
+    PERFORM @extschema@._require_table_owner(tbl, caller, 'bind');
+    IF kind NOT IN ('r', 'p') THEN
+        RAISE EXCEPTION '"%" is not a table', tbl USING ERRCODE = 'wrong_object_type';
+    END IF;
+    IF (SELECT c.relpersistence FROM pg_class c WHERE c.oid = tbl) = 't' THEN
+        RAISE EXCEPTION 'temporary table "%" cannot be bound', tbl
+            USING ERRCODE = 'feature_not_supported',
+                  DETAIL = 'It would vanish with its session without a trace in the counts.';
+    END IF;
+    -- Writers wait until the binding is complete.
+    EXECUTE format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', tbl);
+    SELECT * INTO existing FROM @extschema@.bindings b
+     WHERE b.tbl = _do_attach.tbl
+        OR b.tbl::oid IN (SELECT a FROM pg_partition_ancestors(_do_attach.tbl) a)
+        OR b.tbl::oid IN (SELECT t FROM @extschema@._tree(_do_attach.tbl) t);
+    IF FOUND THEN
+        IF existing.tbl = tbl AND existing.record_column = record_column
+           AND existing.schema_column = schema_column AND existing.mode = mode
+           AND existing.errors_column IS NOT DISTINCT FROM errors_column
+           AND existing.follow_latest = follow_latest THEN
+            -- Attached already: its triggers are made again if they are not
+            -- as attach() made them (gone with a 0.1.0 DROP TRIGGER, or a
+            -- registry re-imported), and the rows checked and counted again.
+            IF NOT @extschema@._triggers_intact(tbl) THEN
+                DELETE FROM @extschema@.bindings b WHERE b.tbl = _do_attach.tbl;
+                EXECUTE format('DROP TRIGGER IF EXISTS "~schemareg_validate" ON %s', tbl);
+                EXECUTE format('DROP TRIGGER IF EXISTS "~schemareg_count" ON %s', tbl);
+                INSERT INTO @extschema@.bindings SELECT existing.*;
+                PERFORM @extschema@._bind(caller, tbl, schema_column);
+                RAISE NOTICE 'the schemareg triggers of "%" were made again; its rows were checked and counted',
+                             tbl;
+            END IF;
+            RETURN;
+        END IF;
+        RAISE EXCEPTION 'table "%" is already bound through "%"', tbl, existing.tbl
+            USING ERRCODE = 'duplicate_object', HINT = 'Call schemareg.detach() first.';
+    END IF;
+    FOR col, want IN VALUES (record_column, 'jsonb'::regtype), (schema_column, 'text'::regtype),
+                            (errors_column, 'jsonb'::regtype) LOOP
+        CONTINUE WHEN col IS NULL;
+        IF NOT EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = tbl AND a.attname = col
+                          AND a.attnum > 0 AND NOT a.attisdropped) THEN
+            RAISE EXCEPTION 'column "%" of "%" does not exist', col, tbl
+                USING ERRCODE = 'undefined_column';
+        END IF;
+        IF NOT EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = tbl AND a.attname = col
+                          AND a.atttypid = want) THEN
+            RAISE EXCEPTION 'column "%" of "%" must be of type %', col, tbl, want
+                USING ERRCODE = 'datatype_mismatch';
+        END IF;
+    END LOOP;
+    INSERT INTO @extschema@.bindings AS b (tbl, record_column, schema_column, mode, errors_column,
+                                           follow_latest)
+    VALUES (tbl, record_column, schema_column, mode, errors_column, follow_latest);
+    PERFORM @extschema@._bind(caller, tbl, schema_column);
+END
+$$;
+
+-- True when every table of a bound tree has both row triggers of attach(),
+-- calling schemareg's functions for the events attach() chose, enabled
+-- always (tgtype: ROW 1, BEFORE 2, INSERT 4, DELETE 8, UPDATE 16).
+CREATE FUNCTION @extschema@._triggers_intact(tbl regclass) RETURNS boolean
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT NOT EXISTS (
+        SELECT FROM @extschema@._tree($1) t, (VALUES ('~schemareg_validate', '@extschema@._validate_row'::regproc, 31),
+                                               ('~schemareg_count', '@extschema@._count_row'::regproc, 29)) w(name, fn, kind)
+         WHERE (SELECT c.relkind FROM pg_class c WHERE c.oid = t) IN ('r', 'p')
+           AND NOT EXISTS (SELECT FROM pg_trigger g
+                            WHERE g.tgrelid = t AND g.tgname = w.name AND g.tgfoid = w.fn
+                              AND g.tgtype = w.kind AND g.tgenabled = 'A'))
+$$;
+
+-- The triggers of a new binding (its row in schemareg.bindings written):
+-- the rows already there are checked (and bare names rewritten) as if the
+-- caller wrote them now, then counted from the heap.
+CREATE FUNCTION @extschema@._bind(caller oid, tbl regclass, schema_column name) RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    -- BEFORE DELETE too, though it checks nothing: it loads the module before
+    -- any AFTER trigger fires, so that the statement's counts are written at
+    -- its end (the executor hook is then in place).
+    -- Named to sort last, so that they fire after the table's other BEFORE
+    -- triggers (which could otherwise change a row after it was checked);
+    -- _validate_row refuses to run where another one would fire after it.
+    EXECUTE format('CREATE TRIGGER "~schemareg_validate" BEFORE INSERT OR UPDATE OR DELETE ON %s
+                    FOR EACH ROW EXECUTE FUNCTION @extschema@._validate_row()', tbl);
+    -- As the caller, restricted (_run_as): the table's triggers and
+    -- expressions run with the caller's rights only.
+    PERFORM @extschema@._run_as(caller, format('UPDATE %s SET %I = %I WHERE %I IS NOT NULL', tbl,
+                                               schema_column, schema_column, schema_column));
+    EXECUTE format('CREATE TRIGGER "~schemareg_count" AFTER INSERT OR UPDATE OR DELETE ON %s
+                    FOR EACH ROW EXECUTE FUNCTION @extschema@._count_row()', tbl);
+    PERFORM @extschema@._recount_table(tbl::oid);
+    -- Also for replicated writes (session_replication_role = replica, as a
+    -- logical replication subscriber applies them): counts stay exact there.
+    -- (From here on, DDL on the table reaches _on_ddl, which wants both
+    -- triggers in place.)
+    EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER "~schemareg_validate"', tbl);
+    EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER "~schemareg_count"', tbl);
+    PERFORM @extschema@._sync_tree(tbl, true);
+END
+$$;
+
+CREATE OR REPLACE FUNCTION @extschema@._do_detach(caller oid, tbl regclass) RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    t regclass;
+BEGIN
+    IF NOT EXISTS (SELECT FROM @extschema@.bindings b WHERE b.tbl = _do_detach.tbl) THEN
+        RAISE EXCEPTION 'table "%" is not bound', tbl USING ERRCODE = 'undefined_object';
+    END IF;
+    -- A table already gone (its binding dangling) has no triggers left.
+    IF NOT EXISTS (SELECT FROM pg_class k WHERE k.oid = tbl) THEN
+        PERFORM @extschema@._require_admin(caller, 'detach');
+    ELSE
+        PERFORM @extschema@._require_table_owner(tbl, caller, 'unbind');
+        -- First the binding: only the triggers of an unbound table may go.
+        DELETE FROM @extschema@.bindings b WHERE b.tbl = _do_detach.tbl;
+        EXECUTE format('DROP TRIGGER IF EXISTS "~schemareg_validate" ON %s', tbl);
+        EXECUTE format('DROP TRIGGER IF EXISTS "~schemareg_count" ON %s', tbl);
+        FOR t IN SELECT x FROM @extschema@._tree(tbl) x LOOP
+            EXECUTE format('DROP TRIGGER IF EXISTS "~schemareg_truncate" ON %s', t);
+        END LOOP;
+        PERFORM @extschema@._forget_counts(tbl::oid);
+    END IF;
+    DELETE FROM @extschema@.bindings b WHERE b.tbl = _do_detach.tbl;
+    PERFORM @extschema@._forget_orphans();
+END
+$$;
+
+-- A dropped bound table (or partition) takes its binding and counts along;
+-- a dropped column does not. A schemareg trigger of a table that stays bound
+-- may not be dropped (detach() removes the binding first): the table would
+-- be counted but not checked.
+-- (The trigger functions here are SECURITY DEFINER: the role whose DDL fires
+-- them has no rights on the registry. They cannot be called directly.)
+CREATE OR REPLACE FUNCTION @extschema@._on_drop() RETURNS event_trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    gone record;
+BEGIN
+    DELETE FROM @extschema@.record_counts c
+     USING pg_event_trigger_dropped_objects() o
+     WHERE o.classid = 'pg_class'::regclass AND o.objsubid = 0 AND c.tbl::oid = o.objid;
+    DELETE FROM @extschema@.bindings b
+     USING pg_event_trigger_dropped_objects() o
+     WHERE o.classid = 'pg_class'::regclass AND o.objsubid = 0 AND b.tbl::oid = o.objid;
+    FOR gone IN SELECT o.object_identity, k.oid::regclass AS tbl
+                  FROM pg_event_trigger_dropped_objects() o
+                  JOIN pg_namespace n ON n.nspname = o.address_names[1]
+                  JOIN pg_class k ON k.relnamespace = n.oid AND k.relname = o.address_names[2]
+                 WHERE o.classid = 'pg_trigger'::regclass
+                   AND o.address_names[3] IN ('~schemareg_validate', '~schemareg_count')
+                   AND EXISTS (SELECT FROM @extschema@.bindings b
+                                WHERE b.tbl = k.oid
+                                   OR b.tbl::oid IN (SELECT a FROM pg_partition_ancestors(k.oid) a)) LOOP
+        RAISE EXCEPTION 'cannot drop trigger % of bound table %', gone.object_identity, gone.tbl
+            USING ERRCODE = 'dependent_objects_still_exist',
+                  DETAIL = 'Without it the table''s rows would be counted but not checked.',
+                  HINT = 'Call schemareg.detach() to unbind the table.';
+    END LOOP;
+END
+$$;
+
+-- Brings a bound tree up to date with its partitions: a member with rows but
+-- no counts is counted (from the heap), counts of tables that left every tree
+-- are forgotten, and with add_triggers (attach() only: pg_restore recreates
+-- the triggers itself, and its ALTER TABLEs reach _on_ddl) every member gets
+-- the TRUNCATE trigger.
+CREATE OR REPLACE FUNCTION @extschema@._sync_tree(root regclass, add_triggers boolean) RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    t regclass;
+BEGIN
+    FOR t IN SELECT x FROM @extschema@._tree(root) x LOOP
+        IF add_triggers AND NOT EXISTS (SELECT FROM pg_trigger g WHERE g.tgrelid = t
+                                           AND g.tgname = '~schemareg_truncate') THEN
+            EXECUTE format('CREATE TRIGGER "~schemareg_truncate" AFTER TRUNCATE ON %s
+                            FOR EACH STATEMENT EXECUTE FUNCTION @extschema@._on_truncate()', t);
+            EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER "~schemareg_truncate"', t);
+        END IF;
+        IF (SELECT c.relkind FROM pg_class c WHERE c.oid = t) = 'r'
+           AND NOT EXISTS (SELECT FROM @extschema@.record_counts c WHERE c.tbl = t)
+           AND @extschema@._table_rows(t, 1) > 0 THEN
+            PERFORM @extschema@._recount_table(t::oid);
+        END IF;
+    END LOOP;
+    PERFORM @extschema@._forget_orphans();
+END
+$$;
+
+-- 2BP01 or 55000 unless a bound table still has what its binding needs: the
+-- bound columns (by name: not renamed or dropped), and attach()'s triggers
+-- neither disabled nor renamed. Triggers merely enabled (ENABLE TRIGGER, not
+-- ALWAYS) are set back to ALWAYS. (Triggers not there yet are left to
+-- pg_restore, which makes them after the binding's row; DROP TRIGGER is
+-- refused by _on_drop.)
+CREATE FUNCTION @extschema@._check_binding(b @extschema@.bindings) RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    col name;
+    trig record;
+BEGIN
+    FOREACH col IN ARRAY ARRAY[b.record_column, b.schema_column, b.errors_column] LOOP
+        CONTINUE WHEN col IS NULL;
+        IF NOT EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = b.tbl AND a.attname = col
+                          AND a.attnum > 0 AND NOT a.attisdropped) THEN
+            RAISE EXCEPTION 'column "%" of table "%" is bound by schemareg', col, b.tbl
+                USING ERRCODE = 'dependent_objects_still_exist',
+                      DETAIL = 'A bound column cannot be renamed, dropped or given another type.',
+                      HINT = 'Call schemareg.detach() first.';
+        END IF;
+    END LOOP;
+    FOR trig IN SELECT g.tgrelid::regclass AS tbl, g.tgname, g.tgenabled,
+                       g.tgname = CASE g.tgfoid WHEN '@extschema@._validate_row'::regproc
+                                                THEN '~schemareg_validate' ELSE '~schemareg_count' END
+                           AS named
+                  FROM @extschema@._tree(b.tbl) t JOIN pg_trigger g ON g.tgrelid = t
+                 WHERE g.tgfoid IN ('@extschema@._validate_row'::regproc,
+                                    '@extschema@._count_row'::regproc) LOOP
+        IF NOT trig.named OR trig.tgenabled NOT IN ('A', 'O') THEN
+            RAISE EXCEPTION 'the schemareg triggers of table "%" cannot be disabled or renamed', trig.tbl
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = 'Without them the table''s rows would be counted but not checked.',
+                      HINT = 'Call schemareg.detach() to unbind the table.';
+        ELSIF trig.tgenabled = 'O' THEN
+            EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', trig.tbl, trig.tgname);
+        END IF;
+    END LOOP;
+END
+$$;
+
+-- After DDL on tables: what it did to the bound trees it touched is checked.
+-- A bound column given another type is refused (its values were rewritten
+-- without the triggers), as is a binding left without its columns or
+-- triggers; the rows of an attached partition are checked as its owner
+-- (restricted) and counted; new members are brought up to date.
+CREATE OR REPLACE FUNCTION @extschema@._on_ddl() RETURNS event_trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    b @extschema@.bindings;
+    x record;
+BEGIN
+    IF NOT EXISTS (SELECT FROM @extschema@.bindings) THEN
+        RETURN;
+    END IF;
+    FOR x IN SELECT c.relid::regclass AS tbl, c.attnum, c.change
+               FROM pg_event_trigger_ddl_commands() d, @extschema@._table_changes(d.command) c
+              WHERE d.command_tag = 'ALTER TABLE' LOOP
+        SELECT * INTO b FROM @extschema@.bindings y
+         WHERE y.tbl = x.tbl OR y.tbl::oid IN (SELECT a FROM pg_partition_ancestors(x.tbl) a);
+        CONTINUE WHEN NOT FOUND;
+        IF x.change = 'type' AND (SELECT a.attname FROM pg_attribute a
+                                   WHERE a.attrelid = x.tbl AND a.attnum = x.attnum)
+                                 IN (b.record_column, b.schema_column, b.errors_column) THEN
+            RAISE EXCEPTION 'column "%" of table "%" is bound by schemareg',
+                            (SELECT a.attname FROM pg_attribute a
+                              WHERE a.attrelid = x.tbl AND a.attnum = x.attnum), x.tbl
+                USING ERRCODE = 'dependent_objects_still_exist',
+                      DETAIL = 'A bound column cannot be renamed, dropped or given another type.',
+                      HINT = 'Call schemareg.detach() first.';
+        ELSIF x.change = 'attach' THEN
+            PERFORM @extschema@._check_new_rows(x.tbl, b);
+        END IF;
+    END LOOP;
+    -- The tables the commands touched (ALTER TRIGGER names a trigger).
+    FOR b IN SELECT DISTINCT ON (y.tbl) y.*
+               FROM @extschema@.bindings y,
+                    (SELECT CASE WHEN d.classid = 'pg_trigger'::regclass
+                                 THEN (SELECT g.tgrelid FROM pg_trigger g WHERE g.oid = d.objid)
+                                 ELSE d.objid END AS rel
+                       FROM pg_event_trigger_ddl_commands() d
+                      WHERE d.classid IN ('pg_class'::regclass, 'pg_trigger'::regclass)) d
+              WHERE (d.rel = y.tbl
+                     OR d.rel IN (SELECT t FROM @extschema@._tree(y.tbl) t)
+                     OR y.tbl IN (SELECT a FROM pg_partition_ancestors(d.rel) a))
+                AND EXISTS (SELECT FROM pg_class k WHERE k.oid = y.tbl) LOOP
+        PERFORM @extschema@._check_binding(b);
+        PERFORM @extschema@._sync_tree(b.tbl, false);
+    END LOOP;
+    PERFORM @extschema@._forget_orphans();
+END
+$$;
+
+DROP EVENT TRIGGER schemareg_ddl;
+CREATE EVENT TRIGGER schemareg_ddl ON ddl_command_end
+    WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE', 'ALTER TRIGGER') EXECUTE FUNCTION @extschema@._on_ddl();
+ALTER EVENT TRIGGER schemareg_ddl ENABLE ALWAYS;
+
+-- The rows a partition brings into a bound tree (ATTACH PARTITION) were never
+-- written through its triggers: each leaf's rows are written again as the
+-- leaf's owner, restricted (the triggers check them with that role's view
+-- of the registry), then counted from the heap.
+CREATE FUNCTION @extschema@._check_new_rows(part regclass, b @extschema@.bindings) RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    leaf regclass;
+BEGIN
+    FOR leaf IN SELECT t FROM @extschema@._tree(part) t
+                 WHERE (SELECT c.relkind FROM pg_class c WHERE c.oid = t) = 'r' LOOP
+        PERFORM @extschema@._run_as((SELECT c.relowner FROM pg_class c WHERE c.oid = leaf),
+                                    format('UPDATE ONLY %s SET %I = %I WHERE %I IS NOT NULL', leaf,
+                                           b.schema_column, b.schema_column, b.schema_column));
+        PERFORM @extschema@._recount_table(leaf::oid);
+    END LOOP;
+END
+$$;
+
+-- The tables of a bound tree that hold rows, in the order a job does them,
+-- and about how many rows they hold.
+CREATE OR REPLACE FUNCTION @extschema@._job_tables(tbl regclass, OUT leaves regclass[], OUT total bigint)
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    leaf regclass;
+    n bigint;
+BEGIN
+    leaves := ARRAY(SELECT t FROM @extschema@._tree(tbl) t
+                     WHERE (SELECT c.relkind FROM pg_class c WHERE c.oid = t) = 'r' ORDER BY t::oid);
+    total := 0;
+    FOREACH leaf IN ARRAY leaves LOOP
+        -- The planner's count where ANALYZE made one (a big table would
+        -- otherwise be read once more before the job starts), else a count
+        -- read from the heap (no query on the table runs as the registry).
+        SELECT c.reltuples::bigint INTO n FROM pg_class c WHERE c.oid = leaf;
+        IF n IS NULL OR n <= 0 THEN
+            n := @extschema@._table_rows(leaf, 9223372036854775807);
+        END IF;
+        total := total + n;
+    END LOOP;
+END
+$$;
+
+-- Starts a job, or resumes the unfinished one of the same kind on the same
+-- table (and target): its work so far is kept. Returns its id.
+CREATE OR REPLACE FUNCTION @extschema@._do__job_start(caller oid, kind text, tbl regclass, to_ref text,
+                                           batch_size integer)
+    RETURNS bigint
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    b @extschema@.bindings;
+    j @extschema@.job_state;
+    target @extschema@.schemas;
+    tables record;
+    owner_takes_over boolean;
+BEGIN
+    IF tbl IS NULL OR batch_size IS NULL OR (kind = 'migrate' AND to_ref IS NULL) THEN
+        RAISE EXCEPTION '%: arguments must not be null', kind USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF batch_size < 1 THEN
+        RAISE EXCEPTION 'batch_size must be positive, not %', batch_size
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT * INTO b FROM @extschema@.bindings x WHERE x.tbl = _do__job_start.tbl;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'table "%" is not bound', tbl USING ERRCODE = 'undefined_object',
+            HINT = 'Name the table that schemareg.attach() bound (for partitions, their root).';
+    END IF;
+    PERFORM @extschema@._check_bound_columns(tbl, b);
+    -- (has_table_privilege with 'SELECT, UPDATE' would accept either one.)
+    IF NOT has_table_privilege(caller, tbl, 'SELECT')
+       OR ((kind = 'migrate' OR b.mode = 'flag') AND NOT has_table_privilege(caller, tbl, 'UPDATE')) THEN
+        RAISE EXCEPTION 'permission denied for table %', tbl USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF kind = 'migrate' THEN
+        target := @extschema@._do_get_schema(caller, to_ref);
+        IF target.status <> 'exists' THEN
+            RAISE EXCEPTION 'schema "%:%" is % and cannot be migrated to', target.name,
+                            target.version, target.status
+                USING ERRCODE = 'object_not_in_prerequisite_state';
+        END IF;
+        to_ref := target.name || ':' || target.version;
+    END IF;
+    -- Starters of jobs on one table queue here.
+    PERFORM @extschema@._lock_key('job', tbl::oid::text);
+    SELECT * INTO j FROM @extschema@.job_state x
+     WHERE x.kind = _do__job_start.kind AND x.tbl = _do__job_start.tbl
+       AND x.to_ref IS NOT DISTINCT FROM _do__job_start.to_ref AND x.state <> 'done'
+     ORDER BY x.id DESC LIMIT 1;
+    IF FOUND THEN
+        -- The table's owner may take over a job that another role started
+        -- on it (and left); then it acts for the owner.
+        owner_takes_over := j.started_by::oid <> caller AND NOT @extschema@._is_admin(caller)
+                            AND pg_has_role(caller, (SELECT c.relowner FROM pg_class c WHERE c.oid = tbl),
+                                            'USAGE');
+        IF j.started_by::oid <> caller AND NOT @extschema@._is_admin(caller) AND NOT owner_takes_over THEN
+            RAISE EXCEPTION '% of "%" is job %, which belongs to %', kind, tbl, j.id, j.started_by
+                USING ERRCODE = 'insufficient_privilege',
+                      HINT = 'Its owner, the table''s owner, or a member of schemareg_admin, may resume it.';
+        END IF;
+        IF j.state = 'running' AND j.pid <> pg_backend_pid()
+           AND @extschema@._job_active(j.pid, j.backend_start) THEN
+            RAISE EXCEPTION '% of "%" is already running (job %, backend %)', kind, tbl, j.id, j.pid
+                USING ERRCODE = 'object_in_use';
+        END IF;
+        IF owner_takes_over THEN
+            UPDATE @extschema@.job_state x SET started_by = caller::regrole WHERE x.id = j.id;
+            RAISE NOTICE '% of "%": job %, started by %, now acts for %', kind, tbl, j.id,
+                         j.started_by, caller::regrole;
+        END IF;
+        PERFORM @extschema@._job_claim(j.id, batch_size);
+        RAISE NOTICE '% of "%": resuming job % after % of about % rows', kind, tbl, j.id,
+                     j.rows_done, j.rows_total;
+        RETURN j.id;
+    END IF;
+    tables := @extschema@._job_tables(tbl);
+    INSERT INTO @extschema@.job_state AS x (kind, tbl, to_ref, batch_size, started_by, leaves,
+                                            rows_total)
+    VALUES (kind, tbl, to_ref, batch_size, caller, tables.leaves, tables.total)
+    RETURNING x.id INTO j.id;
+    PERFORM @extschema@._job_claim(j.id, NULL);
+    RAISE NOTICE '% of "%": job % started, about % rows', kind, tbl, j.id, tables.total;
+    RETURN j.id;
+END
+$$;
+
+-- One batch of a job: the next range of blocks of the current table. The
+-- caller commits after each. False when the job is over.
+CREATE OR REPLACE FUNCTION @extschema@._do__job_step(caller oid, job bigint) RETURNS boolean
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    j @extschema@.job_state;
+    b @extschema@.bindings;
+    leaf regclass;
+    per_page float8;
+    span bigint;
+    low tid;
+    high tid;
+    done bigint := 0;
+    invalid bigint := 0;
+    changed bigint := 0;
+    to_fix tid[];
+    older text[];
+    leaf_exists boolean;
+    batch jsonb;
+BEGIN
+    -- Who may run it is checked before its row is locked: no one else can
+    -- hold the row (and with it the job's owner) in a transaction.
+    SELECT * INTO j FROM @extschema@.job_state x WHERE x.id = job;
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    IF j.started_by::oid <> caller AND NOT @extschema@._is_admin(caller) THEN
+        RAISE EXCEPTION 'job % belongs to %', job, j.started_by USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    -- Runners of one job take turns, each batch once.
+    SELECT * INTO j FROM @extschema@.job_state x WHERE x.id = job FOR UPDATE;
+    IF NOT FOUND OR j.state <> 'running' THEN
+        RETURN false;
+    END IF;
+    SELECT * INTO b FROM @extschema@.bindings x WHERE x.tbl = j.tbl;
+    IF NOT FOUND THEN
+        UPDATE @extschema@.job_state x SET state = 'failed', error = 'the table is no longer bound',
+               finished_at = clock_timestamp(), updated_at = clock_timestamp() WHERE x.id = job;
+        RAISE WARNING '% of "%" stopped: the table is no longer bound (job %)', j.kind, j.tbl, job;
+        RETURN false;
+    END IF;
+    IF j.leaf_index > coalesce(array_length(j.leaves, 1), 0) THEN
+        UPDATE @extschema@.job_state x SET state = 'done', finished_at = clock_timestamp(),
+               updated_at = clock_timestamp() WHERE x.id = job;
+        RAISE NOTICE '% of "%" done: % rows, % invalid, % %', j.kind, j.tbl, j.rows_done,
+                     j.rows_invalid, j.rows_changed,
+                     CASE WHEN j.kind = 'migrate' THEN 'moved to ' || j.to_ref ELSE 'rewritten' END;
+        RETURN false;
+    END IF;
+    leaf := j.leaves[j.leaf_index];
+    SELECT CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN c.reltuples / c.relpages END
+      INTO per_page FROM pg_class c WHERE c.oid = leaf;
+    leaf_exists := FOUND;
+    IF leaf_exists THEN
+        -- The columns are read here as the registry's owner: they must still
+        -- be of the types attach() checked (no cast of the table owner's runs).
+        PERFORM @extschema@._check_bound_columns(leaf, b);
+        IF j.end_block IS NULL THEN
+            j.end_block := pg_relation_size(leaf) / current_setting('block_size')::bigint;
+            UPDATE @extschema@.job_state x SET end_block = j.end_block WHERE x.id = job;
+        END IF;
+    END IF;
+    IF NOT leaf_exists OR j.next_block >= j.end_block THEN
+        -- This table is done (or gone): the next one.
+        UPDATE @extschema@.job_state x SET leaf_index = leaf_index + 1, next_block = 0,
+               end_block = NULL, updated_at = clock_timestamp() WHERE x.id = job;
+        RETURN true;
+    END IF;
+    span := greatest(1, ceil(j.batch_size / coalesce(per_page, 50)))::bigint;
+    low := format('(%s,0)', j.next_block)::tid;
+    high := format('(%s,0)', least(j.next_block + span, j.end_block))::tid;
+    -- The table is read, and its records checked, as the job's owner,
+    -- restricted (_query_as): none of the table's code runs with the
+    -- registry's rights, and the records are checked against the versions
+    -- that role may see (to it, the others do not exist).
+    IF j.kind = 'revalidate' AND b.mode = 'flag' THEN
+        -- flag: rows whose stored errors differ are written again (their
+        -- trigger stores the errors); the new versions are not checked again.
+        batch := @extschema@._query_as(j.started_by, format(
+            'SELECT jsonb_build_object(''done'', count(*), ''invalid'', count(*) FILTER (WHERE c.e IS NOT NULL),
+                    ''fix'', coalesce(jsonb_agg(c.row_id::text) FILTER (WHERE c.e IS DISTINCT FROM c.stored), ''[]''))
+               FROM (SELECT r.ctid AS row_id, r.%3$I AS stored, @extschema@._errors_json(r.%1$I, r.%2$I) AS e
+                       FROM ONLY %4$s r WHERE r.ctid >= %5$L AND r.ctid < %6$L AND r.%1$I IS NOT NULL
+                        AND r.xmin <> ALL (%7$L::xid[])) c',
+            b.schema_column, b.record_column, b.errors_column, leaf, low, high, j.written_by));
+        done := (batch ->> 'done')::bigint;
+        invalid := (batch ->> 'invalid')::bigint;
+        to_fix := ARRAY(SELECT t::tid FROM jsonb_array_elements_text(batch -> 'fix') t);
+        IF to_fix = '{}' THEN
+            to_fix := NULL;
+        END IF;
+        IF to_fix IS NOT NULL THEN
+            -- Written with the rights of the job's owner (its triggers run as
+            -- that role); the (sub)transaction that wrote them is remembered.
+            changed := @extschema@._run_as(j.started_by, format(
+                'UPDATE ONLY %s SET %I = %I WHERE ctid = ANY (%L::tid[])',
+                leaf, b.schema_column, b.schema_column, to_fix));
+            UPDATE @extschema@.job_state x
+               SET written_by = written_by || @extschema@._current_xid() WHERE x.id = job;
+        END IF;
+    ELSE
+        IF j.kind = 'migrate' THEN
+            -- migrate: rows of older versions of the target's name that the
+            -- target accepts move to it, as the job's owner (their triggers
+            -- check and count them); the others stay, and are reported below.
+            older := ARRAY(SELECT v.name || ':' || v.version FROM @extschema@.schema_versions v
+                            WHERE v.name = split_part(j.to_ref, ':', 1)
+                              AND v.version < split_part(j.to_ref, ':', 2)::integer);
+            changed := @extschema@._run_as(j.started_by, format(
+                'UPDATE ONLY %1$s SET %2$I = %3$L WHERE ctid >= %4$L AND ctid < %5$L
+                    AND %2$I = ANY (%6$L::text[]) AND @extschema@.validate_record(%3$L, %7$I)',
+                leaf, b.schema_column, j.to_ref, low, high, older, b.record_column));
+        END IF;
+        -- The rows that do not match are findings: in an enforce table, any
+        -- row against its own version; after a migration's batch, the rows
+        -- left on older versions against the target ($5, $6).
+        batch := @extschema@._query_as(j.started_by, format(
+            'WITH checked AS (SELECT r.ctid AS row_id, r.%1$I AS ref,
+                                     @extschema@._errors_json(coalesce(%4$L, r.%1$I), r.%2$I) AS e
+                                FROM ONLY %3$s r
+                               WHERE r.ctid >= %5$L AND r.ctid < %6$L
+                                 AND (%7$L::text[] IS NULL AND r.%1$I IS NOT NULL OR r.%1$I = ANY (%7$L::text[])))
+             SELECT jsonb_build_object(''done'', count(*), ''invalid'', count(*) FILTER (WHERE c.e IS NOT NULL),
+                    ''findings'', coalesce(jsonb_agg(jsonb_build_array(c.row_id::text, c.ref, c.e))
+                                             FILTER (WHERE c.e IS NOT NULL), ''[]''))
+               FROM checked c',
+            b.schema_column, b.record_column, leaf, j.to_ref, low, high, older));
+        done := (batch ->> 'done')::bigint;
+        invalid := (batch ->> 'invalid')::bigint;
+        INSERT INTO @extschema@.job_findings (job, tbl, row_id, ref, errors)
+        SELECT job, leaf, (f ->> 0)::tid, f ->> 1, f -> 2 FROM jsonb_array_elements(batch -> 'findings') f;
+        IF j.kind = 'migrate' THEN
+            done := changed + invalid;
+        END IF;
+    END IF;
+    UPDATE @extschema@.job_state x
+       SET next_block = least(j.next_block + span, j.end_block), rows_done = rows_done + done,
+           rows_invalid = rows_invalid + invalid, rows_changed = rows_changed + changed,
+           updated_at = clock_timestamp()
+     WHERE x.id = job RETURNING * INTO j;
+    IF clock_timestamp() - j.noticed_at >= interval '5 seconds' THEN
+        RAISE NOTICE '% of "%": % of about % rows, % invalid (job %)', j.kind, j.tbl, j.rows_done,
+                     j.rows_total, j.rows_invalid, job;
+        UPDATE @extschema@.job_state x SET noticed_at = clock_timestamp() WHERE x.id = job;
+    END IF;
+    RETURN true;
+END
+$$;
+
+-- Every schema the caller may see (the newest existing version of each name,
+-- or every existing version; only names that start with name_prefix, when
+-- given) that the record satisfies.
+CREATE OR REPLACE FUNCTION @extschema@._do_matching_schemas(caller oid, record jsonb, all_versions boolean,
+                                                 name_prefix text)
+    RETURNS SETOF text
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    candidates text[];
+BEGIN
+    IF record IS NULL THEN
+        RETURN;
+    END IF;
+    -- The versions the caller may see, taken first and whole: no plan can
+    -- evaluate a record against another role's private schema before this
+    -- filter (its errors, or its time, would tell what it holds).
+    candidates := ARRAY(
+        SELECT s.name || ':' || s.version
+          FROM @extschema@.schema_versions s
+         WHERE s.status = 'exists' AND @extschema@._visible(s.owner, s.public, caller)
+           AND (name_prefix IS NULL OR starts_with(s.name, name_prefix))
+           AND (coalesce(all_versions, false)
+                OR s.version = (SELECT max(v.version) FROM @extschema@.schema_versions v
+                                 WHERE v.name = s.name AND v.status = 'exists'))
+         ORDER BY s.name, s.version);
+    RETURN QUERY SELECT c.ref FROM unnest(candidates) WITH ORDINALITY AS c(ref, n)
+                  WHERE @extschema@.validate_record(c.ref, record) ORDER BY c.n;
+END
+$$;
+
+-- Privileges: the new internal functions are closed to PUBLIC like the
+-- others (the same statement as the install script's), and jobs call
+-- _errors_json as their owner.
+DO $$
+DECLARE
+    f regprocedure;
+BEGIN
+    FOR f IN SELECT p.oid FROM pg_catalog.pg_proc p
+              WHERE p.pronamespace = '@extschema@'::regnamespace
+                AND p.proname LIKE '\_%'
+                AND p.proname NOT IN ('_is_admin', '_may_change', '_visible', '_base_uri',
+                                      '_parse_ref', '_check_bundle', '_validate_bundle',
+                                      '_job_active', '_run_job', '_errors_json')
+                -- Gates check their callers themselves.
+                AND NOT (p.prolang = (SELECT l.oid FROM pg_catalog.pg_language l WHERE l.lanname = 'c')
+                         AND p.prosrc = '_gate') LOOP
+        EXECUTE format('REVOKE EXECUTE ON ROUTINE %s FROM PUBLIC', f);
+    END LOOP;
+END
+$$;
+GRANT EXECUTE ON FUNCTION @extschema@._errors_json(text, jsonb) TO PUBLIC;

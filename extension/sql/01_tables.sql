@@ -24,14 +24,18 @@ CREATE TABLE @extschema@.schema_versions (
 COMMENT ON TABLE @extschema@.schema_versions IS 'JSON Schema versions registered with schemareg';
 
 -- One row per schema name: the last version number it ever had, so that a
--- name:version, once deleted, is never given to other content.
+-- name:version, once deleted, is never given to other content, and the role
+-- it belongs to, so that no other role takes it over (with its numbering
+-- and policy) once its versions are deleted.
 CREATE TABLE @extschema@.names (
     name          text PRIMARY KEY,
     last_version  integer NOT NULL CHECK (last_version > 0),
     compatibility text NOT NULL DEFAULT 'NONE'
                   CHECK (compatibility IN ('NONE', 'BACKWARD', 'BACKWARD_TRANSITIVE', 'FORWARD',
                                            'FORWARD_TRANSITIVE', 'FULL', 'FULL_TRANSITIVE')),
-    created_at    timestamptz NOT NULL DEFAULT now()
+    created_at    timestamptz NOT NULL DEFAULT now(),
+    owner         regrole                  -- its first version's owner; NULL (names whose
+                                           -- versions 0.1.0 had deleted): admins only
 );
 COMMENT ON TABLE @extschema@.names IS 'schema names and the last version number each had';
 
@@ -100,17 +104,24 @@ CREATE FUNCTION @extschema@._visible(owner regrole, is_public boolean, role oid)
 $$;
 
 -- The registry with each version's exact reference count: the versions the
--- current role may see (security_barrier: no function of a query sees the
--- rows of the others).
+-- current role may see. The visibility filter runs below OFFSET 0, so no
+-- condition of a query on the view (not even a leakproof one, which a
+-- security_barrier view would let down into an index scan) meets, or counts
+-- in a plan, the rows of the others. A table's contribution to a count is
+-- never below zero: no table can take away what another one adds.
 CREATE VIEW @extschema@.schemas WITH (security_barrier) AS
 SELECT v.id, v.name, v.version, v.definition, v.dialect, v.hash, v.status,
-       coalesce((SELECT sum(c.n) FROM @extschema@.record_counts c WHERE c.schema_id = v.id),
+       coalesce((SELECT sum(greatest(t.n, 0))
+                   FROM (SELECT sum(c.n) AS n FROM @extschema@.record_counts c
+                          WHERE c.schema_id = v.id GROUP BY c.tbl) t),
                 0)::bigint AS ref_count,
        v.owner, v.public, v.description, v.backend, v.last_error, v.created_at, v.updated_at,
        v.created_by
-  FROM @extschema@.schema_versions v
- WHERE @extschema@._visible(v.owner, v.public,
-                            (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = current_user));
+  FROM (SELECT x.* FROM @extschema@.schema_versions x
+         WHERE x.public OR pg_has_role(x.owner, 'USAGE')
+            OR (SELECT @extschema@._is_admin(r.oid) FROM pg_catalog.pg_roles r
+                 WHERE r.rolname = current_user)
+        OFFSET 0) v;
 COMMENT ON VIEW @extschema@.schemas IS 'registered schema versions and the records that use each';
 
 -- The absolute URI a definition names itself by ($id; draft-04: id), without

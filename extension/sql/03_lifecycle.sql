@@ -42,10 +42,10 @@ $$;
 -- version's row (writers lock that row, through a foreign key, while they
 -- hold the shared lock): they wait for every writer of the version, and
 -- writers that come later wait for them.
+-- The registry's locks are lock tags that SQL's advisory lock functions
+-- cannot take (src/pg/locks.cpp): no role can hold them to block it.
 CREATE FUNCTION @extschema@._lock_version(id bigint) RETURNS void
-    LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$
-    SELECT pg_advisory_xact_lock(1936876903, (id % 2147483647)::integer)
-$$;
+    LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_lock_version';
 
 -- The records that use a version, counted with a snapshot taken now (not the
 -- transaction's), so that it sees every writer that committed while the
@@ -53,10 +53,15 @@ $$;
 CREATE FUNCTION @extschema@._exact_ref_count(id bigint) RETURNS bigint
     LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_exact_ref_count';
 
+-- The lock of a name ('name'), a top-level $id being registered ('uri') or
+-- the starters of jobs on a table ('job'), until the transaction ends.
+CREATE FUNCTION @extschema@._lock_key(space text, key text) RETURNS void
+    LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_lock_key';
+
 -- Serialises the writers of one schema name (create, revise, update, delete).
 CREATE FUNCTION @extschema@._lock_name(name text) RETURNS void
     LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$
-    SELECT pg_advisory_xact_lock(hashtextextended('schemareg:' || name, 0))
+    SELECT @extschema@._lock_key('name', $1)
 $$;
 
 -- The row a reference names, for update_schema and delete_schema: with the
@@ -118,7 +123,7 @@ BEGIN
     IF uri IS NULL THEN
         RETURN;
     END IF;
-    PERFORM pg_advisory_xact_lock(hashtextextended('schemareg-uri:' || uri, 0));
+    PERFORM @extschema@._lock_key('uri', uri);
     SELECT s.name, @extschema@._visible(s.owner, s.public, caller) INTO other, other_visible
       FROM @extschema@.schema_versions s
      WHERE s.name <> _check_definition.name AND @extschema@._base_uri(s.definition, s.dialect) = uri
@@ -163,12 +168,6 @@ BEGIN
         RAISE EXCEPTION 'schema "%:%" is used by % records and cannot be %',
                         r.name, r.version, records, doing
             USING ERRCODE = 'dependent_objects_still_exist', HINT = records_hint;
-    END IF;
-    -- Counts that went wrong fail safe: nothing goes until they are repaired.
-    IF records < 0 THEN
-        RAISE EXCEPTION 'the stored count of schema "%:%" is %, which cannot be right',
-                        r.name, r.version, records
-            USING ERRCODE = 'data_corrupted', HINT = 'Run schemareg.recount() to repair it.';
     END IF;
     IF user_ref IS NOT NULL THEN
         RAISE EXCEPTION 'schema "%:%" is used by % and cannot be %',
@@ -277,8 +276,9 @@ BEGIN
             sha256(convert_to(definition::text, 'UTF8')),
             'pending', public, description, backend, owner, created_by)
     RETURNING s.id INTO rid;
-    INSERT INTO @extschema@.names AS n (name, last_version) VALUES (name, version)
-        ON CONFLICT ON CONSTRAINT names_pkey DO UPDATE SET last_version = excluded.last_version;
+    INSERT INTO @extschema@.names AS n (name, last_version, owner) VALUES (name, version, owner)
+        ON CONFLICT ON CONSTRAINT names_pkey
+        DO UPDATE SET last_version = excluded.last_version, owner = coalesce(n.owner, excluded.owner);
     BEGIN
         INSERT INTO @extschema@.dependencies (schema_id, depends_on)
         SELECT DISTINCT rid, u FROM unnest(uses) AS u;

@@ -29,8 +29,14 @@ BEGIN
 
     -- A name is one namespace for all roles: one whose versions the caller
     -- may not see is taken, and nothing more is said about it.
+    -- So is a name whose versions were all deleted, to the roles that may
+    -- not change its owner's schemas.
     IF EXISTS (SELECT FROM @extschema@.schema_versions s WHERE s.name = _do_create_schema.name
-                  AND NOT @extschema@._visible(s.owner, s.public, caller)) THEN
+                  AND NOT @extschema@._visible(s.owner, s.public, caller))
+       OR EXISTS (SELECT FROM @extschema@.names n WHERE n.name = _do_create_schema.name
+                     AND NOT coalesce(@extschema@._may_change(n.owner, caller), false)
+                     AND NOT EXISTS (SELECT FROM @extschema@.schema_versions s
+                                      WHERE s.name = _do_create_schema.name)) THEN
         RAISE EXCEPTION 'schema name "%" is taken', name
             USING ERRCODE = 'duplicate_object', HINT = 'Choose another name.';
     END IF;

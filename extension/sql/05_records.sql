@@ -19,14 +19,22 @@ CREATE TRIGGER bindings_invalidate_cache
     AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON @extschema@.bindings
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@._invalidate_cache();
 
-CREATE VIEW @extschema@.bound_tables AS
+-- The bindings of the tables the current role may read (all of them for
+-- schemareg_admin). The filter runs below OFFSET 0, so no condition of a
+-- query on the view is evaluated on the rows of the others, nor counts them
+-- in a plan.
+CREATE VIEW @extschema@.bound_tables WITH (security_barrier) AS
 SELECT b.tbl, b.record_column, b.schema_column, b.mode, b.errors_column, b.follow_latest,
        coalesce((SELECT sum(c.n) FROM @extschema@.record_counts c
                   WHERE c.tbl::oid IN (SELECT b.tbl::oid UNION ALL
                                        SELECT i.relid FROM pg_partition_tree(b.tbl) i)),
                 0)::bigint AS records,
        b.created_at
-  FROM @extschema@.bindings b;
+  FROM (SELECT x.* FROM @extschema@.bindings x
+         WHERE has_table_privilege(x.tbl::oid, 'SELECT')
+            OR @extschema@._is_admin((SELECT r.oid FROM pg_catalog.pg_roles r
+                                       WHERE r.rolname = current_user))
+        OFFSET 0) b;
 COMMENT ON VIEW @extschema@.bound_tables IS 'bound tables and how many of their rows name a schema';
 
 -- How many of this backend's count writes found the slot row where the
@@ -38,6 +46,21 @@ CREATE FUNCTION @extschema@._validate_row() RETURNS trigger
     LANGUAGE c AS 'MODULE_PATHNAME', '_validate_row';
 CREATE FUNCTION @extschema@._count_row() RETURNS trigger
     LANGUAGE c AS 'MODULE_PATHNAME', '_count_row';
+
+-- Reading a leaf table's heap in C: no planner, none of its owner's code
+-- (src/pg/table_access.cpp). How many rows name each registered version
+-- (NULL id: rows that name none), under a SHARE lock.
+CREATE FUNCTION @extschema@._table_refs(tbl regclass, schema_column name)
+    RETURNS TABLE (schema_id bigint, n bigint)
+    LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_table_refs';
+-- The rows of a leaf table, counted up to stop_at.
+CREATE FUNCTION @extschema@._table_rows(tbl regclass, stop_at bigint) RETURNS bigint
+    LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_table_rows';
+
+-- What an ALTER TABLE did to columns' types and partitions (src/pg/ddl.cpp).
+CREATE FUNCTION @extschema@._table_changes(command pg_ddl_command)
+    RETURNS TABLE (relid oid, attnum smallint, change text)
+    LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_table_changes';
 
 -- The table itself, or every table of its partition tree.
 CREATE FUNCTION @extschema@._tree(tbl regclass) RETURNS SETOF regclass
@@ -87,7 +110,9 @@ $$;
 
 -- Counts the rows of each leaf of a table's tree anew from the table itself,
 -- if a binding governs it. Returns the (version, table) pairs whose stored
--- count was wrong, with both counts.
+-- count was wrong, with both counts. The rows are read from the heap in C
+-- (_table_refs): none of the table owner's code runs with the registry's
+-- rights, and rows that name no version count for none.
 CREATE FUNCTION @extschema@._recount_table(target oid, OUT ref text, OUT tbl_name regclass,
                                            OUT stored bigint, OUT actual bigint)
     RETURNS SETOF record
@@ -95,6 +120,8 @@ CREATE FUNCTION @extschema@._recount_table(target oid, OUT ref text, OUT tbl_nam
 DECLARE
     b @extschema@.bindings;
     leaf regclass;
+    ids bigint[];
+    ns bigint[];
 BEGIN
     SELECT * INTO b FROM @extschema@.bindings x
      WHERE x.tbl::oid = target
@@ -106,31 +133,23 @@ BEGIN
     FOR leaf IN SELECT t FROM @extschema@._tree(target::regclass) t
                  WHERE (SELECT c.relkind FROM pg_class c WHERE c.oid = t) = 'r' LOOP
         PERFORM @extschema@._check_bound_columns(leaf, b);
-        -- Writers of this table wait: the count is of a table that stands still.
-        EXECUTE format('LOCK TABLE ONLY %s IN SHARE MODE', leaf);
-        RETURN QUERY EXECUTE format(
-            'WITH actual AS (SELECT %1$I::text AS ref, count(*) AS n FROM ONLY %2$s
-                              WHERE %1$I IS NOT NULL GROUP BY 1),
-                  stored AS (SELECT v.name || '':'' || v.version AS ref, sum(c.n) AS n
-                               FROM @extschema@.record_counts c
-                               JOIN @extschema@.schema_versions v ON v.id = c.schema_id
-                              WHERE c.tbl = %3$L::regclass GROUP BY 1)
-             SELECT coalesce(a.ref, s.ref), %3$L::regclass, coalesce(s.n, 0)::bigint,
-                    coalesce(a.n, 0)::bigint
-               FROM actual a FULL JOIN stored s ON s.ref = a.ref
-              WHERE coalesce(s.n, 0) <> coalesce(a.n, 0)',
-            b.schema_column, leaf, leaf::oid);
+        -- Writers of this table wait (SHARE lock): the count is of a table
+        -- that stands still.
+        SELECT coalesce(array_agg(r.schema_id), '{}'), coalesce(array_agg(r.n), '{}')
+          INTO ids, ns
+          FROM @extschema@._table_refs(leaf, b.schema_column) r WHERE r.schema_id IS NOT NULL;
+        RETURN QUERY
+        WITH actual AS (SELECT a.id, a.n FROM unnest(ids, ns) AS a(id, n)),
+             stored AS (SELECT c.schema_id AS id, sum(c.n) AS n FROM @extschema@.record_counts c
+                         WHERE c.tbl = leaf GROUP BY 1)
+        SELECT v.name || ':' || v.version, leaf, coalesce(s.n, 0)::bigint, coalesce(a.n, 0)::bigint
+          FROM actual a FULL JOIN stored s ON s.id = a.id
+          JOIN @extschema@.schema_versions v ON v.id = coalesce(a.id, s.id)
+         WHERE coalesce(s.n, 0) <> coalesce(a.n, 0);
         -- Replace this leaf's slots by one exact row per version.
         DELETE FROM @extschema@.record_counts c WHERE c.tbl = leaf;
-        EXECUTE format(
-            'INSERT INTO @extschema@.record_counts (schema_id, tbl, slot, n)
-             SELECT v.id, %2$L::regclass, 0, count(*)
-               FROM ONLY %2$s r
-               JOIN @extschema@.schema_versions v
-                 ON v.name = split_part(r.%1$I, '':'', 1)
-                AND v.version = split_part(r.%1$I, '':'', 2)::integer
-              WHERE r.%1$I IS NOT NULL GROUP BY v.id',
-            b.schema_column, leaf);
+        INSERT INTO @extschema@.record_counts (schema_id, tbl, slot, n)
+        SELECT a.id, leaf, 0, a.n FROM unnest(ids, ns) AS a(id, n);
     END LOOP;
 END
 $$;
@@ -169,9 +188,18 @@ $$;
 
 -- Runs a statement as `role` (from a _do_ implementation, which runs as the
 -- registry's owner) and returns the rows it processed: what attach() and the
--- jobs do to the rows of a table is done with the rights of the caller.
+-- jobs do to the rows of a table is done with the rights of the caller,
+-- under SECURITY_RESTRICTED_OPERATION in its own GUC nest level (as VACUUM
+-- runs a table owner's code: no temporary objects, no SET ROLE, no settings
+-- that outlive it).
 CREATE FUNCTION @extschema@._run_as(role oid, statement text) RETURNS bigint
     LANGUAGE c STRICT AS 'MODULE_PATHNAME', '_run_as';
+
+-- Runs a query that returns one jsonb value as `role`, restricted like
+-- _run_as, and returns that value: how a _do_ implementation reads what a
+-- query on a user's table finds without running it with the registry's rights.
+CREATE FUNCTION @extschema@._query_as(role oid, statement text) RETURNS jsonb
+    LANGUAGE c STRICT AS 'MODULE_PATHNAME', '_query_as';
 
 -- The (sub)transaction writing now: the xmin of the rows it wrote.
 CREATE FUNCTION @extschema@._current_xid() RETURNS xid
@@ -224,6 +252,18 @@ BEGIN
            AND existing.schema_column = schema_column AND existing.mode = mode
            AND existing.errors_column IS NOT DISTINCT FROM errors_column
            AND existing.follow_latest = follow_latest THEN
+            -- Attached already: its triggers are made again if they are not
+            -- as attach() made them (gone with a 0.1.0 DROP TRIGGER, or a
+            -- registry re-imported), and the rows checked and counted again.
+            IF NOT @extschema@._triggers_intact(tbl) THEN
+                DELETE FROM @extschema@.bindings b WHERE b.tbl = _do_attach.tbl;
+                EXECUTE format('DROP TRIGGER IF EXISTS "~schemareg_validate" ON %s', tbl);
+                EXECUTE format('DROP TRIGGER IF EXISTS "~schemareg_count" ON %s', tbl);
+                INSERT INTO @extschema@.bindings SELECT existing.*;
+                PERFORM @extschema@._bind(caller, tbl, schema_column);
+                RAISE NOTICE 'the schemareg triggers of "%" were made again; its rows were checked and counted',
+                             tbl;
+            END IF;
             RETURN;
         END IF;
         RAISE EXCEPTION 'table "%" is already bound through "%"', tbl, existing.tbl
@@ -246,25 +286,52 @@ BEGIN
     INSERT INTO @extschema@.bindings AS b (tbl, record_column, schema_column, mode, errors_column,
                                            follow_latest)
     VALUES (tbl, record_column, schema_column, mode, errors_column, follow_latest);
+    PERFORM @extschema@._bind(caller, tbl, schema_column);
+END
+$$;
+
+-- True when every table of a bound tree has both row triggers of attach(),
+-- calling schemareg's functions for the events attach() chose, enabled
+-- always (tgtype: ROW 1, BEFORE 2, INSERT 4, DELETE 8, UPDATE 16).
+CREATE FUNCTION @extschema@._triggers_intact(tbl regclass) RETURNS boolean
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT NOT EXISTS (
+        SELECT FROM @extschema@._tree($1) t, (VALUES ('~schemareg_validate', '@extschema@._validate_row'::regproc, 31),
+                                               ('~schemareg_count', '@extschema@._count_row'::regproc, 29)) w(name, fn, kind)
+         WHERE (SELECT c.relkind FROM pg_class c WHERE c.oid = t) IN ('r', 'p')
+           AND NOT EXISTS (SELECT FROM pg_trigger g
+                            WHERE g.tgrelid = t AND g.tgname = w.name AND g.tgfoid = w.fn
+                              AND g.tgtype = w.kind AND g.tgenabled = 'A'))
+$$;
+
+-- The triggers of a new binding (its row in schemareg.bindings written):
+-- the rows already there are checked (and bare names rewritten) as if the
+-- caller wrote them now, then counted from the heap.
+CREATE FUNCTION @extschema@._bind(caller oid, tbl regclass, schema_column name) RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
     -- BEFORE DELETE too, though it checks nothing: it loads the module before
     -- any AFTER trigger fires, so that the statement's counts are written at
     -- its end (the executor hook is then in place).
     -- Named to sort last, so that they fire after the table's other BEFORE
-    -- triggers (which could otherwise change a row after it was checked).
+    -- triggers (which could otherwise change a row after it was checked);
+    -- _validate_row refuses to run where another one would fire after it.
     EXECUTE format('CREATE TRIGGER "~schemareg_validate" BEFORE INSERT OR UPDATE OR DELETE ON %s
                     FOR EACH ROW EXECUTE FUNCTION @extschema@._validate_row()', tbl);
-    -- The rows already there are checked (and bare names rewritten) as if
-    -- the caller wrote them now, then counted.
+    -- As the caller, restricted (_run_as): the table's triggers and
+    -- expressions run with the caller's rights only.
     PERFORM @extschema@._run_as(caller, format('UPDATE %s SET %I = %I WHERE %I IS NOT NULL', tbl,
                                                schema_column, schema_column, schema_column));
     EXECUTE format('CREATE TRIGGER "~schemareg_count" AFTER INSERT OR UPDATE OR DELETE ON %s
                     FOR EACH ROW EXECUTE FUNCTION @extschema@._count_row()', tbl);
+    PERFORM @extschema@._recount_table(tbl::oid);
     -- Also for replicated writes (session_replication_role = replica, as a
     -- logical replication subscriber applies them): counts stay exact there.
+    -- (From here on, DDL on the table reaches _on_ddl, which wants both
+    -- triggers in place.)
     EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER "~schemareg_validate"', tbl);
     EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER "~schemareg_count"', tbl);
     PERFORM @extschema@._sync_tree(tbl, true);
-    PERFORM @extschema@._recount_table(tbl::oid);
 END
 $$;
 
@@ -281,6 +348,8 @@ BEGIN
         PERFORM @extschema@._require_admin(caller, 'detach');
     ELSE
         PERFORM @extschema@._require_table_owner(tbl, caller, 'unbind');
+        -- First the binding: only the triggers of an unbound table may go.
+        DELETE FROM @extschema@.bindings b WHERE b.tbl = _do_detach.tbl;
         EXECUTE format('DROP TRIGGER IF EXISTS "~schemareg_validate" ON %s', tbl);
         EXECUTE format('DROP TRIGGER IF EXISTS "~schemareg_count" ON %s', tbl);
         FOR t IN SELECT x FROM @extschema@._tree(tbl) x LOOP
@@ -293,18 +362,37 @@ BEGIN
 END
 $$;
 
--- A dropped bound table (or partition) takes its binding and counts along.
+-- A dropped bound table (or partition) takes its binding and counts along;
+-- a dropped column does not. A schemareg trigger of a table that stays bound
+-- may not be dropped (detach() removes the binding first): the table would
+-- be counted but not checked.
 -- (The trigger functions here are SECURITY DEFINER: the role whose DDL fires
 -- them has no rights on the registry. They cannot be called directly.)
 CREATE FUNCTION @extschema@._on_drop() RETURNS event_trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    gone record;
 BEGIN
     DELETE FROM @extschema@.record_counts c
      USING pg_event_trigger_dropped_objects() o
-     WHERE o.classid = 'pg_class'::regclass AND c.tbl::oid = o.objid;
+     WHERE o.classid = 'pg_class'::regclass AND o.objsubid = 0 AND c.tbl::oid = o.objid;
     DELETE FROM @extschema@.bindings b
      USING pg_event_trigger_dropped_objects() o
-     WHERE o.classid = 'pg_class'::regclass AND b.tbl::oid = o.objid;
+     WHERE o.classid = 'pg_class'::regclass AND o.objsubid = 0 AND b.tbl::oid = o.objid;
+    FOR gone IN SELECT o.object_identity, k.oid::regclass AS tbl
+                  FROM pg_event_trigger_dropped_objects() o
+                  JOIN pg_namespace n ON n.nspname = o.address_names[1]
+                  JOIN pg_class k ON k.relnamespace = n.oid AND k.relname = o.address_names[2]
+                 WHERE o.classid = 'pg_trigger'::regclass
+                   AND o.address_names[3] IN ('~schemareg_validate', '~schemareg_count')
+                   AND EXISTS (SELECT FROM @extschema@.bindings b
+                                WHERE b.tbl = k.oid
+                                   OR b.tbl::oid IN (SELECT a FROM pg_partition_ancestors(k.oid) a)) LOOP
+        RAISE EXCEPTION 'cannot drop trigger % of bound table %', gone.object_identity, gone.tbl
+            USING ERRCODE = 'dependent_objects_still_exist',
+                  DETAIL = 'Without it the table''s rows would be counted but not checked.',
+                  HINT = 'Call schemareg.detach() to unbind the table.';
+    END LOOP;
 END
 $$;
 CREATE EVENT TRIGGER schemareg_drop ON sql_drop EXECUTE FUNCTION @extschema@._on_drop();
@@ -323,15 +411,14 @@ END
 $$;
 
 -- Brings a bound tree up to date with its partitions: a member with rows but
--- no counts (an attached partition) is counted, counts of tables that left
--- every tree are forgotten, and with add_triggers (attach() only: pg_restore
--- recreates the triggers itself, and its ALTER TABLEs reach _on_ddl) every
--- member gets the TRUNCATE trigger.
+-- no counts is counted (from the heap), counts of tables that left every tree
+-- are forgotten, and with add_triggers (attach() only: pg_restore recreates
+-- the triggers itself, and its ALTER TABLEs reach _on_ddl) every member gets
+-- the TRUNCATE trigger.
 CREATE FUNCTION @extschema@._sync_tree(root regclass, add_triggers boolean) RETURNS void
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     t regclass;
-    has_rows boolean;
 BEGIN
     FOR t IN SELECT x FROM @extschema@._tree(root) x LOOP
         IF add_triggers AND NOT EXISTS (SELECT FROM pg_trigger g WHERE g.tgrelid = t
@@ -341,38 +428,126 @@ BEGIN
             EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER "~schemareg_truncate"', t);
         END IF;
         IF (SELECT c.relkind FROM pg_class c WHERE c.oid = t) = 'r'
-           AND NOT EXISTS (SELECT FROM @extschema@.record_counts c WHERE c.tbl = t) THEN
-            EXECUTE format('SELECT EXISTS (SELECT FROM ONLY %s)', t) INTO has_rows;
-            IF has_rows THEN
-                PERFORM @extschema@._recount_table(t::oid);
-            END IF;
+           AND NOT EXISTS (SELECT FROM @extschema@.record_counts c WHERE c.tbl = t)
+           AND @extschema@._table_rows(t, 1) > 0 THEN
+            PERFORM @extschema@._recount_table(t::oid);
         END IF;
     END LOOP;
     PERFORM @extschema@._forget_orphans();
 END
 $$;
 
--- After CREATE TABLE ... PARTITION OF and ALTER TABLE ... ATTACH/DETACH
--- PARTITION: the bound trees they touch are brought up to date.
+-- 2BP01 or 55000 unless a bound table still has what its binding needs: the
+-- bound columns (by name: not renamed or dropped), and attach()'s triggers
+-- neither disabled nor renamed. Triggers merely enabled (ENABLE TRIGGER, not
+-- ALWAYS) are set back to ALWAYS. (Triggers not there yet are left to
+-- pg_restore, which makes them after the binding's row; DROP TRIGGER is
+-- refused by _on_drop.)
+CREATE FUNCTION @extschema@._check_binding(b @extschema@.bindings) RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    col name;
+    trig record;
+BEGIN
+    FOREACH col IN ARRAY ARRAY[b.record_column, b.schema_column, b.errors_column] LOOP
+        CONTINUE WHEN col IS NULL;
+        IF NOT EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = b.tbl AND a.attname = col
+                          AND a.attnum > 0 AND NOT a.attisdropped) THEN
+            RAISE EXCEPTION 'column "%" of table "%" is bound by schemareg', col, b.tbl
+                USING ERRCODE = 'dependent_objects_still_exist',
+                      DETAIL = 'A bound column cannot be renamed, dropped or given another type.',
+                      HINT = 'Call schemareg.detach() first.';
+        END IF;
+    END LOOP;
+    FOR trig IN SELECT g.tgrelid::regclass AS tbl, g.tgname, g.tgenabled,
+                       g.tgname = CASE g.tgfoid WHEN '@extschema@._validate_row'::regproc
+                                                THEN '~schemareg_validate' ELSE '~schemareg_count' END
+                           AS named
+                  FROM @extschema@._tree(b.tbl) t JOIN pg_trigger g ON g.tgrelid = t
+                 WHERE g.tgfoid IN ('@extschema@._validate_row'::regproc,
+                                    '@extschema@._count_row'::regproc) LOOP
+        IF NOT trig.named OR trig.tgenabled NOT IN ('A', 'O') THEN
+            RAISE EXCEPTION 'the schemareg triggers of table "%" cannot be disabled or renamed', trig.tbl
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = 'Without them the table''s rows would be counted but not checked.',
+                      HINT = 'Call schemareg.detach() to unbind the table.';
+        ELSIF trig.tgenabled = 'O' THEN
+            EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', trig.tbl, trig.tgname);
+        END IF;
+    END LOOP;
+END
+$$;
+
+-- After DDL on tables: what it did to the bound trees it touched is checked.
+-- A bound column given another type is refused (its values were rewritten
+-- without the triggers), as is a binding left without its columns or
+-- triggers; the rows of an attached partition are checked as its owner
+-- (restricted) and counted; new members are brought up to date.
 CREATE FUNCTION @extschema@._on_ddl() RETURNS event_trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    b regclass;
+    b @extschema@.bindings;
+    x record;
 BEGIN
     IF NOT EXISTS (SELECT FROM @extschema@.bindings) THEN
         RETURN;
     END IF;
-    FOR b IN SELECT DISTINCT x.tbl FROM @extschema@.bindings x, pg_event_trigger_ddl_commands() d
-              WHERE d.classid = 'pg_class'::regclass
-                AND (d.objid = x.tbl
-                     OR d.objid IN (SELECT t FROM @extschema@._tree(x.tbl) t)
-                     OR x.tbl IN (SELECT a FROM pg_partition_ancestors(d.objid) a))
-                AND EXISTS (SELECT FROM pg_class k WHERE k.oid = x.tbl) LOOP
-        PERFORM @extschema@._sync_tree(b, false);
+    FOR x IN SELECT c.relid::regclass AS tbl, c.attnum, c.change
+               FROM pg_event_trigger_ddl_commands() d, @extschema@._table_changes(d.command) c
+              WHERE d.command_tag = 'ALTER TABLE' LOOP
+        SELECT * INTO b FROM @extschema@.bindings y
+         WHERE y.tbl = x.tbl OR y.tbl::oid IN (SELECT a FROM pg_partition_ancestors(x.tbl) a);
+        CONTINUE WHEN NOT FOUND;
+        IF x.change = 'type' AND (SELECT a.attname FROM pg_attribute a
+                                   WHERE a.attrelid = x.tbl AND a.attnum = x.attnum)
+                                 IN (b.record_column, b.schema_column, b.errors_column) THEN
+            RAISE EXCEPTION 'column "%" of table "%" is bound by schemareg',
+                            (SELECT a.attname FROM pg_attribute a
+                              WHERE a.attrelid = x.tbl AND a.attnum = x.attnum), x.tbl
+                USING ERRCODE = 'dependent_objects_still_exist',
+                      DETAIL = 'A bound column cannot be renamed, dropped or given another type.',
+                      HINT = 'Call schemareg.detach() first.';
+        ELSIF x.change = 'attach' THEN
+            PERFORM @extschema@._check_new_rows(x.tbl, b);
+        END IF;
+    END LOOP;
+    -- The tables the commands touched (ALTER TRIGGER names a trigger).
+    FOR b IN SELECT DISTINCT ON (y.tbl) y.*
+               FROM @extschema@.bindings y,
+                    (SELECT CASE WHEN d.classid = 'pg_trigger'::regclass
+                                 THEN (SELECT g.tgrelid FROM pg_trigger g WHERE g.oid = d.objid)
+                                 ELSE d.objid END AS rel
+                       FROM pg_event_trigger_ddl_commands() d
+                      WHERE d.classid IN ('pg_class'::regclass, 'pg_trigger'::regclass)) d
+              WHERE (d.rel = y.tbl
+                     OR d.rel IN (SELECT t FROM @extschema@._tree(y.tbl) t)
+                     OR y.tbl IN (SELECT a FROM pg_partition_ancestors(d.rel) a))
+                AND EXISTS (SELECT FROM pg_class k WHERE k.oid = y.tbl) LOOP
+        PERFORM @extschema@._check_binding(b);
+        PERFORM @extschema@._sync_tree(b.tbl, false);
     END LOOP;
     PERFORM @extschema@._forget_orphans();
 END
 $$;
 CREATE EVENT TRIGGER schemareg_ddl ON ddl_command_end
-    WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE') EXECUTE FUNCTION @extschema@._on_ddl();
+    WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE', 'ALTER TRIGGER') EXECUTE FUNCTION @extschema@._on_ddl();
 ALTER EVENT TRIGGER schemareg_ddl ENABLE ALWAYS;
+
+-- The rows a partition brings into a bound tree (ATTACH PARTITION) were never
+-- written through its triggers: each leaf's rows are written again as the
+-- leaf's owner, restricted (the triggers check them with that role's view
+-- of the registry), then counted from the heap.
+CREATE FUNCTION @extschema@._check_new_rows(part regclass, b @extschema@.bindings) RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    leaf regclass;
+BEGIN
+    FOR leaf IN SELECT t FROM @extschema@._tree(part) t
+                 WHERE (SELECT c.relkind FROM pg_class c WHERE c.oid = t) = 'r' LOOP
+        PERFORM @extschema@._run_as((SELECT c.relowner FROM pg_class c WHERE c.oid = leaf),
+                                    format('UPDATE ONLY %s SET %I = %I WHERE %I IS NOT NULL', leaf,
+                                           b.schema_column, b.schema_column, b.schema_column));
+        PERFORM @extschema@._recount_table(leaf::oid);
+    END LOOP;
+END
+$$;

@@ -91,10 +91,11 @@ BEGIN
     total := 0;
     FOREACH leaf IN ARRAY leaves LOOP
         -- The planner's count where ANALYZE made one (a big table would
-        -- otherwise be read once more before the job starts), else a count.
+        -- otherwise be read once more before the job starts), else a count
+        -- read from the heap (no query on the table runs as the registry).
         SELECT c.reltuples::bigint INTO n FROM pg_class c WHERE c.oid = leaf;
         IF n IS NULL OR n <= 0 THEN
-            EXECUTE format('SELECT count(*) FROM ONLY %s', leaf) INTO n;
+            n := @extschema@._table_rows(leaf, 9223372036854775807);
         END IF;
         total := total + n;
     END LOOP;
@@ -135,6 +136,7 @@ DECLARE
     j @extschema@.job_state;
     target @extschema@.schemas;
     tables record;
+    owner_takes_over boolean;
 BEGIN
     IF tbl IS NULL OR batch_size IS NULL OR (kind = 'migrate' AND to_ref IS NULL) THEN
         RAISE EXCEPTION '%: arguments must not be null', kind USING ERRCODE = 'null_value_not_allowed';
@@ -164,21 +166,31 @@ BEGIN
         to_ref := target.name || ':' || target.version;
     END IF;
     -- Starters of jobs on one table queue here.
-    PERFORM pg_advisory_xact_lock(hashtextextended('schemareg-job:' || tbl::oid, 0));
+    PERFORM @extschema@._lock_key('job', tbl::oid::text);
     SELECT * INTO j FROM @extschema@.job_state x
      WHERE x.kind = _do__job_start.kind AND x.tbl = _do__job_start.tbl
        AND x.to_ref IS NOT DISTINCT FROM _do__job_start.to_ref AND x.state <> 'done'
      ORDER BY x.id DESC LIMIT 1;
     IF FOUND THEN
-        IF j.started_by::oid <> caller AND NOT @extschema@._is_admin(caller) THEN
+        -- The table's owner may take over a job that another role started
+        -- on it (and left); then it acts for the owner.
+        owner_takes_over := j.started_by::oid <> caller AND NOT @extschema@._is_admin(caller)
+                            AND pg_has_role(caller, (SELECT c.relowner FROM pg_class c WHERE c.oid = tbl),
+                                            'USAGE');
+        IF j.started_by::oid <> caller AND NOT @extschema@._is_admin(caller) AND NOT owner_takes_over THEN
             RAISE EXCEPTION '% of "%" is job %, which belongs to %', kind, tbl, j.id, j.started_by
                 USING ERRCODE = 'insufficient_privilege',
-                      HINT = 'Its owner, or a member of schemareg_admin, may resume it.';
+                      HINT = 'Its owner, the table''s owner, or a member of schemareg_admin, may resume it.';
         END IF;
         IF j.state = 'running' AND j.pid <> pg_backend_pid()
            AND @extschema@._job_active(j.pid, j.backend_start) THEN
             RAISE EXCEPTION '% of "%" is already running (job %, backend %)', kind, tbl, j.id, j.pid
                 USING ERRCODE = 'object_in_use';
+        END IF;
+        IF owner_takes_over THEN
+            UPDATE @extschema@.job_state x SET started_by = caller::regrole WHERE x.id = j.id;
+            RAISE NOTICE '% of "%": job %, started by %, now acts for %', kind, tbl, j.id,
+                         j.started_by, caller::regrole;
         END IF;
         PERFORM @extschema@._job_claim(j.id, batch_size);
         RAISE NOTICE '% of "%": resuming job % after % of about % rows', kind, tbl, j.id,
@@ -214,14 +226,21 @@ DECLARE
     to_fix tid[];
     older text[];
     leaf_exists boolean;
+    batch jsonb;
 BEGIN
-    -- Runners of one job take turns, each batch once.
-    SELECT * INTO j FROM @extschema@.job_state x WHERE x.id = job FOR UPDATE;
-    IF NOT FOUND OR j.state <> 'running' THEN
+    -- Who may run it is checked before its row is locked: no one else can
+    -- hold the row (and with it the job's owner) in a transaction.
+    SELECT * INTO j FROM @extschema@.job_state x WHERE x.id = job;
+    IF NOT FOUND THEN
         RETURN false;
     END IF;
     IF j.started_by::oid <> caller AND NOT @extschema@._is_admin(caller) THEN
         RAISE EXCEPTION 'job % belongs to %', job, j.started_by USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    -- Runners of one job take turns, each batch once.
+    SELECT * INTO j FROM @extschema@.job_state x WHERE x.id = job FOR UPDATE;
+    IF NOT FOUND OR j.state <> 'running' THEN
+        RETURN false;
     END IF;
     SELECT * INTO b FROM @extschema@.bindings x WHERE x.tbl = j.tbl;
     IF NOT FOUND THEN
@@ -260,17 +279,26 @@ BEGIN
     span := greatest(1, ceil(j.batch_size / coalesce(per_page, 50)))::bigint;
     low := format('(%s,0)', j.next_block)::tid;
     high := format('(%s,0)', least(j.next_block + span, j.end_block))::tid;
+    -- The table is read, and its records checked, as the job's owner,
+    -- restricted (_query_as): none of the table's code runs with the
+    -- registry's rights, and the records are checked against the versions
+    -- that role may see (to it, the others do not exist).
     IF j.kind = 'revalidate' AND b.mode = 'flag' THEN
         -- flag: rows whose stored errors differ are written again (their
         -- trigger stores the errors); the new versions are not checked again.
-        EXECUTE format(
-            'SELECT count(*), count(*) FILTER (WHERE c.e IS NOT NULL),
-                    array_agg(c.row_id) FILTER (WHERE c.e IS DISTINCT FROM c.stored)
+        batch := @extschema@._query_as(j.started_by, format(
+            'SELECT jsonb_build_object(''done'', count(*), ''invalid'', count(*) FILTER (WHERE c.e IS NOT NULL),
+                    ''fix'', coalesce(jsonb_agg(c.row_id::text) FILTER (WHERE c.e IS DISTINCT FROM c.stored), ''[]''))
                FROM (SELECT r.ctid AS row_id, r.%3$I AS stored, @extschema@._errors_json(r.%1$I, r.%2$I) AS e
-                       FROM ONLY %4$s r WHERE r.ctid >= $1 AND r.ctid < $2 AND r.%1$I IS NOT NULL
-                        AND r.xmin <> ALL ($3)) c',
-            b.schema_column, b.record_column, b.errors_column, leaf)
-            INTO done, invalid, to_fix USING low, high, j.written_by;
+                       FROM ONLY %4$s r WHERE r.ctid >= %5$L AND r.ctid < %6$L AND r.%1$I IS NOT NULL
+                        AND r.xmin <> ALL (%7$L::xid[])) c',
+            b.schema_column, b.record_column, b.errors_column, leaf, low, high, j.written_by));
+        done := (batch ->> 'done')::bigint;
+        invalid := (batch ->> 'invalid')::bigint;
+        to_fix := ARRAY(SELECT t::tid FROM jsonb_array_elements_text(batch -> 'fix') t);
+        IF to_fix = '{}' THEN
+            to_fix := NULL;
+        END IF;
         IF to_fix IS NOT NULL THEN
             -- Written with the rights of the job's owner (its triggers run as
             -- that role); the (sub)transaction that wrote them is remembered.
@@ -296,17 +324,21 @@ BEGIN
         -- The rows that do not match are findings: in an enforce table, any
         -- row against its own version; after a migration's batch, the rows
         -- left on older versions against the target ($5, $6).
-        EXECUTE format(
+        batch := @extschema@._query_as(j.started_by, format(
             'WITH checked AS (SELECT r.ctid AS row_id, r.%1$I AS ref,
-                                     @extschema@._errors_json(coalesce($5, r.%1$I), r.%2$I) AS e
+                                     @extschema@._errors_json(coalesce(%4$L, r.%1$I), r.%2$I) AS e
                                 FROM ONLY %3$s r
-                               WHERE r.ctid >= $1 AND r.ctid < $2
-                                 AND ($6 IS NULL AND r.%1$I IS NOT NULL OR r.%1$I = ANY ($6))),
-                  saved AS (INSERT INTO @extschema@.job_findings (job, tbl, row_id, ref, errors)
-                            SELECT $3, $4, c.row_id, c.ref, c.e FROM checked c WHERE c.e IS NOT NULL)
-             SELECT count(*), count(*) FILTER (WHERE c.e IS NOT NULL) FROM checked c',
-            b.schema_column, b.record_column, leaf)
-            INTO done, invalid USING low, high, job, leaf, j.to_ref, older;
+                               WHERE r.ctid >= %5$L AND r.ctid < %6$L
+                                 AND (%7$L::text[] IS NULL AND r.%1$I IS NOT NULL OR r.%1$I = ANY (%7$L::text[])))
+             SELECT jsonb_build_object(''done'', count(*), ''invalid'', count(*) FILTER (WHERE c.e IS NOT NULL),
+                    ''findings'', coalesce(jsonb_agg(jsonb_build_array(c.row_id::text, c.ref, c.e))
+                                             FILTER (WHERE c.e IS NOT NULL), ''[]''))
+               FROM checked c',
+            b.schema_column, b.record_column, leaf, j.to_ref, low, high, older));
+        done := (batch ->> 'done')::bigint;
+        invalid := (batch ->> 'invalid')::bigint;
+        INSERT INTO @extschema@.job_findings (job, tbl, row_id, ref, errors)
+        SELECT job, leaf, (f ->> 0)::tid, f ->> 1, f -> 2 FROM jsonb_array_elements(batch -> 'findings') f;
         IF j.kind = 'migrate' THEN
             done := changed + invalid;
         END IF;

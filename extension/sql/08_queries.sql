@@ -7,17 +7,28 @@
 CREATE FUNCTION @extschema@._do_matching_schemas(caller oid, record jsonb, all_versions boolean,
                                                  name_prefix text)
     RETURNS SETOF text
-    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT s.name || ':' || s.version
-      FROM @extschema@.schema_versions s
-     WHERE s.status = 'exists' AND @extschema@._visible(s.owner, s.public, $1)
-       AND ($4 IS NULL OR starts_with(s.name, $4))
-       AND (coalesce($3, false)
-            OR s.version = (SELECT max(v.version) FROM @extschema@.schema_versions v
-                             WHERE v.name = s.name AND v.status = 'exists'))
-       AND $2 IS NOT NULL
-       AND @extschema@.validate_record(s.name || ':' || s.version, $2)
-     ORDER BY s.name, s.version
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    candidates text[];
+BEGIN
+    IF record IS NULL THEN
+        RETURN;
+    END IF;
+    -- The versions the caller may see, taken first and whole: no plan can
+    -- evaluate a record against another role's private schema before this
+    -- filter (its errors, or its time, would tell what it holds).
+    candidates := ARRAY(
+        SELECT s.name || ':' || s.version
+          FROM @extschema@.schema_versions s
+         WHERE s.status = 'exists' AND @extschema@._visible(s.owner, s.public, caller)
+           AND (name_prefix IS NULL OR starts_with(s.name, name_prefix))
+           AND (coalesce(all_versions, false)
+                OR s.version = (SELECT max(v.version) FROM @extschema@.schema_versions v
+                                 WHERE v.name = s.name AND v.status = 'exists'))
+         ORDER BY s.name, s.version);
+    RETURN QUERY SELECT c.ref FROM unnest(candidates) WITH ORDINALITY AS c(ref, n)
+                  WHERE @extschema@.validate_record(c.ref, record) ORDER BY c.n;
+END
 $$;
 
 -- The invalid rows of a flag table, with their stored errors. Runs with the

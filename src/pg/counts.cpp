@@ -10,11 +10,16 @@
 
 #include "core/error.hpp"
 #include "pg/guard.hpp"
+#include "pg/locks.hpp"
 #include "pg/owner.hpp"
 #include "pg/slots.hpp"
+#include "pg/table_access.hpp"
 
 extern "C" {
+#include "catalog/pg_class.h"
+#include "catalog/pg_inherits.h"
 #include "commands/extension.h"
+#include "storage/lmgr.h"
 #include "executor/executor.h"
 #include "storage/backendid.h"
 #include "nodes/parsenodes.h"
@@ -24,9 +29,6 @@ extern "C" {
 namespace schemareg::pg {
 
 namespace {
-
-// The advisory lock space of schema versions: pg_advisory_xact_lock(kLockKey, id).
-constexpr int32_t kLockKey = 1936876903;  // "sreg"
 
 // Deltas by (subtransaction, table, version): a rolled-back savepoint drops
 // only its own, and a statement writes only the deltas of the subtransaction
@@ -93,6 +95,43 @@ void FlushFromHook() {
   }
 }
 
+// After TRUNCATE: the counts of the bound leaves it emptied go. (Partitions
+// made after attach() have no TRUNCATE trigger of their own.) The
+// statement's names are resolved again here, after the table owner's
+// TRUNCATE triggers ran and could have changed search_path, so a name may now
+// mean another table: only a leaf that this transaction holds in ACCESS
+// EXCLUSIVE mode and that has no rows left loses its counts, which are then
+// zero anyway. Only where the extension is installed (the catalog must not be
+// read in an aborted transaction; a schema of that name without the
+// extension is not ours to call).
+void ForgetTruncated(TruncateStmt* statement) {
+  if (!OidIsValid(get_extension_oid("schemareg", true))) return;
+  ListCell* cell;
+  foreach (cell, statement->relations) {
+    Oid relid = RangeVarGetRelid(lfirst_node(RangeVar, cell), NoLock, true);
+    if (!OidIsValid(relid)) continue;
+    List* tree = find_all_inheritors(relid, NoLock, nullptr);
+    ListCell* member;
+    foreach (member, tree) {
+      Oid leaf = lfirst_oid(member);
+      if (get_rel_relkind(leaf) != RELKIND_RELATION ||
+          !CheckRelationOidLockedByMe(leaf, AccessExclusiveLock, false) || HasRows(leaf)) {
+        continue;
+      }
+      AsRegistryOwner(true, [&] {
+        if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+        Oid types[1] = {OIDOID};
+        Datum values[1] = {ObjectIdGetDatum(leaf)};
+        if (SPI_execute_with_args("DELETE FROM schemareg.record_counts WHERE tbl = $1::regclass", 1,
+                                  types, values, nullptr, false, 0) != SPI_OK_DELETE) {
+          elog(ERROR, "forgetting the counts of a truncated table failed");
+        }
+        SPI_finish();
+      });
+    }
+  }
+}
+
 void ExecutorFinish(QueryDesc* query) {
   if (previous_executor_finish != nullptr) {
     previous_executor_finish(query);
@@ -113,27 +152,7 @@ void ProcessUtility(PlannedStmt* pstmt, const char* query_string, bool read_only
   }
   // COPY's AFTER triggers have fired; flush what they collected.
   FlushFromHook();
-  // TRUNCATE of a partition made after attach() (no TRUNCATE trigger of its
-  // own): forget its counts too. Only then, and only where the extension is
-  // installed (the catalog must not be read in an aborted transaction; a
-  // schema of that name without the extension is not ours to call).
-  if (IsA(pstmt->utilityStmt, TruncateStmt) && OidIsValid(get_extension_oid("schemareg", true))) {
-    ListCell* cell;
-    foreach (cell, castNode(TruncateStmt, pstmt->utilityStmt)->relations) {
-      Oid relid = RangeVarGetRelid(lfirst_node(RangeVar, cell), NoLock, true);
-      if (!OidIsValid(relid)) continue;
-      AsRegistryOwner(true, [&] {
-        if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-        Oid types[1] = {OIDOID};
-        Datum values[1] = {ObjectIdGetDatum(relid)};
-        if (SPI_execute_with_args("SELECT schemareg._forget_counts($1)", 1, types, values, nullptr,
-                                  false, 0) != SPI_OK_SELECT) {
-          elog(ERROR, "forgetting the counts of a truncated table failed");
-        }
-        SPI_finish();
-      });
-    }
-  }
+  if (IsA(pstmt->utilityStmt, TruncateStmt)) ForgetTruncated(castNode(TruncateStmt, pstmt->utilityStmt));
 }
 
 void OnTransactionEvent(XactEvent event, void*) {
@@ -200,17 +219,15 @@ void AddDelta(Oid relid, int64_t schema_id, int64_t delta) {
 
 bool LockVersionShared(int64_t schema_id) {
   if (locked_versions.count(schema_id) > 0) return false;
-  PgGuard([&] {
-    DirectFunctionCall2(pg_advisory_xact_lock_shared_int4, Int32GetDatum(kLockKey),
-                        Int32GetDatum(static_cast<int32>(schema_id % 2147483647)));
-  });
+  PgGuard([&] { LockRegistry(LockSpace::kVersion, static_cast<uint64_t>(schema_id), true); });
   locked_versions.insert(schema_id);
   return true;
 }
 
 }  // namespace schemareg::pg
 
-// _exact_ref_count(id bigint) → bigint, counted with a snapshot taken now.
+// _exact_ref_count(id bigint) → bigint, counted with a snapshot taken now; no
+// table's contribution is below zero (none takes away what another adds).
 SCHEMAREG_FUNCTION(_exact_ref_count) {
   int64 id = PG_GETARG_INT64(0);
   int64 total = 0;
@@ -220,7 +237,9 @@ SCHEMAREG_FUNCTION(_exact_ref_count) {
     Oid types[1] = {INT8OID};
     Datum values[1] = {Int64GetDatum(id)};
     int rc = SPI_execute_with_args(
-        "SELECT coalesce(sum(n), 0)::bigint FROM schemareg.record_counts WHERE schema_id = $1", 1,
+        "SELECT coalesce(sum(greatest(n, 0)), 0)::bigint FROM (SELECT sum(n) AS n "
+        "FROM schemareg.record_counts WHERE schema_id = $1 GROUP BY tbl) t",
+        1,
         types, values, nullptr, true, 1);
     if (rc != SPI_OK_SELECT || SPI_processed != 1) elog(ERROR, "counting records failed");
     bool isnull;

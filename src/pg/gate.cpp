@@ -140,30 +140,6 @@ Datum _gate(PG_FUNCTION_ARGS) {
 }
 
 extern "C" {
-PGDLLEXPORT PG_FUNCTION_INFO_V1(_run_as);
-Datum _run_as(PG_FUNCTION_ARGS);
-}
-
-// _run_as(role oid, statement text) → bigint: the way back out of the gate.
-// Runs a statement as `role` and returns the rows it processed; only the
-// registry's owner may call it.
-Datum _run_as(PG_FUNCTION_ARGS) {
-  Oid role = PG_GETARG_OID(0);
-  char* statement = text_to_cstring(PG_GETARG_TEXT_PP(1));
-  int64 processed = 0;
-  // Settings the statement changes (SET LOCAL search_path in a trigger, say)
-  // end with it: the caller's SQL after it must not resolve names through them.
-  schemareg::pg::AsRole(role, schemareg::pg::Settings::kOwn, [&] {
-    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-    int rc = SPI_execute(statement, false, 0);
-    if (rc < 0) elog(ERROR, "%s failed: %s", statement, SPI_result_code_string(rc));
-    processed = static_cast<int64>(SPI_processed);
-    SPI_finish();
-  });
-  PG_RETURN_INT64(processed);
-}
-
-extern "C" {
 PGDLLEXPORT PG_FUNCTION_INFO_V1(_current_xid);
 Datum _current_xid(PG_FUNCTION_ARGS);
 }

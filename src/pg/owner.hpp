@@ -19,6 +19,11 @@ enum class Settings {
   kOwn,         // what f changes ends with it
   kSafeSearch,  // the same, and f runs with search_path pg_catalog, pg_temp
                 // (needed wherever SQL text is parsed or planned)
+  kRestricted,  // kOwn under SECURITY_RESTRICTED_OPERATION, the way VACUUM
+                // and REFRESH MATERIALIZED VIEW run a table owner's code: no
+                // temporary objects, no SET ROLE, no cursors that outlive f
+                // (for work on a user's table, with statements whose every
+                // name is qualified)
 };
 
 // PostgreSQL code (run inside PgGuard): `f` runs as `role` (InvalidOid: the
@@ -32,7 +37,12 @@ void AsRole(Oid role, Settings settings, F&& f) {
   int nest = -1;
   PG_TRY();
   {
-    if (role != InvalidOid) SetUserIdAndSecContext(role, context | SECURITY_LOCAL_USERID_CHANGE);
+    int restricted = settings == Settings::kRestricted ? SECURITY_RESTRICTED_OPERATION : 0;
+    if (role != InvalidOid) {
+      SetUserIdAndSecContext(role, context | SECURITY_LOCAL_USERID_CHANGE | restricted);
+    } else if (restricted != 0) {
+      SetUserIdAndSecContext(user, context | restricted);
+    }
     if (settings != Settings::kShared) nest = NewGUCNestLevel();
     if (settings == Settings::kSafeSearch) {
       set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,

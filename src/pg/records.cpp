@@ -14,6 +14,10 @@
 #include "pg/record.hpp"
 #include "pg/settings.hpp"
 
+extern "C" {
+#include "catalog/pg_trigger.h"
+}
+
 namespace schemareg::pg {
 namespace {
 
@@ -40,6 +44,7 @@ struct SchemaMemo {
 };
 SchemaMemo validate_memo, count_memo;
 uint64_t statements = 0;
+uint64_t order_checked = 0;  // the statement whose trigger order was checked
 
 std::shared_ptr<const CachedSchema> SchemaOf(SchemaMemo& memo, const BoundColumns& columns,
                                              const char* ref, bool for_caller) {
@@ -85,6 +90,30 @@ int ColumnOf(Relation relation, const std::string& column, Oid type) {
                 "", "Run schemareg.detach() and schemareg.attach() again after changing its type.");
   }
   return att;
+}
+
+// 55000 unless `ours` is the last BEFORE ROW trigger of INSERT or UPDATE that
+// can fire on the table (BEFORE triggers fire in name order; one that fired
+// after the check could change the row after it was checked).
+void CheckFiresLast(Relation relation, const Trigger* ours) {
+  const TriggerDesc* triggers = relation->trigdesc;
+  bool after_ours = false;
+  for (int i = 0; triggers != nullptr && i < triggers->numtriggers; i++) {
+    const Trigger& t = triggers->triggers[i];
+    if (t.tgoid == ours->tgoid) {
+      after_ours = true;
+    } else if (after_ours && t.tgenabled != TRIGGER_DISABLED && TRIGGER_FOR_ROW(t.tgtype) &&
+               TRIGGER_FOR_BEFORE(t.tgtype) &&
+               (TRIGGER_FOR_INSERT(t.tgtype) || TRIGGER_FOR_UPDATE(t.tgtype))) {
+      throw Error(sqlstate::kObjectNotInPrerequisiteState,
+                  std::string("trigger \"") + t.tgname + "\" on table \"" +
+                      RelationGetRelationName(relation) + "\" fires after schemareg's check",
+                  "BEFORE triggers fire in the order of their names; a trigger that fires after \"" +
+                      std::string(ours->tgname) + "\" could change a row after it was checked.",
+                  "Rename it to sort before \"" + std::string(ours->tgname) +
+                      "\", or make it an AFTER trigger.");
+    }
+  }
 }
 
 TriggerData* CheckTrigger(FunctionCallInfo fcinfo, const char* name) {
@@ -179,6 +208,11 @@ SCHEMAREG_FUNCTION(_validate_row) {
   in.tuple =
       TRIGGER_FIRED_BY_UPDATE(trigger->tg_event) ? trigger->tg_newtuple : trigger->tg_trigtuple;
   in.columns = ColumnsOf(fcinfo, in.relation);
+  // Once per statement (the table's triggers cannot change while it writes).
+  if (order_checked != in.columns.statement) {
+    CheckFiresLast(in.relation, trigger->tg_trigger);
+    order_checked = in.columns.statement;
+  }
   in.ref = ColumnText(in.tuple, in.relation, in.columns.schema_att);
   // A table that follows the newest versions: a new row takes the newest
   // version of the name it gives.
@@ -294,7 +328,10 @@ SCHEMAREG_FUNCTION(_count_row) {
   if (old_ref != nullptr) {
     // Taking records away also holds the version's lock, so that a delete
     // of it waits for this transaction instead of racing it. (The rows
-    // already name the version: whoever takes them away may not see it.)
+    // already name the version: whoever takes them away may not see it.
+    // Every row was counted when it came in: through these triggers, which
+    // cannot be disabled, dropped or overtaken, or by attach() and the
+    // partition sync, which check rows first and count them from the heap.)
     int64_t id = SchemaOf(count_memo, columns, old_ref, false)->id;
     LockVersionShared(id);
     AddDelta(relid, id, -1);

@@ -135,7 +135,7 @@ class GetTest(ClientCase):
         # A version stuck in another status (a failed backend step) is
         # written directly: no SQL function leaves one behind on purpose.
         self.conn.execute(
-            "INSERT INTO schemareg.schemas "
+            "INSERT INTO schemareg.schema_versions "
             "(name, version, definition, dialect, hash, status, owner, created_by) "
             "SELECT %s, %s, %s::jsonb, 'draft7', "
             "sha256(convert_to(%s::jsonb::text, 'UTF8')), %s, r.oid, r.oid "

@@ -8,13 +8,15 @@ WITH members AS (
        AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'schemareg')
 ), lines AS (
     -- Functions and procedures: their whole definition, and who may call them.
-    SELECT 'function ' || pg_get_functiondef(p.oid) || ' acl ' || coalesce(p.proacl::text, '-')
+    SELECT 'function ' || pg_get_functiondef(p.oid) || ' acl ' || (SELECT array_agg(a ORDER BY a::text) FROM unnest(coalesce(p.proacl, acldefault('f', p.proowner))) a)::text
            || ' comment ' || coalesce(obj_description(p.oid, 'pg_proc'), '-') AS line
       FROM members m JOIN pg_proc p ON m.classid = 'pg_proc'::regclass AND p.oid = m.objid
     UNION ALL
     -- Relations: kind, options, privileges, comment; views their query.
     SELECT format('relation %s kind %s options %s acl %s comment %s%s', c.oid::regclass,
-                  c.relkind, coalesce(c.reloptions::text, '-'), coalesce(c.relacl::text, '-'),
+                  c.relkind, coalesce(c.reloptions::text, '-'), (SELECT array_agg(a ORDER BY a::text)
+                     FROM unnest(coalesce(c.relacl, acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char",
+                                                               c.relowner))) a)::text,
                   coalesce(obj_description(c.oid, 'pg_class'), '-'),
                   CASE WHEN c.relkind = 'v' THEN ' as ' || pg_get_viewdef(c.oid) ELSE '' END)
       FROM members m JOIN pg_class c ON m.classid = 'pg_class'::regclass AND c.oid = m.objid
@@ -64,7 +66,7 @@ WITH members AS (
       FROM pg_extension e, unnest(e.extconfig, e.extcondition) AS x(tbl, cond)
      WHERE e.extname = 'schemareg'
     UNION ALL
-    SELECT format('schema %s acl %s', n.nspname, coalesce(n.nspacl::text, '-'))
+    SELECT format('schema %s acl %s', n.nspname, (SELECT array_agg(a ORDER BY a::text) FROM unnest(coalesce(n.nspacl, acldefault('n', n.nspowner))) a)::text)
       FROM pg_namespace n WHERE n.nspname = 'schemareg'
     UNION ALL
     SELECT 'version ' || extversion FROM pg_extension WHERE extname = 'schemareg'

@@ -1,0 +1,27 @@
+// The registry's locks: transaction-level lock tags in spaces that SQL's
+// advisory lock functions cannot reach (pg_advisory_lock only takes the
+// spaces 1 and 2), so no role can take them to block the registry's writers.
+#pragma once
+
+#include <cstdint>
+
+#include "pg/postgres.hpp"
+
+namespace schemareg::pg {
+
+// What a lock protects; each has its own space.
+enum class LockSpace : uint16 {
+  kVersion = 101,  // a schema version: its writers (shared) against update and delete
+  kName = 102,     // a schema name: create, revise, update, delete
+  kUri = 103,      // a top-level $id being registered
+  kJob = 104,      // the starters of jobs on one table
+};
+
+// Takes the lock (key, space) until the end of the transaction. PostgreSQL
+// code: call it inside PgGuard.
+void LockRegistry(LockSpace space, uint64_t key, bool shared);
+
+// The key of a text (a name, a URI, ...).
+uint64_t LockKeyOf(const char* text, size_t length);
+
+}  // namespace schemareg::pg

@@ -1,0 +1,206 @@
+// Work on users' tables. Nothing a user controls (index expressions and
+// predicates, statistics expressions, defaults, triggers, casts) may run with
+// the registry's rights, so a statement on a user's table runs as a role of
+// the user's under SECURITY_RESTRICTED_OPERATION in its own GUC nest level
+// (as VACUUM and REFRESH MATERIALIZED VIEW do), and what only needs to read
+// the rows (counting them) reads the heap here, without the planner.
+#include <string>
+#include <unordered_map>
+
+#include "pg/table_access.hpp"
+
+#include "pg/guard.hpp"
+#include "pg/owner.hpp"
+
+extern "C" {
+#include "access/table.h"
+#include "access/tableam.h"
+#include "catalog/pg_class.h"
+#include "executor/tuptable.h"
+#include "storage/lmgr.h"
+#include "utils/rel.h"
+}
+
+namespace schemareg::pg {
+namespace {
+
+// Runs `statement` as `role`, restricted; `on_result` sees SPI's result.
+template <typename F>
+void RunRestricted(Oid role, const char* statement, bool read_only, F&& on_result) {
+  AsRole(role, Settings::kRestricted, [&] {
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+    int rc = SPI_execute(statement, read_only, 0);
+    if (rc < 0) elog(ERROR, "%s failed: %s", statement, SPI_result_code_string(rc));
+    on_result();
+    SPI_finish();
+  });
+}
+
+// The leaf table `relid` opened with `lockmode`, or an error if it is not a
+// plain table (a partitioned table has no rows of its own).
+Relation OpenLeaf(Oid relid, LOCKMODE lockmode) {
+  Relation relation = table_open(relid, lockmode);
+  if (relation->rd_rel->relkind != RELKIND_RELATION) {
+    ereport(ERROR, (errcode(ERRCODE_WRONG_OBJECT_TYPE),
+                    errmsg("\"%s\" is not a table with rows of its own",
+                           RelationGetRelationName(relation))));
+  }
+  return relation;
+}
+
+// Calls `f(slot)` for every row of `relation` visible to a snapshot taken
+// now (after the lock was granted: writers that held it have committed).
+template <typename F>
+void ScanRows(Relation relation, F&& f) {
+  Snapshot snapshot = RegisterSnapshot(GetLatestSnapshot());
+  TableScanDesc scan = table_beginscan(relation, snapshot, 0, nullptr);
+  TupleTableSlot* slot = table_slot_create(relation, nullptr);
+  while (table_scan_getnextslot(scan, ForwardScanDirection, slot)) {
+    CHECK_FOR_INTERRUPTS();
+    if (!f(slot)) break;
+  }
+  ExecDropSingleTupleTableSlot(slot);
+  table_endscan(scan);
+  UnregisterSnapshot(snapshot);
+}
+
+}  // namespace
+
+bool HasRows(Oid relid) {
+  bool found = false;
+  Relation relation = OpenLeaf(relid, AccessShareLock);
+  ScanRows(relation, [&](TupleTableSlot*) { return !(found = true); });
+  table_close(relation, NoLock);
+  return found;
+}
+
+}  // namespace schemareg::pg
+
+using namespace schemareg::pg;
+
+extern "C" {
+PGDLLEXPORT PG_FUNCTION_INFO_V1(_run_as);
+Datum _run_as(PG_FUNCTION_ARGS);
+PGDLLEXPORT PG_FUNCTION_INFO_V1(_query_as);
+Datum _query_as(PG_FUNCTION_ARGS);
+PGDLLEXPORT PG_FUNCTION_INFO_V1(_table_rows);
+Datum _table_rows(PG_FUNCTION_ARGS);
+}
+
+// _run_as(role oid, statement text) → bigint: the way back out of the gate.
+// Runs a statement as `role`, restricted, and returns the rows it processed;
+// only the registry's owner may call it.
+Datum _run_as(PG_FUNCTION_ARGS) {
+  Oid role = PG_GETARG_OID(0);
+  char* statement = text_to_cstring(PG_GETARG_TEXT_PP(1));
+  int64 processed = 0;
+  RunRestricted(role, statement, false,
+                [&] { processed = static_cast<int64>(SPI_processed); });
+  PG_RETURN_INT64(processed);
+}
+
+// _query_as(role oid, statement text) → jsonb: runs a query that returns one
+// jsonb value as `role`, restricted, and returns that value (NULL when it
+// returns no row): how the registry reads what a query on a user's table finds.
+Datum _query_as(PG_FUNCTION_ARGS) {
+  Oid role = PG_GETARG_OID(0);
+  char* statement = text_to_cstring(PG_GETARG_TEXT_PP(1));
+  MemoryContext outer = CurrentMemoryContext;
+  Datum result = 0;
+  bool isnull = true;
+  RunRestricted(role, statement, true, [&] {
+    if (SPI_tuptable == nullptr || SPI_tuptable->tupdesc->natts != 1 ||
+        SPI_gettypeid(SPI_tuptable->tupdesc, 1) != JSONBOID) {
+      elog(ERROR, "_query_as: the query must return one jsonb column");
+    }
+    if (SPI_processed == 0) return;
+    Datum value = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+    if (!isnull) {
+      MemoryContext spi = MemoryContextSwitchTo(outer);
+      result = PointerGetDatum(DatumGetJsonbPCopy(value));
+      MemoryContextSwitchTo(spi);
+    }
+  });
+  if (isnull) PG_RETURN_NULL();
+  return result;
+}
+
+// _table_refs(tbl regclass, schema_column name) → TABLE(schema_id bigint, n bigint):
+// how many rows of the leaf table name each registered version in the given
+// text column; rows that name no version (malformed, bare or unknown
+// references) are counted under a NULL id. Reads the heap under a SHARE lock
+// (writers wait: the count is of a table that stands still); nothing of the
+// table's owner runs. Memory: one entry per registered version.
+SCHEMAREG_FUNCTION(_table_refs) {
+  Oid relid = PG_GETARG_OID(0);
+  const char* column = NameStr(*PG_GETARG_NAME(1));
+  // Every version by its reference, read as the registry's owner.
+  std::unordered_map<std::string, int64> ids;
+  std::unordered_map<int64, int64> counts;
+  int64 unknown = 0;
+  std::string ref;
+  PgGuard([&] {
+    AsRegistryOwner(true, [&] {
+      if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+      if (SPI_execute("SELECT name || ':' || version, id FROM schemareg.schema_versions", true,
+                      0) != SPI_OK_SELECT) {
+        elog(ERROR, "reading schemareg.schema_versions failed");
+      }
+      for (uint64 i = 0; i < SPI_processed; i++) {
+        bool isnull;
+        HeapTuple row = SPI_tuptable->vals[i];
+        ids[SPI_getvalue(row, SPI_tuptable->tupdesc, 1)] =
+            DatumGetInt64(SPI_getbinval(row, SPI_tuptable->tupdesc, 2, &isnull));
+      }
+      SPI_finish();
+    });
+    Relation relation = OpenLeaf(relid, ShareLock);
+    AttrNumber att = get_attnum(relid, column);
+    if (att <= 0 || TupleDescAttr(RelationGetDescr(relation), att - 1)->atttypid != TEXTOID) {
+      ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
+                      errmsg("column \"%s\" of \"%s\" is not of type text", column,
+                             RelationGetRelationName(relation))));
+    }
+    ScanRows(relation, [&](TupleTableSlot* slot) {
+      bool isnull;
+      Datum value = slot_getattr(slot, att, &isnull);
+      if (isnull) return true;
+      text* t = DatumGetTextPP(value);
+      ref.assign(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+      if (reinterpret_cast<Pointer>(t) != DatumGetPointer(value)) pfree(t);
+      auto found = ids.find(ref);
+      if (found == ids.end()) {
+        unknown++;
+      } else {
+        counts[found->second]++;
+      }
+      return true;
+    });
+    table_close(relation, NoLock);
+    InitMaterializedSRF(fcinfo, 0);
+    ReturnSetInfo* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+    for (const auto& [id, n] : counts) {
+      Datum values[2] = {Int64GetDatum(id), Int64GetDatum(n)};
+      bool nulls[2] = {false, false};
+      tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+    }
+    if (unknown > 0) {
+      Datum values[2] = {0, Int64GetDatum(unknown)};
+      bool nulls[2] = {true, false};
+      tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+    }
+  });
+  return (Datum)0;
+}
+
+// _table_rows(tbl regclass, stop_at bigint) → bigint: the rows of a leaf
+// table, counted up to stop_at (1 asks whether it has any), from the heap.
+Datum _table_rows(PG_FUNCTION_ARGS) {
+  Oid relid = PG_GETARG_OID(0);
+  int64 stop_at = PG_GETARG_INT64(1);
+  int64 rows = 0;
+  Relation relation = OpenLeaf(relid, AccessShareLock);
+  ScanRows(relation, [&](TupleTableSlot*) { return ++rows < stop_at; });
+  table_close(relation, NoLock);
+  PG_RETURN_INT64(rows);
+}
