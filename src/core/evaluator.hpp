@@ -207,8 +207,7 @@ size_t ValueHash(const V& v, Poll&& poll) {
 template <typename Value>
 class Evaluator {
  public:
-  Evaluator(const CompiledSchema& schema, const ValidateOptions& options,
-            std::vector<ValidationError>* errors)
+  Evaluator(const CompiledSchema& schema, const ValidateOptions& options, ErrorList* errors)
       : schema_(schema), options_(options), errors_(errors) {
     char probe;
     stack_base_ = reinterpret_cast<uintptr_t>(&probe);
@@ -219,17 +218,35 @@ class Evaluator {
  private:
   using Node = SchemaNode;
 
+  // Keeps the error while the list is within its limits, else counts it:
+  // once one is only counted, so are all after it.
   void Fail(const char* keyword, std::string message) {
-    if (errors_ != nullptr) errors_->push_back({path_, keyword, std::move(message)});
+    if (!Keeping()) {
+      if (errors_ != nullptr) errors_->more++;
+      return;
+    }
+    std::string path =
+        path_.size() > kMaxErrorPathBytes ? TruncateUtf8(path_, kMaxErrorPathBytes) : path_;
+    size_t bytes = path.size() + std::char_traits<char>::length(keyword) + message.size();
+    if (errors_->kept.size() >= options_.max_errors ||
+        (!errors_->kept.empty() && kept_bytes_ + bytes > options_.max_error_bytes)) {
+      errors_->more++;
+      return;
+    }
+    kept_bytes_ += bytes;
+    errors_->kept.push_back({std::move(path), keyword, std::move(message)});
   }
 
   void Fail(const char* keyword, std::string message, std::string_view child) {
-    if (errors_ == nullptr) return;
+    if (!Keeping()) return Fail(keyword, std::move(message));
     size_t length = path_.size();
     AppendPointerToken(path_, child);
     Fail(keyword, std::move(message));
     path_.resize(length);
   }
+
+  // Whether errors are collected and may still be kept (which needs the path).
+  bool Keeping() const { return errors_ != nullptr && errors_->more == 0; }
 
   // Stack and cancel checks, once per step of the evaluation.
   void Poll() {
@@ -249,7 +266,7 @@ class Evaluator {
   // or an item's index), extending the path and the depth.
   bool EvalChild(NodeId id, const Value& value, std::string_view name) {
     size_t length = path_.size();
-    if (errors_ != nullptr) AppendPointerToken(path_, name);
+    if (Keeping()) AppendPointerToken(path_, name);
     bool ok = EvalDeeper(id, value);
     path_.resize(length);
     return ok;
@@ -257,7 +274,7 @@ class Evaluator {
 
   bool EvalItem(NodeId id, const Value& value, size_t index) {
     size_t length = path_.size();
-    if (errors_ != nullptr) {
+    if (Keeping()) {
       path_ += '/';
       path_ += std::to_string(index);
     }
@@ -280,7 +297,7 @@ class Evaluator {
 
   // Evaluates without collecting errors (for anyOf, oneOf, not, if).
   bool Probe(NodeId id, const Value& value) {
-    std::vector<ValidationError>* saved = errors_;
+    ErrorList* saved = errors_;
     errors_ = nullptr;
     bool ok = Eval(id, value);
     errors_ = saved;
@@ -729,7 +746,9 @@ class Evaluator {
 
   const CompiledSchema& schema_;
   const ValidateOptions& options_;
-  std::vector<ValidationError>* errors_;
+  ErrorList* errors_;
+  // Bytes of path, keyword and message in errors_->kept.
+  size_t kept_bytes_ = 0;
   std::string path_;
   uintptr_t stack_base_ = 0;
   uint32_t ticks_ = 0;
@@ -743,11 +762,12 @@ bool IsValidValue(const CompiledSchema& schema, const Value& record,
   return Evaluator<Value>(schema, options, nullptr).Run(record);
 }
 
-// Every failure, in document order of the checks that found them.
+// Every failure, in document order of the checks that found them: the first
+// ones kept within the options' limits, the rest counted.
 template <typename Value>
-std::vector<ValidationError> ValueErrors(const CompiledSchema& schema, const Value& record,
-                                         const ValidateOptions& options) {
-  std::vector<ValidationError> errors;
+ErrorList ValueErrors(const CompiledSchema& schema, const Value& record,
+                      const ValidateOptions& options) {
+  ErrorList errors;
   Evaluator<Value>(schema, options, &errors).Run(record);
   return errors;
 }

@@ -75,11 +75,13 @@ void CheckAgainstMetaschema(const Json& definition, Dialect dialect) {
   valijson::adapters::RapidJsonAdapter adapter(doc);
   if (validator.validate(Metaschema(dialect), adapter, &results)) return;
   std::string detail;
-  std::vector<ValidationError> errors = CollectErrors(OwnMetaschema(dialect), definition, {});
-  for (size_t i = 0; i < errors.size() && i < 10; i++) {
+  ValidateOptions options;
+  options.max_errors = 10;
+  ErrorList errors = CollectErrors(OwnMetaschema(dialect), definition, options);
+  for (const ValidationError& e : errors.kept) {
     if (!detail.empty()) detail += "\n";
-    detail += (errors[i].path.empty() ? std::string("(root)") : errors[i].path) + ": " +
-              errors[i].message + " (" + errors[i].keyword + ")";
+    detail += (e.path.empty() ? std::string("(root)") : e.path) + ": " + e.message + " (" +
+              e.keyword + ")";
   }
   // Should the engines disagree, valijson's own first message still explains.
   valijson::ValidationResults::Error error;

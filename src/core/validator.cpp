@@ -66,26 +66,31 @@ bool FormatOk(const std::string& format, std::string_view s) {
 
 }  // namespace evaluator_detail
 
-std::string ErrorLines(const std::vector<ValidationError>& errors, size_t limit) {
+std::string ErrorLines(const ErrorList& errors, size_t limit) {
   std::string lines;
-  for (size_t i = 0; i < errors.size(); i++) {
-    if (i == limit) {
-      lines += "\n... and " + std::to_string(errors.size() - i) + " more";
-      break;
-    }
+  size_t shown = std::min(limit, errors.kept.size());
+  for (size_t i = 0; i < shown; i++) {
+    const ValidationError& e = errors.kept[i];
     if (i > 0) lines += "\n";
-    lines += (errors[i].path.empty() ? std::string("(root)") : errors[i].path) + ": " +
-             errors[i].message + " (" + errors[i].keyword + ")";
+    lines += (e.path.empty() ? std::string("(root)") : e.path) + ": " + e.message + " (" +
+             e.keyword + ")";
+  }
+  if (errors.total() > shown) {
+    lines += "\n... and " + std::to_string(errors.total() - shown) + " more";
   }
   return lines;
+}
+
+std::string MoreErrorsMessage(uint64_t more) {
+  return "... and " + std::to_string(more) + (more == 1 ? " more error" : " more errors");
 }
 
 bool IsValid(const CompiledSchema& schema, const Json& record, const ValidateOptions& options) {
   return IsValidValue(schema, JsonRef(record), options);
 }
 
-std::vector<ValidationError> CollectErrors(const CompiledSchema& schema, const Json& record,
-                                           const ValidateOptions& options) {
+ErrorList CollectErrors(const CompiledSchema& schema, const Json& record,
+                        const ValidateOptions& options) {
   return ValueErrors(schema, JsonRef(record), options);
 }
 

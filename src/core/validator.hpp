@@ -13,9 +13,27 @@
 namespace schemareg {
 
 struct ValidationError {
-  std::string path;     // JSON Pointer into the record
+  std::string path;     // JSON Pointer into the record (cut at kMaxErrorPathBytes)
   std::string keyword;  // the keyword that failed
   std::string message;
+};
+
+// What collecting errors keeps, so that its memory does not grow with the
+// record: at most ValidateOptions::max_errors errors and max_error_bytes of
+// their text; the errors found after those are counted, not kept.
+inline constexpr size_t kDefaultMaxErrors = 1000;
+inline constexpr size_t kMaxErrorBytes = 1024 * 1024;
+// A longer path is kept as its first bytes (whole characters) and "...".
+inline constexpr size_t kMaxErrorPathBytes = 4096;
+
+// A record's errors: the first ones found, in document order, and how many
+// more were found after them.
+struct ErrorList {
+  std::vector<ValidationError> kept;
+  uint64_t more = 0;
+
+  bool empty() const { return kept.empty() && more == 0; }
+  uint64_t total() const { return kept.size() + more; }
 };
 
 struct ValidateOptions {
@@ -28,17 +46,26 @@ struct ValidateOptions {
   bool assert_formats = true;
   // Levels of the record the evaluation may descend before it stops with 54000.
   size_t max_depth = SIZE_MAX;
+  // Errors CollectErrors keeps, and bytes of their path, keyword and message
+  // together (the first error is always kept); the rest are only counted.
+  size_t max_errors = kDefaultMaxErrors;
+  size_t max_error_bytes = kMaxErrorBytes;
 };
 
 // True when the record satisfies the schema. Stops at the first failure.
 bool IsValid(const CompiledSchema& schema, const Json& record, const ValidateOptions& options);
 
 // Errors as an error detail shows them: one "path: message (keyword)" line
-// each ("(root)" for the empty path), at most `limit`, then "... and N more".
-std::string ErrorLines(const std::vector<ValidationError>& errors, size_t limit);
+// each ("(root)" for the empty path), at most `limit`, then "... and N more"
+// for the rest, kept or only counted.
+std::string ErrorLines(const ErrorList& errors, size_t limit);
 
-// Every failure, in document order of the checks that found them.
-std::vector<ValidationError> CollectErrors(const CompiledSchema& schema, const Json& record,
-                                           const ValidateOptions& options);
+// "... and N more errors": what stands for the errors found but not kept.
+std::string MoreErrorsMessage(uint64_t more);
+
+// Every failure, in document order of the checks that found them, within the
+// options' limits.
+ErrorList CollectErrors(const CompiledSchema& schema, const Json& record,
+                        const ValidateOptions& options);
 
 }  // namespace schemareg

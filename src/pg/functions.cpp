@@ -35,7 +35,7 @@ Datum CompositeResult(FunctionCallInfo fcinfo, Datum* values, bool* nulls) {
 // A record's errors, and the schema version that found them.
 struct RecordCheck {
   std::shared_ptr<const CachedSchema> schema;
-  std::vector<ValidationError> errors;
+  ErrorList errors;
 };
 
 // Every error of the record in argument 1 against the schema in argument 0.
@@ -70,11 +70,18 @@ SCHEMAREG_FUNCTION(validation_errors) {
   PgGuard([&] {
     InitMaterializedSRF(fcinfo, 0);
     ReturnSetInfo* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
-    for (const schemareg::ValidationError& e : check.errors) {
+    for (const schemareg::ValidationError& e : check.errors.kept) {
       Datum values[3] = {CStringGetTextDatum(e.path.c_str()),
                          CStringGetTextDatum(e.keyword.c_str()),
                          CStringGetTextDatum(e.message.c_str())};
       bool nulls[3] = {false, false, false};
+      tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+    }
+    // The errors found past the limits: one last row says how many.
+    if (check.errors.more > 0) {
+      std::string more = schemareg::MoreErrorsMessage(check.errors.more);
+      Datum values[3] = {0, 0, CStringGetTextDatum(more.c_str())};
+      bool nulls[3] = {true, true, false};
       tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
     }
   });
@@ -89,7 +96,7 @@ SCHEMAREG_FUNCTION(assert_valid) {
         schemareg::sqlstate::kCheckViolation,
         "record does not match schema \"" + check.schema->ref + "\"",
         schemareg::ErrorLines(check.errors, static_cast<size_t>(MaxErrorDetail())),
-        check.errors.size() == 1 ? "" : std::to_string(check.errors.size()) + " errors in all.");
+        check.errors.total() == 1 ? "" : std::to_string(check.errors.total()) + " errors in all.");
   }
   PG_RETURN_VOID();
 }

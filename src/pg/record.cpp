@@ -18,18 +18,25 @@ bool RecordIsValid(const CompiledSchema& schema, const Jsonb* record) {
   return IsValidValue(schema, JsonbRef::Root(record), CurrentValidateOptions());
 }
 
-std::vector<ValidationError> RecordErrors(const CompiledSchema& schema, const Jsonb* record) {
+ErrorList RecordErrors(const CompiledSchema& schema, const Jsonb* record) {
   if (schema.AcceptsEverything()) return {};
   return ValueErrors(schema, JsonbRef::Root(record), CurrentValidateOptions());
 }
 
-std::string ErrorsJson(const std::vector<ValidationError>& errors) {
+std::string ErrorsJson(const ErrorList& errors) {
   Json array = Json::Array();
-  for (const ValidationError& e : errors) {
+  for (const ValidationError& e : errors.kept) {
     Json item = Json::Object();
     item.Set("path", Json::String(e.path));
     item.Set("keyword", Json::String(e.keyword));
     item.Set("message", Json::String(e.message));
+    array.items().push_back(std::move(item));
+  }
+  if (errors.more > 0) {
+    Json item = Json::Object();
+    item.Set("path", Json());
+    item.Set("keyword", Json());
+    item.Set("message", Json::String(MoreErrorsMessage(errors.more)));
     array.items().push_back(std::move(item));
   }
   return ToJsonText(array);

@@ -22,11 +22,13 @@ Jsonb* JsonbArgument(FunctionCallInfo fcinfo, int argno);
 // cancel and the stack bound the evaluation).
 bool RecordIsValid(const CompiledSchema& schema, const Jsonb* record);
 
-// Every error of the jsonb record against the schema.
-std::vector<ValidationError> RecordErrors(const CompiledSchema& schema, const Jsonb* record);
+// The errors of the jsonb record against the schema: the first
+// schemareg.max_errors (and at most kMaxErrorBytes of them), the rest counted.
+ErrorList RecordErrors(const CompiledSchema& schema, const Jsonb* record);
 
 // A record's errors as an errors column stores them: a jsonb array (as text)
-// of {path, keyword, message}.
-std::string ErrorsJson(const std::vector<ValidationError>& errors);
+// of {path, keyword, message}, ending, when some were only counted, in
+// {"path": null, "keyword": null, "message": "... and N more errors"}.
+std::string ErrorsJson(const ErrorList& errors);
 
 }  // namespace schemareg::pg

@@ -256,7 +256,7 @@ SCHEMAREG_FUNCTION(_validate_row) {
             "\"",
         "", "Set the schema column to NULL for a row without a record.");
   }
-  std::vector<schemareg::ValidationError> errors;
+  schemareg::ErrorList errors;
   // A schema that accepts everything needs no look at the record.
   if (!schema->compiled->AcceptsEverything()) {
     PgGuard([&] {
@@ -274,7 +274,7 @@ SCHEMAREG_FUNCTION(_validate_row) {
                 std::string("new row for table \"") + table + "\" does not match schema \"" +
                     schema->ref + "\"",
                 schemareg::ErrorLines(errors, static_cast<size_t>(MaxErrorDetail())),
-                errors.size() == 1 ? "" : std::to_string(errors.size()) + " errors in all.");
+                errors.total() == 1 ? "" : std::to_string(errors.total()) + " errors in all.");
   }
   std::string errors_json = errors.empty() ? "" : ErrorsJson(errors);
   bool rewrite_ref = schema->ref != in.ref;

@@ -16,6 +16,7 @@ namespace {
 int default_dialect = static_cast<int>(Dialect::kDraft7);
 int max_depth = 1000;
 int max_error_detail = 20;
+int max_errors = static_cast<int>(kDefaultMaxErrors);
 bool assert_formats = true;
 int fail_backend_steps = 0;
 
@@ -51,6 +52,12 @@ void DefineSettings() {
                           "Most validation errors listed in the detail of assert_valid's error.",
                           nullptr, &max_error_detail, 20, 1, 10000, PGC_USERSET, 0, nullptr,
                           nullptr, nullptr);
+  DefineCustomIntVariable(
+      "schemareg.max_errors",
+      "Most validation errors kept per record (validation_errors, errors columns, 23514 details).",
+      "The errors found after these (or after 1MB of error text) are counted, not kept.",
+      &max_errors, static_cast<int>(kDefaultMaxErrors), 1, 100000, PGC_USERSET, 0, nullptr, nullptr,
+      nullptr);
   DefineCustomBoolVariable("schemareg.assert_formats",
                            "Whether the \"format\" keyword rejects values (date-time, email, ...).",
                            nullptr, &assert_formats, true, PGC_USERSET, 0, nullptr, nullptr,
@@ -103,6 +110,7 @@ ValidateOptions CurrentValidateOptions() {
   options.should_stop = ShouldStop;
   options.stack_budget = StackBudget();
   options.max_depth = static_cast<size_t>(max_depth);
+  options.max_errors = static_cast<size_t>(max_errors);
   return options;
 }
 
