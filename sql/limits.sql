@@ -77,4 +77,16 @@ SELECT * FROM schemareg.validation_errors('limits/exponential', '1');
 RESET statement_timeout;
 \set VERBOSITY default
 
+-- Error lists are bounded (schemareg.max_errors errors, 1 MiB of text): the
+-- rest are counted, not kept, in every form a list takes.
+SELECT (schemareg.create_schema('limits/ints', '{"items": {"type": "integer"}}')).version;
+SET schemareg.max_errors = 2;
+SELECT * FROM schemareg.validation_errors('limits/ints', '["a", "b", "c", "d"]');
+SELECT schemareg._errors_json('limits/ints', '["a", "b", "c", "d"]');
+SELECT outcome($$SELECT schemareg.assert_valid('limits/ints', '["a", "b", "c", "d"]')$$);
+RESET schemareg.max_errors;
+-- A million invalid items: 1,000 errors kept, then one row for the others.
+SELECT count(*) AS rows, max(message) FILTER (WHERE path IS NULL) AS rest
+  FROM schemareg.validation_errors('limits/ints', (SELECT jsonb_agg('x'::text) FROM generate_series(1, 1000000)));
+
 SELECT pg_postmaster_start_time() = :'started' AS same_server;
