@@ -1,0 +1,861 @@
+"""Security suite (issue 10): every attack runs AS THE ATTACKER, on a
+connection of that role, and the test asserts the refusal (exact SQLSTATE)
+and that nothing changed: no sec_* role became superuser, every version's
+stored count equals a count taken by hand, and alice's private content never
+reaches the attacker (results, errors with detail/hint/context, NOTICEs,
+EXPLAIN output).
+
+Roles (cluster-wide, made here if missing): sec_alice, sec_bob (CREATE on
+public and on his schema sec_bob), sec_carol (member of schemareg_admin).
+Every test starts from a fresh database schemareg_security with the
+extension created by the superuser postgres.
+
+Run: /usr/bin/python3 -m unittest tests/security/test_security.py -v
+Connection: libpq environment (PGHOST, PGPORT, PGUSER=postgres); the cluster
+must trust the sec_* roles (as scripts/cluster.sh's does).
+"""
+
+import json
+import re
+import time
+import unittest
+
+import psycopg
+from psycopg import sql
+
+DB = "schemareg_security"
+ROLES = ("sec_alice", "sec_bob", "sec_carol")
+# Alice's private content: none of these may ever reach bob.
+MARKERS = ("SECRETPATTERN", "SECRETENUM", "secretprop", "424242")
+SECRET = {"type": "object", "required": ["secretprop"],
+          "properties": {"secretprop": {"type": "string", "pattern": "^SECRETPATTERN[0-9]+$"},
+                         "kind": {"enum": ["SECRETENUM", "other"]},
+                         "n": {"type": "number", "minimum": 424242}}}
+ALICE_DOC = {"secretprop": "SECRETPATTERN1", "kind": "SECRETENUM", "n": 500000}
+REF_RE = re.compile(r"^([A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*):([0-9]+)$")
+J = json.dumps
+
+
+def _admin():
+    return psycopg.connect(dbname="postgres", autocommit=True)
+
+
+def setUpModule():
+    with _admin() as conn:
+        for role in ROLES:
+            if conn.execute("SELECT FROM pg_roles WHERE rolname = %s", (role,)).fetchone() is None:
+                conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)))
+    fresh_database()
+    with _admin() as conn:  # schemareg_admin exists now (CREATE EXTENSION made it)
+        conn.execute("GRANT schemareg_admin TO sec_carol")
+
+
+def tearDownModule():
+    with _admin() as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DB)))
+        for role in ROLES:
+            conn.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(role)))
+            conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+
+
+def fresh_database():
+    with _admin() as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DB)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DB)))
+        for role in ROLES:
+            conn.execute(sql.SQL("ALTER ROLE {} NOSUPERUSER").format(sql.Identifier(role)))
+    with psycopg.connect(dbname=DB, autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION schemareg")
+        conn.execute("CREATE SCHEMA sec_bob AUTHORIZATION sec_bob")
+        conn.execute("GRANT CREATE ON SCHEMA public TO sec_alice, sec_bob")
+
+
+def _diag_texts(diag):
+    return [t for t in (diag.message_primary, diag.message_detail, diag.message_hint,
+                        diag.context, diag.internal_query) if t]
+
+
+class Session:
+    """A connection as one role. Everything the role is shown (rows, errors
+    with detail/hint/context, NOTICEs) is checked for alice's markers as it
+    arrives; the last texts are kept for messages."""
+
+    def __init__(self, role, watch):
+        self.role, self.watch, self.seen, self.leaks = role, watch, [], []
+        # A hang fails its test instead of the run.
+        self.conn = psycopg.connect(dbname=DB, user=role, autocommit=True,
+                                    options="-c statement_timeout=120s")
+        self.conn.add_notice_handler(lambda d: self.saw(*_diag_texts(d)))
+
+    def saw(self, *texts):
+        for text in texts:
+            if self.watch:
+                self.leaks.extend((m, text[:300]) for m in MARKERS if m.lower() in text.lower())
+            self.seen.append(text[:2000])
+        del self.seen[:-20]
+
+    def run(self, query, params=None):
+        try:
+            cur = self.conn.execute(query, params)
+            rows = cur.fetchall() if cur.description else []
+        except psycopg.Error as e:
+            self.saw(str(e), *(_diag_texts(e.diag) if e.diag is not None else []))
+            raise
+        self.saw(repr(rows))
+        return rows
+
+    def one(self, query, params=None):
+        return self.run(query, params)[0][0]
+
+    def attempt(self, query, params=None):
+        """None when it succeeded, else its SQLSTATE."""
+        try:
+            self.run(query, params)
+            return None
+        except psycopg.Error as e:
+            return e.sqlstate
+
+
+class SecCase(unittest.TestCase):
+    """Fresh database per test; alice's private schema alice/secret (in use
+    by her bound table public.apay, 3 rows), alice/unused (private, unused),
+    alice/pub (public); bob's public bob/s and his bound table sec_bob.t
+    (3 rows on bob/s:1, a column notes)."""
+
+    def setUp(self):
+        self.sessions = []
+        self.fresh()
+
+    def tearDown(self):
+        self.close_all()
+
+    def close_all(self):
+        for s in self.sessions:
+            s.conn.close()
+        self.sessions = []
+
+    def fresh(self):
+        self.close_all()
+        fresh_database()
+        self.su = self.session("postgres", watch=False)
+        self.alice = self.session("sec_alice")
+        self.bob = self.session("sec_bob")
+        self.carol = self.session("sec_carol")
+        self.base_fixture()
+
+    def session(self, role, watch=None):
+        s = Session(role, role == "sec_bob" if watch is None else watch)
+        self.sessions.append(s)
+        return s
+
+    def base_fixture(self):
+        a, b = self.alice, self.bob
+        self.create(a, "alice/secret", SECRET)
+        self.create(a, "alice/unused", {"type": "object", "properties": {"secretprop": {"minimum": 424242}}})
+        self.create(a, "alice/pub", {"type": "object"}, public=True)
+        self.bound_table(a, "public.apay", "alice/secret:1", [ALICE_DOC] * 3)
+        self.create(b, "bob/s", {"type": "object"}, public=True)
+        b.run("CREATE TABLE sec_bob.t (id int, doc jsonb, sch text, notes text)")
+        b.run("SELECT schemareg.attach('sec_bob.t', 'doc', 'sch')")
+        b.run("INSERT INTO sec_bob.t SELECT g, '{\"n\": 1, \"kind\": \"zzz\"}', 'bob/s:1', 'x' "
+              "FROM generate_series(1, 3) g")
+
+    # -- small helpers -------------------------------------------------
+    def create(self, s, name, definition, public=False):
+        return s.run("SELECT version FROM schemareg.create_schema(%s, %s::jsonb, public => %s)",
+                     (name, J(definition), public))[0][0]
+
+    def bound_table(self, s, tbl, ref, docs, follow_latest=False):
+        s.run(f"CREATE TABLE {tbl} (id int, doc jsonb, sch text)")
+        s.run(f"SELECT schemareg.attach('{tbl}', 'doc', 'sch', follow_latest => {follow_latest})")
+        for i, d in enumerate(docs):
+            s.run(f"INSERT INTO {tbl} VALUES (%s, %s::jsonb, %s)", (i + 1, J(d), ref))
+
+    def new(self, role):
+        """A new session (a new backend) as role."""
+        return self.session(role)
+
+    def call_ok(self, s, query, params=None):
+        state = s.attempt(query, params)
+        self.assertIsNone(state, f"{s.role}: {query} failed with {state}: {s.seen[-3:]}")
+
+    def rolsuper(self):
+        return dict(self.su.run("SELECT rolname, rolsuper FROM pg_roles WHERE rolname LIKE 'sec\\_%' "
+                                "ORDER BY 1"))
+
+    def assert_no_superuser(self):
+        self.assertEqual(self.rolsuper(), {r: False for r in ROLES})
+
+    def reset_superuser(self):
+        for r in ROLES:
+            self.su.run(sql.SQL("ALTER ROLE {} NOSUPERUSER").format(sql.Identifier(r)))
+
+    def assert_no_leak(self):
+        """No marker of alice's private schemas in anything bob was shown."""
+        leaks = [leak for s in self.sessions for leak in s.leaks]
+        self.assertEqual(leaks, [], "bob was shown alice's private content")
+
+    def hand_counts(self):
+        """{version id: rows naming name:version}, counted by each bound
+        leaf's owner (the superuser would plan the owner's expressions)."""
+        versions = {(n, v): i for i, n, v in
+                    self.su.run("SELECT id, name, version FROM schemareg.schema_versions")}
+        leaves = self.su.run(
+            "SELECT c.oid::regclass::text, b.schema_column, o.rolname FROM schemareg.bindings b,"
+            " LATERAL (SELECT b.tbl::oid AS relid UNION SELECT p.relid FROM pg_partition_tree(b.tbl) p) t,"
+            " pg_class c, pg_roles o WHERE c.oid = t.relid AND c.relkind = 'r' AND o.oid = c.relowner")
+        counts, owners = {}, {}
+        for leaf, col, owner in leaves:
+            if owner not in owners:
+                owners[owner] = self.session(owner, watch=False)
+            rows = owners[owner].run(sql.SQL("SELECT {c}, count(*) FROM ONLY {t} WHERE {c} IS NOT NULL "
+                                             "GROUP BY 1").format(c=sql.Identifier(col),
+                                                                  t=sql.SQL(leaf)))
+            for ref, n in rows:
+                m = REF_RE.match(ref)
+                if m and (m.group(1), int(m.group(2))) in versions:
+                    vid = versions[(m.group(1), int(m.group(2)))]
+                    counts[vid] = counts.get(vid, 0) + n
+        return counts
+
+    def stored_counts(self):
+        return {i: n for i, n in self.su.run(
+            "SELECT schema_id, sum(n)::bigint FROM schemareg.record_counts GROUP BY 1")}
+
+    def assert_counts_exact(self):
+        stored, hand = self.stored_counts(), self.hand_counts()
+        negative = self.su.run("SELECT schema_id, tbl::text, sum(n) FROM schemareg.record_counts "
+                               "GROUP BY 1, 2 HAVING sum(n) < 0")
+        self.assertEqual(negative, [], "a stored count is negative")
+        for vid in set(stored) | set(hand):
+            self.assertEqual(stored.get(vid, 0), hand.get(vid, 0),
+                             f"version id {vid}: stored count vs hand count")
+
+    def snapshot(self, *tables):
+        """What must not change under a refused attack (read as the superuser)."""
+        return {
+            "rolsuper": self.rolsuper(),
+            "bindings": self.su.run("SELECT tbl::text, record_column, schema_column, mode, errors_column,"
+                                    " follow_latest FROM schemareg.bindings ORDER BY 1"),
+            "alice": self.su.run("SELECT name, version, definition::text, public, status"
+                                 " FROM schemareg.schema_versions WHERE owner = 'sec_alice'::regrole"
+                                 " ORDER BY 1, 2"),
+            "counts": self.su.run("SELECT v.name || ':' || v.version, coalesce(sum(c.n), 0)::bigint"
+                                  " FROM schemareg.schema_versions v LEFT JOIN schemareg.record_counts c"
+                                  " ON c.schema_id = v.id GROUP BY 1 ORDER BY 1"),
+            "columns": [self.su.run("SELECT attname, atttypid::regtype::text FROM pg_attribute"
+                                    " WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped"
+                                    " ORDER BY attnum", (t,)) for t in tables],
+        }
+
+    def assert_unchanged(self, before, *tables):
+        self.assertEqual(self.snapshot(*tables), before)
+        self.assert_counts_exact()
+        self.assert_no_leak()
+
+    def ref_count(self, s, ref):
+        return s.one("SELECT ref_count FROM schemareg.get_schema(%s)", (ref,))
+
+    def disable_triggers_by_catalog(self, tbl):
+        """Superuser-only test set-up: the schemareg triggers of tbl disabled
+        through the catalog (a 0.1.0-like state). New backends see it."""
+        self.su.run("UPDATE pg_trigger SET tgenabled = 'D' WHERE tgrelid = %s::regclass"
+                    " AND tgname LIKE '~schemareg%%'", (tbl,))
+
+    def enable_triggers_by_catalog(self, tbl):
+        self.su.run("UPDATE pg_trigger SET tgenabled = 'A' WHERE tgrelid = %s::regclass"
+                    " AND tgname LIKE '~schemareg%%'", (tbl,))
+
+
+EVIL = r"""
+CREATE TABLE sec_bob.log (cur text, sess text);
+GRANT USAGE ON SCHEMA sec_bob TO PUBLIC;
+GRANT INSERT ON sec_bob.log TO PUBLIC;
+CREATE FUNCTION sec_bob.evil() RETURNS void LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    BEGIN INSERT INTO sec_bob.log VALUES (current_user, session_user);
+    EXCEPTION WHEN OTHERS THEN NULL; END;
+    BEGIN EXECUTE 'ALTER ROLE sec_bob SUPERUSER';
+    EXCEPTION WHEN OTHERS THEN NULL; END;
+END $$;
+CREATE FUNCTION sec_bob.f(int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM sec_bob.evil();  -- VOLATILE: it may write and run DDL
+    RETURN $1;
+END $$;
+"""
+
+# The three ways bob's code reaches the planner of whoever reads his table.
+EVIL_OBJECTS = {
+    "index": "CREATE INDEX ON {t} ((length(sch) + sec_bob.f(1)))",
+    "statistics": "CREATE STATISTICS {t}_st ON (sec_bob.f(id) + sec_bob.f(1)) FROM {t}",
+    "partial_index": "CREATE INDEX ON {t} (id) WHERE sec_bob.f(id) + sec_bob.f(1) > 0",
+}
+
+
+class Finding01SuperuserTest(SecCase):
+    """Finding 1 (critical): bob's IMMUTABLE function in an index expression,
+    an extended-statistics expression or an index predicate of his bound
+    tables never runs as anyone but sec_bob, whoever touches the table
+    (bob's ALTER TABLE, revalidate, migrate, ATTACH PARTITION, attach;
+    carol's recount and run_jobs)."""
+
+    def log_users(self):
+        return {r[0] for r in self.su.run("SELECT DISTINCT cur FROM sec_bob.log")}
+
+    def build(self, kind):
+        b = self.bob
+        b.run(EVIL)
+        b.run("CREATE TABLE sec_bob.tn (id int, doc jsonb, sch text)")
+        b.run("SELECT schemareg.attach('sec_bob.tn', 'doc', 'sch')")
+        b.run("INSERT INTO sec_bob.tn VALUES (1, '{}', NULL)")  # rows, but nothing counted
+        self.bound_table(b, "sec_bob.tf", "bob/s:1", [{}] * 2, follow_latest=True)
+        b.run("CREATE TABLE sec_bob.tp (id int, doc jsonb, sch text) PARTITION BY RANGE (id)")
+        b.run("CREATE TABLE sec_bob.tp1 PARTITION OF sec_bob.tp FOR VALUES FROM (0) TO (100)")
+        b.run("SELECT schemareg.attach('sec_bob.tp', 'doc', 'sch')")
+        b.run("INSERT INTO sec_bob.tp VALUES (1, '{}', 'bob/s:1')")
+        b.run("CREATE TABLE sec_bob.ta (id int, doc jsonb, sch text)")
+        b.run("INSERT INTO sec_bob.ta VALUES (1, '{}', 'bob/s:1'), (2, '{}', 'bob/s:1')")
+        for t in ("sec_bob.t", "sec_bob.tn", "sec_bob.tf", "sec_bob.ta"):
+            b.run(EVIL_OBJECTS[kind].format(t=t))
+        # CREATE INDEX set reltuples; TRUNCATE resets it, so that a job counts the rows.
+        for t, ref in (("sec_bob.t", "bob/s:1"), ("sec_bob.tf", "bob/s:1")):
+            b.run(f"TRUNCATE {t}")
+            b.run(f"INSERT INTO {t} (id, doc, sch) SELECT g, '{{}}', '{ref}' FROM generate_series(1, 3) g")
+        self.assertLessEqual(self.log_users(), {"sec_bob"})
+        self.assert_no_superuser()
+
+    def operations(self, kind):
+        def alter_statistics():
+            s = self.new("sec_bob")
+            state = s.attempt("ALTER TABLE sec_bob.tn ALTER COLUMN id SET STATISTICS 100")
+            self.assertNotIn(state, ("XX000",), "refusal without a clear SQLSTATE")
+
+        def attach_partition(n, own):
+            """A new partition; bob's object on it (own) or only on the partitioned table."""
+            s = self.new("sec_bob")
+            s.run(f"CREATE TABLE sec_bob.tp{n} (id int, doc jsonb, sch text)")
+            s.run(f"INSERT INTO sec_bob.tp{n} VALUES ({n}00, '{{}}', 'bob/s:1'), ({n}01, '{{}}', NULL)")
+            if own or kind == "statistics":  # (statistics do not propagate)
+                s.run(EVIL_OBJECTS[kind].format(t=f"sec_bob.tp{n}"))
+            else:
+                s.run(EVIL_OBJECTS[kind].format(t="sec_bob.tp"))
+            state = self.new("sec_bob").attempt(f"ALTER TABLE sec_bob.tp ATTACH PARTITION sec_bob.tp{n} "
+                                                f"FOR VALUES FROM ({n}00) TO ({n}99)")
+            self.assertNotIn(state, ("XX000",), "refusal without a clear SQLSTATE")
+
+        def migrate():
+            self.new("sec_bob").run("SELECT schemareg.revise_schema('bob/s:1', '{\"type\": \"object\", "
+                                    "\"title\": \"v2\"}')")  # also queues tf's migration
+            self.call_ok(self.new("sec_bob"), "CALL schemareg.migrate('sec_bob.t', 'bob/s:2')")
+
+        return [
+            ("bob ALTER TABLE SET STATISTICS", alter_statistics),
+            ("bob revalidate", lambda: self.call_ok(self.new("sec_bob"),
+                                                    "CALL schemareg.revalidate('sec_bob.t')")),
+            ("bob migrate", migrate),
+            ("bob ATTACH PARTITION (object on the partition)", lambda: attach_partition(2, True)),
+            ("bob ATTACH PARTITION (object on the partitioned table)", lambda: attach_partition(3, False)),
+            ("carol recount", lambda: self.call_ok(self.new("sec_carol"),
+                                                   "SELECT * FROM schemareg.recount()")),
+            ("carol run_jobs", lambda: self.call_ok(self.new("sec_carol"), "CALL schemareg.run_jobs()")),
+            ("superuser run_jobs", lambda: self.call_ok(self.new("postgres"), "CALL schemareg.run_jobs()")),
+            ("bob attach", lambda: self.call_ok(self.new("sec_bob"),
+                                                "SELECT schemareg.attach('sec_bob.ta', 'doc', 'sch')")),
+        ]
+
+    def run_kind(self, kind):
+        self.build(kind)
+        for label, op in self.operations(kind):
+            with self.subTest(kind=kind, op=label):
+                try:
+                    op()
+                    self.assertEqual(self.rolsuper(), {r: False for r in ROLES}, "a sec_* role is superuser")
+                    self.assertEqual(self.log_users(), {"sec_bob"}, "bob's code ran as another role")
+                finally:
+                    # Each operation is judged on its own.
+                    self.reset_superuser()
+                    self.su.run("DELETE FROM sec_bob.log WHERE cur <> 'sec_bob'")
+        with self.subTest(kind=kind, op="counts"):
+            self.assert_counts_exact()
+
+    def test_index_expression(self):
+        self.run_kind("index")
+
+    def test_statistics_expression(self):
+        self.run_kind("statistics")
+
+    def test_partial_index_predicate(self):
+        self.run_kind("partial_index")
+
+
+class Finding02JobErrorsTest(SecCase):
+    """Finding 2: bob cannot rename, drop or retype a bound column (2BP01), so
+    he cannot point his rows at alice's private schema behind the triggers'
+    back and read it from job_errors. (The variant "alice makes her public
+    schema private" is skipped: the API has no way to change `public`.)"""
+
+    DDL = ["ALTER TABLE sec_bob.t RENAME COLUMN sch TO sch_old",
+           "ALTER TABLE sec_bob.t RENAME COLUMN doc TO doc_old",
+           "ALTER TABLE sec_bob.t ALTER COLUMN sch TYPE text USING 'x'",
+           "ALTER TABLE sec_bob.t ALTER COLUMN doc TYPE jsonb USING '{}'"]
+
+    def test_bound_column_ddl_refused(self):
+        for i, ddl in enumerate(self.DDL):
+            if i:
+                self.fresh()
+            before = self.snapshot("sec_bob.t")
+            with self.subTest(ddl=ddl):
+                self.assertEqual(self.bob.attempt(ddl), "2BP01")
+                self.assert_unchanged(before, "sec_bob.t")
+
+    def test_revalidate_does_not_show_private_schema(self):
+        b = self.bob
+        renamed = b.attempt("ALTER TABLE sec_bob.t RENAME COLUMN sch TO sch_old")
+        if renamed is None:  # the rename went through: the attack goes on
+            b.attempt("ALTER TABLE sec_bob.t ADD COLUMN sch text DEFAULT 'alice/secret:1'")
+        b2 = self.new("sec_bob")
+        b2.attempt("CALL schemareg.revalidate('sec_bob.t')")
+        b2.run("SELECT * FROM schemareg.job_errors")
+        b2.run("SELECT * FROM schemareg.jobs")
+        self.assert_no_leak()
+        self.assertEqual(renamed, "2BP01")
+        self.assert_counts_exact()
+        self.assertEqual(self.ref_count(self.alice, "alice/secret:1"), 3)
+
+
+def _nested_any_of(depth):
+    """anyOf of two references to the level below, depth levels: small to
+    write, 2**depth evaluations of the pattern for a string that fails it."""
+    defs = {"l0": {"type": "string", "pattern": "^SECRETPATTERN[0-9]+$"}}
+    for i in range(1, depth + 1):
+        defs[f"l{i}"] = {"anyOf": [{"$ref": f"#/definitions/l{i - 1}"}] * 2}
+    return {"definitions": defs, "allOf": [{"$ref": f"#/definitions/l{depth}"}]}
+
+
+class Finding03MatchingSchemasTest(SecCase):
+    """Finding 3: matching_schemas as bob never evaluates alice's private
+    schemas (one raises 22003 on 1e400, one is exponential): bob gets exactly
+    the schemas he may see, in time, and nothing of alice's."""
+
+    def setUp(self):
+        super().setUp()
+        self.create(self.alice, "alice/bignum", {"properties": {"x": {"minimum": 424242}}})
+        self.create(self.alice, "alice/expo", _nested_any_of(40))
+        self.create(self.bob, "bob/any", {})
+        self.bob.run("SET statement_timeout = '10s'")
+
+    def matching(self, record, *args):
+        extra = "".join(", " + a for a in args)
+        return sorted(r[0] for r in self.bob.run(
+            f"SELECT * FROM schemareg.matching_schemas(%s::jsonb{extra})", (record,)))
+
+    def test_error_raising_private_schema(self):
+        self.assertEqual(self.matching('{"x": 1e400}'), ["alice/pub:1", "bob/any:1", "bob/s:1"])
+        self.assertEqual(self.matching('{"x": 1e400}', "true"), ["alice/pub:1", "bob/any:1", "bob/s:1"])
+        self.assertEqual(self.matching('{"x": 1e400}', "true", "'alice/'"), ["alice/pub:1"])
+        self.assertEqual(self.matching('{"x": 1e400}', "false", "'alice/b'"), [])
+        self.assert_no_leak()
+
+    def test_exponential_private_schema(self):
+        self.assertEqual(self.matching('"zzz"'), ["bob/any:1"])
+        self.assertEqual(self.matching('"zzz"', "true", "'alice/e'"), [])
+        self.assert_no_leak()
+
+
+class Finding04TruncateTest(SecCase):
+    """Finding 4: a TRUNCATE of bob's own bound payroll whose BEFORE TRUNCATE
+    trigger moves search_path to public does not forget the counts of
+    alice's public.payroll."""
+
+    def test_truncate_steering(self):
+        a, b = self.alice, self.bob
+        self.bound_table(a, "public.payroll", "alice/secret:1", [ALICE_DOC] * 2)
+        self.bound_table(b, "sec_bob.payroll", "bob/s:1", [{}] * 2)
+        b.run("""CREATE FUNCTION sec_bob.steer() RETURNS trigger LANGUAGE plpgsql AS $$
+                 BEGIN PERFORM set_config('search_path', 'public', false); RETURN NULL; END $$""")
+        b.run("CREATE TRIGGER steer BEFORE TRUNCATE ON sec_bob.payroll "
+              "FOR EACH STATEMENT EXECUTE FUNCTION sec_bob.steer()")
+        before = self.snapshot()
+        b.run("SET search_path = sec_bob, public")
+        b.run("TRUNCATE payroll")
+        self.assertEqual(self.su.one("SELECT count(*) FROM sec_bob.payroll"), 0)
+        self.assertEqual(self.ref_count(a, "alice/secret:1"), 5)
+        self.assertEqual(a.attempt("SELECT schemareg.delete_schema('alice/secret:1')"), "2BP01")
+        after = self.snapshot()
+        # bob's own rows are gone (and their count); nothing else moved.
+        before["counts"] = [(r, n - 2 if r == "bob/s:1" else n) for r, n in before["counts"]]
+        self.assertEqual(after, before)
+        self.assert_counts_exact()
+        self.assert_no_leak()
+
+
+class Finding05CountSteeringTest(SecCase):
+    """Finding 5: bob can neither disable, re-mode nor drop the schemareg
+    triggers of his table (55000, 2BP01), so he cannot move the count of
+    alice's versions; naming her private version is answered exactly like a
+    name that exists nowhere (42704)."""
+
+    DISABLE = ['ALTER TABLE sec_bob.t DISABLE TRIGGER "~schemareg_validate"',
+               'ALTER TABLE sec_bob.t DISABLE TRIGGER "~schemareg_count"',
+               "ALTER TABLE sec_bob.t DISABLE TRIGGER ALL",
+               "ALTER TABLE sec_bob.t DISABLE TRIGGER USER",
+               'ALTER TABLE sec_bob.t ENABLE REPLICA TRIGGER "~schemareg_validate"',
+               'ALTER TABLE sec_bob.t ENABLE REPLICA TRIGGER "~schemareg_count"']
+
+    def steer(self):
+        """What bob does once a trigger is off: rows naming alice's versions
+        (and his own) written behind the check, triggers back on, rows deleted."""
+        b = self.new("sec_bob")
+        for i, ref in enumerate(["alice/secret:1"] * 4 + ["bob/s:1"] * 4 + ["alice/unused:1"]):
+            b.attempt("INSERT INTO sec_bob.t VALUES (%s, '{}', %s)", (100 + i, ref))
+        for trig in ("~schemareg_validate", "~schemareg_count"):
+            b.attempt(f'ALTER TABLE sec_bob.t ENABLE ALWAYS TRIGGER "{trig}"')
+        b2 = self.new("sec_bob")
+        b2.attempt("DELETE FROM sec_bob.t WHERE id BETWEEN 100 AND 107")
+
+    def check_alice(self):
+        a = self.new("sec_alice")
+        self.assertEqual(self.ref_count(a, "alice/secret:1"), 3)
+        self.assert_counts_exact()
+        self.assertEqual(a.attempt("SELECT schemareg.delete_schema('alice/secret:1')"), "2BP01")
+        self.assertEqual(a.one("SELECT schemareg.delete_schema('alice/unused:1')"), True)
+
+    def test_disable_refused(self):
+        for i, ddl in enumerate(self.DISABLE):
+            if i:
+                self.fresh()
+            before = self.snapshot("sec_bob.t")
+            state = self.bob.attempt(ddl)
+            if state is None:
+                self.steer()
+            with self.subTest(ddl=ddl):
+                self.assertEqual(state, "55000")
+                self.assert_unchanged(before, "sec_bob.t")
+                self.check_alice()
+
+    def test_drop_trigger_refused(self):
+        for i, trig in enumerate(("~schemareg_validate", "~schemareg_count", "~schemareg_truncate")):
+            if i:
+                self.fresh()
+            before = self.snapshot("sec_bob.t")
+            state = self.bob.attempt(f'DROP TRIGGER "{trig}" ON sec_bob.t')
+            if state is None:
+                self.steer()
+            with self.subTest(trigger=trig):
+                self.assertEqual(state, "2BP01")
+                self.assert_unchanged(before, "sec_bob.t")
+                self.check_alice()
+
+    def test_private_name_is_no_oracle(self):
+        errors = {}
+        for ref in ("alice/secret:1", "nobody/none:1", "alice/secret", "nobody/none"):
+            with self.assertRaises(psycopg.Error) as cm:
+                self.bob.run("INSERT INTO sec_bob.t VALUES (50, '{}', %s)", (ref,))
+            d = cm.exception.diag
+            errors[ref] = (cm.exception.sqlstate,) + tuple(
+                (t or "").replace(ref, "<ref>") for t in (d.message_primary, d.message_detail, d.message_hint))
+        self.assertEqual(errors["alice/secret:1"], errors["nobody/none:1"])
+        self.assertEqual(errors["alice/secret"], errors["nobody/none"])
+        self.assertEqual(errors["nobody/none:1"][0], "42704")
+        self.assert_counts_exact()
+        self.assert_no_leak()
+        self.assertEqual(self.alice.one("SELECT schemareg.delete_schema('alice/unused:1')"), True)
+        self.assertEqual(self.alice.attempt("SELECT schemareg.delete_schema('alice/secret:1')"), "2BP01")
+
+
+class Finding06DropColumnTest(SecCase):
+    """Finding 6: dropping a column that is not bound keeps the binding and
+    its counts; dropping a bound column is refused (2BP01)."""
+
+    def test_drop_unbound_column(self):
+        before = self.snapshot()
+        self.bob.run("ALTER TABLE sec_bob.t DROP COLUMN notes")
+        tables = [r[0] for r in self.bob.run("SELECT tbl::text FROM schemareg.bound_tables")]
+        self.assertIn("sec_bob.t", tables)
+        self.assertEqual(self.snapshot(), before)
+        self.assertEqual(self.ref_count(self.bob, "bob/s:1"), 3)
+        self.assert_counts_exact()
+
+    def test_drop_bound_column_refused(self):
+        for i, col in enumerate(("sch", "doc")):
+            if i:
+                self.fresh()
+            before = self.snapshot("sec_bob.t")
+            with self.subTest(column=col):
+                self.assertEqual(self.bob.attempt(f"ALTER TABLE sec_bob.t DROP COLUMN {col}"), "2BP01")
+                self.assert_unchanged(before, "sec_bob.t")
+
+
+class Finding07AdvisoryLockTest(SecCase):
+    """Finding 7: whatever advisory locks bob holds on the registry's
+    predictable keys, alice's writes, revisions, creations, deletes and jobs
+    go through (lock_timeout 5s: a block shows as 55P03)."""
+
+    def hold(self, shared, xact):
+        b = self.bob
+        fn = "pg_advisory" + ("_xact" if xact else "") + "_lock" + ("_shared" if shared else "")
+        b.run("BEGIN")
+        oid = self.su.one("SELECT 'public.apay'::regclass::oid")
+        b.run(f"SELECT {fn}(1936876903, g) FROM generate_series(1, 60) g")
+        for name in ("alice/secret", "alice/unused", "alice/withid", "alice/pub"):
+            b.run(f"SELECT {fn}(hashtextextended('schemareg:' || %s, 0))", (name,))
+        b.run(f"SELECT {fn}(hashtextextended('schemareg-uri:' || %s, 0))", ("https://alice.example/withid",))
+        b.run(f"SELECT {fn}(hashtextextended('schemareg-job:' || %s, 0))", (str(oid),))
+
+    def run_variant(self, shared, xact):
+        self.hold(shared, xact)
+        a = self.new("sec_alice")
+        a.run("SET lock_timeout = '5s'")
+        ops = [
+            ("insert", "INSERT INTO public.apay VALUES (9, %s::jsonb, 'alice/secret:1')", (J(ALICE_DOC),)),
+            ("revise", "SELECT schemareg.revise_schema('alice/secret:1', %s::jsonb)",
+             (J(dict(SECRET, title="v2")),)),
+            ("create with $id", "SELECT schemareg.create_schema('alice/withid', %s::jsonb)",
+             (J({"$id": "https://alice.example/withid", "type": "object"}),)),
+            ("delete", "SELECT schemareg.delete_schema('alice/unused:1')", None),
+            ("revalidate", "CALL schemareg.revalidate('public.apay')", None),
+        ]
+        for label, query, params in ops:
+            with self.subTest(shared=shared, xact=xact, op=label):
+                self.call_ok(a, query, params)
+        self.bob.run("ROLLBACK")
+        self.bob.run("SELECT pg_advisory_unlock_all()")
+        self.assertEqual(self.ref_count(a, "alice/secret:1"), 4)
+        self.assert_counts_exact()
+
+    def test_session_exclusive(self):
+        self.run_variant(False, False)
+
+    def test_session_shared(self):
+        self.run_variant(True, False)
+
+    def test_xact_exclusive(self):
+        self.run_variant(False, True)
+
+    def test_xact_shared(self):
+        self.run_variant(True, True)
+
+
+class Finding08JobStepTest(SecCase):
+    """Finding 8: bob's _job_step on alice's job is refused (42501) and his
+    open transaction blocks none of alice's revise_schema, migrate, run_jobs."""
+
+    def test_job_step_of_another_role(self):
+        a = self.alice
+        self.bound_table(a, "public.afollow", "alice/secret:1", [ALICE_DOC] * 2, follow_latest=True)
+        a.run("SELECT schemareg.revise_schema('alice/secret:1', %s::jsonb)", (J(dict(SECRET, title="v2")),))
+        job = self.su.one("SELECT id FROM schemareg.job_state WHERE tbl = 'public.afollow'::regclass"
+                          " AND state = 'queued'")
+        before = self.snapshot()
+        b = self.bob
+        b.run("BEGIN")
+        state = b.attempt("SELECT schemareg._job_step(%s)", (job,))
+        a2 = self.new("sec_alice")
+        a2.run("SET lock_timeout = '5s'")
+        try:  # bob's transaction (aborted or not) stays open meanwhile
+            self.assertEqual(self.snapshot(), before)
+            self.call_ok(a2, "SELECT schemareg.revise_schema('alice/secret:2', %s::jsonb)",
+                         (J(dict(SECRET, title="v3")),))
+            self.call_ok(a2, "CALL schemareg.migrate('public.afollow', 'alice/secret:3')")
+            self.call_ok(a2, "CALL schemareg.run_jobs()")
+        finally:
+            b.run("ROLLBACK")
+        self.assertEqual(state, "42501")
+        self.assertEqual(self.ref_count(a2, "alice/secret:3"), 2)
+        self.assert_counts_exact()
+        self.assert_no_leak()
+
+
+class Finding10RestrictedTest(SecCase):
+    """Finding 10: bob's row trigger, run by carol's run_jobs() for bob's
+    follow_latest table, runs as sec_bob and cannot leave temporary objects
+    in carol's session."""
+
+    def test_run_jobs_leaves_no_temp_objects(self):
+        b = self.bob
+        b.run(EVIL.split("CREATE FUNCTION sec_bob.evil")[0])  # the log table only
+        self.bound_table(b, "sec_bob.tq", "bob/s:1", [{}] * 2, follow_latest=True)
+        b.run("""CREATE FUNCTION sec_bob.tmp() RETURNS trigger LANGUAGE plpgsql AS $$
+                 BEGIN
+                     INSERT INTO sec_bob.log VALUES (current_user, session_user);
+                     BEGIN EXECUTE 'CREATE TEMP VIEW pg_stat_activity AS SELECT 1 AS pid';
+                     EXCEPTION WHEN OTHERS THEN NULL; END;
+                     BEGIN EXECUTE 'CREATE TEMP TABLE bob_temp (x int)';
+                     EXCEPTION WHEN OTHERS THEN NULL; END;
+                     RETURN NEW;
+                 END $$""")
+        b.run("CREATE TRIGGER tmp BEFORE UPDATE ON sec_bob.tq FOR EACH ROW EXECUTE FUNCTION sec_bob.tmp()")
+        b.run("SELECT schemareg.revise_schema('bob/s:1', '{\"type\": \"object\", \"title\": \"v2\"}')")
+        c = self.new("sec_carol")
+        self.call_ok(c, "CALL schemareg.run_jobs()")
+        self.assertEqual(c.one("SELECT count(*) FROM pg_class WHERE relnamespace = pg_my_temp_schema()"), 0)
+        self.assertEqual(c.one("SELECT count(*) FROM pg_class WHERE relpersistence = 't'"), 0)
+        self.assertEqual({r[0] for r in self.su.run("SELECT DISTINCT cur FROM sec_bob.log")}, {"sec_bob"})
+        self.assertEqual(self.ref_count(b, "bob/s:2"), 2)
+        self.assert_no_superuser()
+        self.assert_counts_exact()
+
+
+class Finding11ExplainTest(SecCase):
+    """Finding 11: EXPLAIN ANALYZE of schemareg.schemas as bob is the same for
+    alice's private names as for names that exist nowhere."""
+
+    PAIRS = [("name = {}", "'alice/secret'", "'nobody/none'"),
+             ("name >= {} AND name < 'alice/t'", "'alice/s'", "'alice/t'"),
+             ("name LIKE {}", "'alice/s%'", "'nobody%'"),
+             ("name >= {} AND name < 'alice/t' AND version = 1", "'alice/s'", "'alice/t'")]
+    SETTINGS = ["RESET ALL", "SET enable_seqscan = off",
+                "SET enable_seqscan = off; SET enable_bitmapscan = off",
+                "SET enable_seqscan = off; SET enable_indexscan = off"]
+
+    def explain(self, where):
+        rows = self.bob.run("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) "
+                            "SELECT * FROM schemareg.schemas WHERE " + where)
+        return [r[0] for r in rows]
+
+    def test_plans_identical(self):
+        for setting in self.SETTINGS:
+            self.bob.run(setting)
+            for pattern, secret, nothing in self.PAIRS:
+                with self.subTest(setting=setting, where=pattern.format(secret)):
+                    # Literals (and the bounds a LIKE prefix gives) made alike.
+                    got = [re.sub(r"'[^']*'", "<X>", line) for line in self.explain(pattern.format(secret))]
+                    want = [re.sub(r"'[^']*'", "<X>", line) for line in self.explain(pattern.format(nothing))]
+                    self.assertEqual(got, want)
+        self.assert_no_leak()
+
+
+class Finding12PlantedRowTest(SecCase):
+    """Finding 12: rows with a bare name, 'a:b:c', 'x:' and '' planted behind
+    the triggers (superuser set-up) do not break carol's recount()."""
+
+    def test_recount_survives_malformed_refs(self):
+        self.disable_triggers_by_catalog("sec_bob.t")
+        planter = self.new("postgres")
+        for i, ref in enumerate(["bob/s", "a:b:c", "x:", "", "bob/s:1:2", "bob/s:99999999999"]):
+            planter.run("INSERT INTO sec_bob.t VALUES (%s, '{}', %s)", (200 + i, ref))
+        self.enable_triggers_by_catalog("sec_bob.t")
+        c = self.new("sec_carol")
+        self.call_ok(c, "SELECT * FROM schemareg.recount()")
+        self.assert_counts_exact()
+        self.assertEqual(self.ref_count(self.bob, "bob/s:1"), 3)
+
+
+class Finding13TriggerNameTest(SecCase):
+    """Finding 13: a BEFORE trigger of bob's that sorts after
+    ~schemareg_validate and spoils the row cannot get an invalid row into an
+    enforce table: the write is refused with 55000 (or the trigger itself is
+    refused with 55000)."""
+
+    def test_spoiling_triggers(self):
+        b = self.bob
+        self.create(b, "bob/strict", {"type": "object", "required": ["ok"]})
+        self.bound_table(b, "sec_bob.s", "bob/strict:1", [{"ok": 1}])
+        b.run("""CREATE FUNCTION sec_bob.spoil() RETURNS trigger LANGUAGE plpgsql AS $$
+                 BEGIN NEW.doc := '{}'::jsonb; RETURN NEW; END $$""")
+        for name in ("~schemareg_validatf", "ü_after", "~~~", "~schemareg_validate~", "\U0001F600"):
+            with self.subTest(trigger=name):
+                created = b.attempt(sql.SQL("CREATE TRIGGER {} BEFORE INSERT OR UPDATE ON sec_bob.s "
+                                            "FOR EACH ROW EXECUTE FUNCTION sec_bob.spoil()")
+                                    .format(sql.Identifier(name)))
+                if created is None:
+                    self.assertEqual(b.attempt("INSERT INTO sec_bob.s VALUES (2, '{\"ok\": 1}', 'bob/strict:1')"),
+                                     "55000")
+                    self.assertEqual(b.attempt("UPDATE sec_bob.s SET id = id"), "55000")
+                    b.run(sql.SQL("DROP TRIGGER {} ON sec_bob.s").format(sql.Identifier(name)))
+                else:
+                    self.assertEqual(created, "55000")
+                invalid = self.su.one("SELECT count(*) FROM sec_bob.s "
+                                      "WHERE NOT schemareg.validate_record(sch, doc)")
+                self.assertEqual(invalid, 0, "an invalid row is stored in an enforce table")
+        self.assert_counts_exact()
+
+
+class Finding14AbandonedJobTest(SecCase):
+    """Finding 14: a reader (alice, SELECT on bob's table) starts a
+    revalidation of it and abandons it; bob's own revalidate still works."""
+
+    def test_owner_resumes_after_reader(self):
+        self.bob.run("GRANT USAGE ON SCHEMA sec_bob TO sec_alice")
+        self.bob.run("GRANT SELECT ON sec_bob.t TO sec_alice")
+        a = self.new("sec_alice")
+        pid = a.one("SELECT pg_backend_pid()")
+        # The job alice starts (a reader may) stays 'running' with a dead backend.
+        started = a.attempt("SELECT schemareg._job_start('revalidate', 'sec_bob.t'::regclass, NULL, 1)")
+        self.assertIn(started, (None, "42501"))
+        if started is None:
+            self.assertEqual(self.su.one("SELECT count(*) FROM schemareg.job_state"), 1)
+        self.su.run("SELECT pg_terminate_backend(%s)", (pid,))
+        for _ in range(100):  # wait until the backend is gone (not a timed assertion)
+            if not self.su.run("SELECT FROM pg_stat_activity WHERE pid = %s", (pid,)):
+                break
+            time.sleep(0.1)
+        self.call_ok(self.new("sec_bob"), "CALL schemareg.revalidate('sec_bob.t')")
+        self.assert_counts_exact()
+
+
+class Finding15NameTakeoverTest(SecCase):
+    """Finding 15: a name whose versions were all deleted still belongs to its
+    owner: bob's create_schema of it is refused (42710, "taken", as the
+    reference documents for a name another role holds); its owner and an
+    admin create it again with the numbering kept (version 3)."""
+
+    def run_variant(self, public, creator):
+        a = self.alice
+        self.create(a, "sec/name", {"type": "object"}, public=public)
+        a.run("SELECT schemareg.revise_schema('sec/name:1', '{\"type\": \"object\", \"title\": \"v2\"}')")
+        self.assertTrue(a.one("SELECT schemareg.delete_schema('sec/name:2')"))
+        self.assertTrue(a.one("SELECT schemareg.delete_schema('sec/name:1')"))
+        before = self.snapshot()
+        self.assertEqual(self.bob.attempt("SELECT schemareg.create_schema('sec/name', '{\"type\": \"string\"}', "
+                                          "public => true)"), "42710")
+        self.assertEqual(self.snapshot(), before)
+        self.assertEqual(self.su.run("SELECT name FROM schemareg.schema_versions WHERE name = 'sec/name'"), [])
+        self.assertEqual(self.create(self.new(creator), "sec/name", {"type": "string"}), 3)
+        self.assert_no_leak()
+
+    def test_private_name_owner(self):
+        self.run_variant(False, "sec_alice")
+
+    def test_public_name_owner(self):
+        self.run_variant(True, "sec_alice")
+
+    def test_private_name_admin(self):
+        self.run_variant(False, "sec_carol")
+
+
+class Finding16BoundTablesTest(SecCase):
+    """Finding 16: schemareg.bound_tables as bob lists only the tables bob may
+    SELECT from."""
+
+    def test_only_readable_tables(self):
+        self.bound_table(self.alice, "public.ashared", "alice/pub:1", [{}])
+        self.alice.run("GRANT SELECT ON public.ashared TO sec_bob")
+        rows = self.bob.run("SELECT tbl::text, records FROM schemareg.bound_tables ORDER BY 1")
+        self.assertEqual(rows, [("ashared", 1), ("sec_bob.t", 3)])
+        self.assert_no_leak()
+
+
+class Finding17ReattachTest(SecCase):
+    """Finding 17: after the binding triggers were disabled (superuser set-up
+    through the catalog), the owner's attach with the same arguments brings
+    them back: an invalid row is refused (23514) and the counts are exact."""
+
+    def test_reattach_restores_triggers(self):
+        self.disable_triggers_by_catalog("sec_bob.t")
+        writer = self.new("postgres")  # rows written while nothing checked or counted
+        writer.run("INSERT INTO sec_bob.t VALUES (300, '{}', 'bob/s:1'), (301, '{}', 'bob/s:1')")
+        self.call_ok(self.new("sec_bob"), "SELECT schemareg.attach('sec_bob.t', 'doc', 'sch')")
+        b = self.new("sec_bob")
+        self.assertEqual(b.attempt("INSERT INTO sec_bob.t VALUES (302, '\"str\"', 'bob/s:1')"), "23514")
+        self.assertEqual(self.su.run("SELECT tgname, tgenabled FROM pg_trigger WHERE tgrelid = 'sec_bob.t'::regclass"
+                                     " AND tgname LIKE '~schemareg%' ORDER BY 1"),
+                         [("~schemareg_count", "A"), ("~schemareg_truncate", "A"),
+                          ("~schemareg_validate", "A")])
+        self.assert_counts_exact()
+        self.assertEqual(self.ref_count(b, "bob/s:1"), 5)
+
+
+if __name__ == "__main__":
+    unittest.main()
