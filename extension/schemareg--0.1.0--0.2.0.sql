@@ -342,6 +342,7 @@ DECLARE
     existing @extschema@.bindings;
     col name;
     want regtype;
+    trig record;
 BEGIN
     IF tbl IS NULL OR record_column IS NULL OR schema_column IS NULL OR mode IS NULL
        OR follow_latest IS NULL THEN
@@ -386,6 +387,11 @@ BEGIN
                 DELETE FROM @extschema@.bindings b WHERE b.tbl = _do_attach.tbl;
                 EXECUTE format('DROP TRIGGER IF EXISTS "~schemareg_validate" ON %s', tbl);
                 EXECUTE format('DROP TRIGGER IF EXISTS "~schemareg_count" ON %s', tbl);
+                FOR trig IN SELECT g.tgrelid::regclass AS rel, g.tgname FROM @extschema@._tree(tbl) x
+                              JOIN pg_trigger g ON g.tgrelid = x
+                             WHERE g.tgfoid = '@extschema@._on_truncate'::regproc LOOP
+                    EXECUTE format('DROP TRIGGER %I ON %s', trig.tgname, trig.rel);
+                END LOOP;
                 INSERT INTO @extschema@.bindings SELECT existing.*;
                 PERFORM @extschema@._bind(caller, tbl, schema_column);
                 RAISE NOTICE 'the schemareg triggers of "%" were made again; its rows were checked and counted',
@@ -419,10 +425,14 @@ $$;
 
 -- True when every table of a bound tree has both row triggers of attach(),
 -- calling schemareg's functions for the events attach() chose, enabled
--- always (tgtype: ROW 1, BEFORE 2, INSERT 4, DELETE 8, UPDATE 16).
+-- always (tgtype: ROW 1, BEFORE 2, INSERT 4, DELETE 8, UPDATE 16), and its
+-- TRUNCATE triggers, where there are any, are enabled always too.
 CREATE FUNCTION @extschema@._triggers_intact(tbl regclass) RETURNS boolean
     LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT NOT EXISTS (
+    SELECT NOT EXISTS (SELECT FROM @extschema@._tree($1) t JOIN pg_trigger g ON g.tgrelid = t
+                        WHERE g.tgfoid = '@extschema@._on_truncate'::regproc
+                          AND (g.tgname <> '~schemareg_truncate' OR g.tgenabled <> 'A'))
+       AND NOT EXISTS (
         SELECT FROM @extschema@._tree($1) t, (VALUES ('~schemareg_validate', '@extschema@._validate_row'::regproc, 31),
                                                ('~schemareg_count', '@extschema@._count_row'::regproc, 29)) w(name, fn, kind)
          WHERE (SELECT c.relkind FROM pg_class c WHERE c.oid = t) IN ('r', 'p')
@@ -511,7 +521,8 @@ BEGIN
                   JOIN pg_namespace n ON n.nspname = o.address_names[1]
                   JOIN pg_class k ON k.relnamespace = n.oid AND k.relname = o.address_names[2]
                  WHERE o.classid = 'pg_trigger'::regclass
-                   AND o.address_names[3] IN ('~schemareg_validate', '~schemareg_count')
+                   AND o.address_names[3] IN ('~schemareg_validate', '~schemareg_count',
+                                              '~schemareg_truncate')
                    AND EXISTS (SELECT FROM @extschema@.bindings b
                                 WHERE b.tbl = k.oid
                                    OR b.tbl::oid IN (SELECT a FROM pg_partition_ancestors(k.oid) a)) LOOP
@@ -574,11 +585,14 @@ BEGIN
     END LOOP;
     FOR trig IN SELECT g.tgrelid::regclass AS tbl, g.tgname, g.tgenabled,
                        g.tgname = CASE g.tgfoid WHEN '@extschema@._validate_row'::regproc
-                                                THEN '~schemareg_validate' ELSE '~schemareg_count' END
+                                                THEN '~schemareg_validate'
+                                                WHEN '@extschema@._count_row'::regproc
+                                                THEN '~schemareg_count' ELSE '~schemareg_truncate' END
                            AS named
                   FROM @extschema@._tree(b.tbl) t JOIN pg_trigger g ON g.tgrelid = t
                  WHERE g.tgfoid IN ('@extschema@._validate_row'::regproc,
-                                    '@extschema@._count_row'::regproc) LOOP
+                                    '@extschema@._count_row'::regproc,
+                                    '@extschema@._on_truncate'::regproc) LOOP
         IF NOT trig.named OR trig.tgenabled NOT IN ('A', 'O') THEN
             RAISE EXCEPTION 'the schemareg triggers of table "%" cannot be disabled or renamed', trig.tbl
                 USING ERRCODE = 'object_not_in_prerequisite_state',

@@ -99,6 +99,15 @@ tail -4 "$LOGDIR/client.log"
 [[ $status -ne 0 ]] && grep -E '^(FAIL|ERROR):' -A15 "$LOGDIR/client.log" | head -60
 record client $(( ${ran:-0} - bad )) "$bad" $status
 
+# The attacks of a hostile tenant, each run as the attacker (tests/security).
+/usr/bin/python3 -m unittest discover -s tests/security -p 'test_*.py' >"$LOGDIR/security.log" 2>&1
+status=$?
+ran=$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\}.*/\1/p' "$LOGDIR/security.log")
+bad=$(grep -oE '(failures|errors)=[0-9]+' "$LOGDIR/security.log" | awk -F= '{s+=$2} END {print s+0}')
+tail -4 "$LOGDIR/security.log"
+[[ $status -ne 0 ]] && grep -E '^(FAIL|ERROR):' -A15 "$LOGDIR/security.log" | head -60
+record security $(( ${ran:-0} - bad )) "$bad" $status
+
 echo
 echo "$PASSED passed, $FAILED failed"
 [[ $FAILED -eq 0 ]]

@@ -47,6 +47,17 @@ CREATE FUNCTION @extschema@._validate_row() RETURNS trigger
 CREATE FUNCTION @extschema@._count_row() RETURNS trigger
     LANGUAGE c AS 'MODULE_PATHNAME', '_count_row';
 
+-- TRUNCATE of any table of a bound tree forgets its counts (and those of its
+-- partitions): a statement trigger on every member, since TRUNCATE of a
+-- partition does not fire its parent's triggers.
+CREATE FUNCTION @extschema@._on_truncate() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM @extschema@._forget_counts(TG_RELID);
+    RETURN NULL;
+END
+$$;
+
 -- Reading a leaf table's heap in C: no planner, none of its owner's code
 -- (src/pg/table_access.cpp). How many rows name each registered version
 -- (NULL id: rows that name none), under a SHARE lock.
@@ -215,6 +226,7 @@ DECLARE
     existing @extschema@.bindings;
     col name;
     want regtype;
+    trig record;
 BEGIN
     IF tbl IS NULL OR record_column IS NULL OR schema_column IS NULL OR mode IS NULL
        OR follow_latest IS NULL THEN
@@ -259,6 +271,11 @@ BEGIN
                 DELETE FROM @extschema@.bindings b WHERE b.tbl = _do_attach.tbl;
                 EXECUTE format('DROP TRIGGER IF EXISTS "~schemareg_validate" ON %s', tbl);
                 EXECUTE format('DROP TRIGGER IF EXISTS "~schemareg_count" ON %s', tbl);
+                FOR trig IN SELECT g.tgrelid::regclass AS rel, g.tgname FROM @extschema@._tree(tbl) x
+                              JOIN pg_trigger g ON g.tgrelid = x
+                             WHERE g.tgfoid = '@extschema@._on_truncate'::regproc LOOP
+                    EXECUTE format('DROP TRIGGER %I ON %s', trig.tgname, trig.rel);
+                END LOOP;
                 INSERT INTO @extschema@.bindings SELECT existing.*;
                 PERFORM @extschema@._bind(caller, tbl, schema_column);
                 RAISE NOTICE 'the schemareg triggers of "%" were made again; its rows were checked and counted',
@@ -292,10 +309,14 @@ $$;
 
 -- True when every table of a bound tree has both row triggers of attach(),
 -- calling schemareg's functions for the events attach() chose, enabled
--- always (tgtype: ROW 1, BEFORE 2, INSERT 4, DELETE 8, UPDATE 16).
+-- always (tgtype: ROW 1, BEFORE 2, INSERT 4, DELETE 8, UPDATE 16), and its
+-- TRUNCATE triggers, where there are any, are enabled always too.
 CREATE FUNCTION @extschema@._triggers_intact(tbl regclass) RETURNS boolean
     LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT NOT EXISTS (
+    SELECT NOT EXISTS (SELECT FROM @extschema@._tree($1) t JOIN pg_trigger g ON g.tgrelid = t
+                        WHERE g.tgfoid = '@extschema@._on_truncate'::regproc
+                          AND (g.tgname <> '~schemareg_truncate' OR g.tgenabled <> 'A'))
+       AND NOT EXISTS (
         SELECT FROM @extschema@._tree($1) t, (VALUES ('~schemareg_validate', '@extschema@._validate_row'::regproc, 31),
                                                ('~schemareg_count', '@extschema@._count_row'::regproc, 29)) w(name, fn, kind)
          WHERE (SELECT c.relkind FROM pg_class c WHERE c.oid = t) IN ('r', 'p')
@@ -384,7 +405,8 @@ BEGIN
                   JOIN pg_namespace n ON n.nspname = o.address_names[1]
                   JOIN pg_class k ON k.relnamespace = n.oid AND k.relname = o.address_names[2]
                  WHERE o.classid = 'pg_trigger'::regclass
-                   AND o.address_names[3] IN ('~schemareg_validate', '~schemareg_count')
+                   AND o.address_names[3] IN ('~schemareg_validate', '~schemareg_count',
+                                              '~schemareg_truncate')
                    AND EXISTS (SELECT FROM @extschema@.bindings b
                                 WHERE b.tbl = k.oid
                                    OR b.tbl::oid IN (SELECT a FROM pg_partition_ancestors(k.oid) a)) LOOP
@@ -399,16 +421,6 @@ CREATE EVENT TRIGGER schemareg_drop ON sql_drop EXECUTE FUNCTION @extschema@._on
 -- Also when DDL is replayed as a replica.
 ALTER EVENT TRIGGER schemareg_drop ENABLE ALWAYS;
 
--- TRUNCATE of any table of a bound tree forgets its counts (and those of its
--- partitions): a statement trigger on every member, since TRUNCATE of a
--- partition does not fire its parent's triggers.
-CREATE FUNCTION @extschema@._on_truncate() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-    PERFORM @extschema@._forget_counts(TG_RELID);
-    RETURN NULL;
-END
-$$;
 
 -- Brings a bound tree up to date with its partitions: a member with rows but
 -- no counts is counted (from the heap), counts of tables that left every tree
@@ -461,11 +473,14 @@ BEGIN
     END LOOP;
     FOR trig IN SELECT g.tgrelid::regclass AS tbl, g.tgname, g.tgenabled,
                        g.tgname = CASE g.tgfoid WHEN '@extschema@._validate_row'::regproc
-                                                THEN '~schemareg_validate' ELSE '~schemareg_count' END
+                                                THEN '~schemareg_validate'
+                                                WHEN '@extschema@._count_row'::regproc
+                                                THEN '~schemareg_count' ELSE '~schemareg_truncate' END
                            AS named
                   FROM @extschema@._tree(b.tbl) t JOIN pg_trigger g ON g.tgrelid = t
                  WHERE g.tgfoid IN ('@extschema@._validate_row'::regproc,
-                                    '@extschema@._count_row'::regproc) LOOP
+                                    '@extschema@._count_row'::regproc,
+                                    '@extschema@._on_truncate'::regproc) LOOP
         IF NOT trig.named OR trig.tgenabled NOT IN ('A', 'O') THEN
             RAISE EXCEPTION 'the schemareg triggers of table "%" cannot be disabled or renamed', trig.tbl
                 USING ERRCODE = 'object_not_in_prerequisite_state',
