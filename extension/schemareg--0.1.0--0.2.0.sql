@@ -903,7 +903,7 @@ BEGIN
         END IF;
         -- The rows that do not match are findings: in an enforce table, any
         -- row against its own version; after a migration's batch, the rows
-        -- left on older versions against the target ($5, $6).
+        -- left on older versions (older) against the target (to_ref).
         batch := @extschema@._query_as(j.started_by, format(
             'WITH checked AS (SELECT r.ctid AS row_id, r.%1$I AS ref,
                                      @extschema@._errors_json(coalesce(%4$L, r.%1$I), r.%2$I) AS e

@@ -3,15 +3,11 @@
 #include <cstring>
 
 extern "C" {
-#include "access/genam.h"
-#include "access/htup_details.h"
-#include "access/table.h"
-#include "catalog/indexing.h"
-#include "catalog/pg_extension.h"
+#include "catalog/pg_proc.h"
 #include "common/hashfn.h"
 #include "storage/lock.h"
 #include "storage/proc.h"
-#include "utils/fmgroids.h"
+#include "utils/syscache.h"
 }
 
 namespace schemareg::pg {
@@ -19,32 +15,26 @@ namespace schemareg::pg {
 namespace {
 
 // 0.1.0 took its locks with pg_advisory_xact_lock(1936876903, id): until
-// ALTER EXTENSION UPDATE has run, writers take that lock too, so that the
-// 0.1.0 SQL's update_schema and delete_schema still wait for them.
+// ALTER EXTENSION UPDATE has run (while the 0.1.0 SQL is installed), writers
+// take that lock too, so that its update_schema and delete_schema still wait
+// for them.
 constexpr int32 kLegacyVersionKey = 1936876903;
 LocalTransactionId legacy_checked_in = InvalidLocalTransactionId;
 bool legacy = false;
 
 bool LegacySql() {
-  // Checked once per transaction (by its local id: it may have no xid yet).
+  // Checked once per transaction (by its local id: it may have no xid yet),
+  // through the syscache: the 0.2.0 SQL has schemareg._lock_key(text, text).
   LocalTransactionId lxid = MyProc->lxid;
   if (legacy_checked_in == lxid) return legacy;
   legacy_checked_in = lxid;
-  legacy = false;
-  Relation extensions = table_open(ExtensionRelationId, AccessShareLock);
-  ScanKeyData key;
-  ScanKeyInit(&key, Anum_pg_extension_extname, BTEqualStrategyNumber, F_NAMEEQ,
-              CStringGetDatum("schemareg"));
-  SysScanDesc scan = systable_beginscan(extensions, ExtensionNameIndexId, true, nullptr, 1, &key);
-  HeapTuple tuple = systable_getnext(scan);
-  if (HeapTupleIsValid(tuple)) {
-    bool isnull;
-    Datum version = heap_getattr(tuple, Anum_pg_extension_extversion,
-                                 RelationGetDescr(extensions), &isnull);
-    legacy = !isnull && std::strcmp(TextDatumGetCString(version), "0.1.0") == 0;
-  }
-  systable_endscan(scan);
-  table_close(extensions, AccessShareLock);
+  Oid ns = get_namespace_oid("schemareg", true);
+  Oid args[2] = {TEXTOID, TEXTOID};
+  legacy = OidIsValid(ns) &&
+           !OidIsValid(GetSysCacheOid3(PROCNAMEARGSNSP, Anum_pg_proc_oid,
+                                       CStringGetDatum("_lock_key"),
+                                       PointerGetDatum(buildoidvector(args, 2)),
+                                       ObjectIdGetDatum(ns)));
   return legacy;
 }
 
