@@ -286,11 +286,26 @@ CREATE OR REPLACE FUNCTION @extschema@._run_as(role oid, statement text) RETURNS
 CREATE FUNCTION @extschema@._query_as(role oid, statement text) RETURNS jsonb
     LANGUAGE c STRICT AS 'MODULE_PATHNAME', '_query_as';
 
+-- Each version that a leaf table's rows name, or that its stored counts hold,
+-- with the stored count and the rows that name it. The rows are read from
+-- the heap in C (_table_refs, under a SHARE lock: writers wait, the count is
+-- of a table that stands still): none of the table owner's code runs with
+-- the registry's rights, and rows that name no version count for none.
+CREATE FUNCTION @extschema@._leaf_counts(leaf regclass, schema_column name)
+    RETURNS TABLE (schema_id bigint, ref text, stored bigint, actual bigint)
+    LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+    WITH actual AS (SELECT r.schema_id AS id, r.n FROM @extschema@._table_refs($1, $2) r
+                     WHERE r.schema_id IS NOT NULL),
+         stored AS (SELECT c.schema_id AS id, sum(c.n) AS n FROM @extschema@.record_counts c
+                     WHERE c.tbl = $1 GROUP BY 1)
+    SELECT v.id, v.name || ':' || v.version, coalesce(s.n, 0)::bigint, coalesce(a.n, 0)::bigint
+      FROM actual a FULL JOIN stored s ON s.id = a.id
+      JOIN @extschema@.schema_versions v ON v.id = coalesce(a.id, s.id)
+$$;
+
 -- Counts the rows of each leaf of a table's tree anew from the table itself,
--- if a binding governs it. Returns the (version, table) pairs whose stored
--- count was wrong, with both counts. The rows are read from the heap in C
--- (_table_refs): none of the table owner's code runs with the registry's
--- rights, and rows that name no version count for none.
+-- if a binding governs it (_leaf_counts). Returns the (version, table) pairs
+-- whose stored count was wrong, with both counts.
 CREATE OR REPLACE FUNCTION @extschema@._recount_table(target oid, OUT ref text, OUT tbl_name regclass,
                                            OUT stored bigint, OUT actual bigint)
     RETURNS SETOF record
@@ -298,8 +313,7 @@ CREATE OR REPLACE FUNCTION @extschema@._recount_table(target oid, OUT ref text, 
 DECLARE
     b @extschema@.bindings;
     leaf regclass;
-    ids bigint[];
-    ns bigint[];
+    counts jsonb;
 BEGIN
     SELECT * INTO b FROM @extschema@.bindings x
      WHERE x.tbl::oid = target
@@ -311,23 +325,16 @@ BEGIN
     FOR leaf IN SELECT t FROM @extschema@._tree(target::regclass) t
                  WHERE (SELECT c.relkind FROM pg_class c WHERE c.oid = t) = 'r' LOOP
         PERFORM @extschema@._check_bound_columns(leaf, b);
-        -- Writers of this table wait (SHARE lock): the count is of a table
-        -- that stands still.
-        SELECT coalesce(array_agg(r.schema_id), '{}'), coalesce(array_agg(r.n), '{}')
-          INTO ids, ns
-          FROM @extschema@._table_refs(leaf, b.schema_column) r WHERE r.schema_id IS NOT NULL;
+        SELECT coalesce(jsonb_agg(to_jsonb(x)), '[]') INTO counts
+          FROM @extschema@._leaf_counts(leaf, b.schema_column) x;
         RETURN QUERY
-        WITH actual AS (SELECT a.id, a.n FROM unnest(ids, ns) AS a(id, n)),
-             stored AS (SELECT c.schema_id AS id, sum(c.n) AS n FROM @extschema@.record_counts c
-                         WHERE c.tbl = leaf GROUP BY 1)
-        SELECT v.name || ':' || v.version, leaf, coalesce(s.n, 0)::bigint, coalesce(a.n, 0)::bigint
-          FROM actual a FULL JOIN stored s ON s.id = a.id
-          JOIN @extschema@.schema_versions v ON v.id = coalesce(a.id, s.id)
-         WHERE coalesce(s.n, 0) <> coalesce(a.n, 0);
+        SELECT f ->> 'ref', leaf, (f ->> 'stored')::bigint, (f ->> 'actual')::bigint
+          FROM jsonb_array_elements(counts) f WHERE f -> 'stored' <> f -> 'actual';
         -- Replace this leaf's slots by one exact row per version.
         DELETE FROM @extschema@.record_counts c WHERE c.tbl = leaf;
         INSERT INTO @extschema@.record_counts (schema_id, tbl, slot, n)
-        SELECT a.id, leaf, 0, a.n FROM unnest(ids, ns) AS a(id, n);
+        SELECT (f ->> 'schema_id')::bigint, leaf, 0, (f ->> 'actual')::bigint
+          FROM jsonb_array_elements(counts) f WHERE (f ->> 'actual')::bigint > 0;
     END LOOP;
 END
 $$;
@@ -966,6 +973,99 @@ BEGIN
                   WHERE @extschema@.validate_record(c.ref, record) ORDER BY c.n;
 END
 $$;
+
+------------------------------------------------------------------------------
+-- check(): every inconsistency between the registry and what it describes
+-- (issue 12, item 3).
+------------------------------------------------------------------------------
+
+-- What an admin would want repaired, one row each: bindings of tables that
+-- are gone, schemareg triggers missing or not enabled ALWAYS, stored counts
+-- that differ from the rows (counted from the heap, under SHARE locks),
+-- counts of tables no binding governs, dependencies that differ from what
+-- the definitions use now (by name: a $ref by $id goes to the newest
+-- version), and versions left pending or deleting. Reads only.
+CREATE FUNCTION @extschema@._do_check(caller oid)
+    RETURNS TABLE (kind text, object text, detail text)
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    b @extschema@.bindings;
+    leaf regclass;
+    v @extschema@.schema_versions;
+    used text[];
+    recorded text[];
+BEGIN
+    PERFORM @extschema@._require_admin(caller, 'check');
+    FOR b IN SELECT * FROM @extschema@.bindings x ORDER BY x.tbl::oid LOOP
+        IF NOT EXISTS (SELECT FROM pg_class k WHERE k.oid = b.tbl) THEN
+            RETURN QUERY SELECT 'binding', b.tbl::oid::text,
+                                'the bound table is gone (recount() forgets its binding)';
+            CONTINUE;
+        END IF;
+        RETURN QUERY
+        SELECT 'trigger', format('%I on %s', w.name, t),
+               CASE WHEN g.oid IS NULL THEN 'missing (attach() again makes it)'
+                    WHEN g.tgenabled = 'D' THEN 'disabled'
+                    WHEN g.tgenabled = 'R' THEN 'enabled for replicas only'
+                    ELSE 'enabled, but not ALWAYS' END
+          FROM @extschema@._tree(b.tbl) t
+         CROSS JOIN (VALUES ('~schemareg_validate', '@extschema@._validate_row'::regproc),
+                            ('~schemareg_count', '@extschema@._count_row'::regproc)) w(name, fn)
+          LEFT JOIN pg_trigger g ON g.tgrelid = t AND g.tgname = w.name AND g.tgfoid = w.fn
+         WHERE (SELECT c.relkind FROM pg_class c WHERE c.oid = t) IN ('r', 'p')
+           AND (g.oid IS NULL OR g.tgenabled <> 'A')
+         ORDER BY t::oid, w.name;
+        FOR leaf IN SELECT t FROM @extschema@._tree(b.tbl) t
+                     WHERE (SELECT c.relkind FROM pg_class c WHERE c.oid = t) = 'r' ORDER BY t::oid LOOP
+            RETURN QUERY
+            SELECT 'count', format('%s in %s', c.ref, leaf),
+                   format('stored %s, rows %s (recount() repairs it)', c.stored, c.actual)
+              FROM @extschema@._leaf_counts(leaf, b.schema_column) c
+             WHERE c.stored <> c.actual ORDER BY c.ref;
+        END LOOP;
+    END LOOP;
+    RETURN QUERY
+    SELECT 'count', format('%s in %s', v2.name || ':' || v2.version, c.tbl::oid),
+           format('stored %s for a table no binding governs (recount() forgets it)', sum(c.n))
+      FROM @extschema@.record_counts c JOIN @extschema@.schema_versions v2 ON v2.id = c.schema_id
+     WHERE NOT EXISTS (SELECT FROM @extschema@.bindings x, @extschema@._tree(x.tbl) t
+                        WHERE t = c.tbl AND EXISTS (SELECT FROM pg_class k WHERE k.oid = x.tbl))
+     GROUP BY v2.id, v2.name, v2.version, c.tbl ORDER BY v2.id, c.tbl::oid;
+    FOR v IN SELECT * FROM @extschema@.schema_versions x WHERE x.status = 'exists' ORDER BY x.id LOOP
+        recorded := ARRAY(SELECT DISTINCT u.name FROM @extschema@.dependencies d
+                            JOIN @extschema@.schema_versions u ON u.id = d.depends_on
+                           WHERE d.schema_id = v.id ORDER BY 1);
+        BEGIN
+            -- Compiled as its owner would register it now, in its own dialect.
+            PERFORM set_config('schemareg.default_dialect', v.dialect, true);
+            used := ARRAY(SELECT DISTINCT u.name
+                            FROM @extschema@._compile(v.definition, v.owner) c, unnest(c.uses) i
+                            JOIN @extschema@.schema_versions u ON u.id = i ORDER BY 1);
+        EXCEPTION WHEN OTHERS THEN
+            RETURN QUERY SELECT 'dependency', v.name || ':' || v.version,
+                                'its definition does not compile now: ' || SQLERRM;
+            CONTINUE;
+        END;
+        IF used <> recorded THEN
+            RETURN QUERY SELECT 'dependency', v.name || ':' || v.version,
+                                format('its definition uses %s; the registry records %s',
+                                       coalesce(nullif(array_to_string(used, ', '), ''), 'none'),
+                                       coalesce(nullif(array_to_string(recorded, ', '), ''), 'none'));
+        END IF;
+    END LOOP;
+    RETURN QUERY
+    SELECT 'lifecycle', x.name || ':' || x.version,
+           x.status || coalesce(': ' || x.last_error, '') || ' (reconcile() retries it)'
+      FROM @extschema@.schema_versions x WHERE x.status <> 'exists' ORDER BY x.id;
+END
+$$;
+
+CREATE FUNCTION @extschema@.check()
+    RETURNS TABLE (kind text, object text, detail text)
+    LANGUAGE c AS 'MODULE_PATHNAME', '_gate';
+
+COMMENT ON FUNCTION @extschema@.check() IS
+    'lists every inconsistency: bindings, triggers, counts, dependencies, unfinished versions (admins)';
 
 -- Privileges: the new internal functions are closed to PUBLIC like the
 -- others (the same statement as the install script's), and jobs call

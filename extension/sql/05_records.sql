@@ -119,11 +119,26 @@ BEGIN
 END
 $$;
 
+-- Each version that a leaf table's rows name, or that its stored counts hold,
+-- with the stored count and the rows that name it. The rows are read from
+-- the heap in C (_table_refs, under a SHARE lock: writers wait, the count is
+-- of a table that stands still): none of the table owner's code runs with
+-- the registry's rights, and rows that name no version count for none.
+CREATE FUNCTION @extschema@._leaf_counts(leaf regclass, schema_column name)
+    RETURNS TABLE (schema_id bigint, ref text, stored bigint, actual bigint)
+    LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+    WITH actual AS (SELECT r.schema_id AS id, r.n FROM @extschema@._table_refs($1, $2) r
+                     WHERE r.schema_id IS NOT NULL),
+         stored AS (SELECT c.schema_id AS id, sum(c.n) AS n FROM @extschema@.record_counts c
+                     WHERE c.tbl = $1 GROUP BY 1)
+    SELECT v.id, v.name || ':' || v.version, coalesce(s.n, 0)::bigint, coalesce(a.n, 0)::bigint
+      FROM actual a FULL JOIN stored s ON s.id = a.id
+      JOIN @extschema@.schema_versions v ON v.id = coalesce(a.id, s.id)
+$$;
+
 -- Counts the rows of each leaf of a table's tree anew from the table itself,
--- if a binding governs it. Returns the (version, table) pairs whose stored
--- count was wrong, with both counts. The rows are read from the heap in C
--- (_table_refs): none of the table owner's code runs with the registry's
--- rights, and rows that name no version count for none.
+-- if a binding governs it (_leaf_counts). Returns the (version, table) pairs
+-- whose stored count was wrong, with both counts.
 CREATE FUNCTION @extschema@._recount_table(target oid, OUT ref text, OUT tbl_name regclass,
                                            OUT stored bigint, OUT actual bigint)
     RETURNS SETOF record
@@ -131,8 +146,7 @@ CREATE FUNCTION @extschema@._recount_table(target oid, OUT ref text, OUT tbl_nam
 DECLARE
     b @extschema@.bindings;
     leaf regclass;
-    ids bigint[];
-    ns bigint[];
+    counts jsonb;
 BEGIN
     SELECT * INTO b FROM @extschema@.bindings x
      WHERE x.tbl::oid = target
@@ -144,23 +158,16 @@ BEGIN
     FOR leaf IN SELECT t FROM @extschema@._tree(target::regclass) t
                  WHERE (SELECT c.relkind FROM pg_class c WHERE c.oid = t) = 'r' LOOP
         PERFORM @extschema@._check_bound_columns(leaf, b);
-        -- Writers of this table wait (SHARE lock): the count is of a table
-        -- that stands still.
-        SELECT coalesce(array_agg(r.schema_id), '{}'), coalesce(array_agg(r.n), '{}')
-          INTO ids, ns
-          FROM @extschema@._table_refs(leaf, b.schema_column) r WHERE r.schema_id IS NOT NULL;
+        SELECT coalesce(jsonb_agg(to_jsonb(x)), '[]') INTO counts
+          FROM @extschema@._leaf_counts(leaf, b.schema_column) x;
         RETURN QUERY
-        WITH actual AS (SELECT a.id, a.n FROM unnest(ids, ns) AS a(id, n)),
-             stored AS (SELECT c.schema_id AS id, sum(c.n) AS n FROM @extschema@.record_counts c
-                         WHERE c.tbl = leaf GROUP BY 1)
-        SELECT v.name || ':' || v.version, leaf, coalesce(s.n, 0)::bigint, coalesce(a.n, 0)::bigint
-          FROM actual a FULL JOIN stored s ON s.id = a.id
-          JOIN @extschema@.schema_versions v ON v.id = coalesce(a.id, s.id)
-         WHERE coalesce(s.n, 0) <> coalesce(a.n, 0);
+        SELECT f ->> 'ref', leaf, (f ->> 'stored')::bigint, (f ->> 'actual')::bigint
+          FROM jsonb_array_elements(counts) f WHERE f -> 'stored' <> f -> 'actual';
         -- Replace this leaf's slots by one exact row per version.
         DELETE FROM @extschema@.record_counts c WHERE c.tbl = leaf;
         INSERT INTO @extschema@.record_counts (schema_id, tbl, slot, n)
-        SELECT a.id, leaf, 0, a.n FROM unnest(ids, ns) AS a(id, n);
+        SELECT (f ->> 'schema_id')::bigint, leaf, 0, (f ->> 'actual')::bigint
+          FROM jsonb_array_elements(counts) f WHERE (f ->> 'actual')::bigint > 0;
     END LOOP;
 END
 $$;
