@@ -1067,6 +1067,21 @@ CREATE FUNCTION @extschema@.check()
 COMMENT ON FUNCTION @extschema@.check() IS
     'lists every inconsistency: bindings, triggers, counts, dependencies, unfinished versions (admins)';
 
+------------------------------------------------------------------------------
+-- Replicated registry tables: a logical subscriber's caches follow the
+-- changes it applies (row triggers, enabled ALWAYS) (issue 12, item 6).
+------------------------------------------------------------------------------
+CREATE TRIGGER schema_versions_invalidate_cache_rows
+    AFTER INSERT OR UPDATE OR DELETE ON @extschema@.schema_versions
+    FOR EACH ROW EXECUTE FUNCTION @extschema@._invalidate_cache();
+ALTER TABLE @extschema@.schema_versions ENABLE ALWAYS TRIGGER schema_versions_invalidate_cache;
+ALTER TABLE @extschema@.schema_versions ENABLE ALWAYS TRIGGER schema_versions_invalidate_cache_rows;
+CREATE TRIGGER bindings_invalidate_cache_rows
+    AFTER INSERT OR UPDATE OR DELETE ON @extschema@.bindings
+    FOR EACH ROW EXECUTE FUNCTION @extschema@._invalidate_cache();
+ALTER TABLE @extschema@.bindings ENABLE ALWAYS TRIGGER bindings_invalidate_cache;
+ALTER TABLE @extschema@.bindings ENABLE ALWAYS TRIGGER bindings_invalidate_cache_rows;
+
 -- Privileges: the new internal functions are closed to PUBLIC like the
 -- others (the same statement as the install script's), and jobs call
 -- _errors_json as their owner.

@@ -53,7 +53,7 @@ cluster_start() {
     return 0
   fi
   as_owner "$PGBIN/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 start \
-    -o "-p $PGPORT -k $sock -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=50 -c max_prepared_transactions=10" >/dev/null ||
+    -o "-p $PGPORT -k $sock -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=50 -c max_prepared_transactions=10 -c wal_level=logical" >/dev/null ||
     { tail -50 "$data/server.log"; return 1; }
   CLUSTER_STARTED=1
   SCHEMAREG_DATA=$data

@@ -141,3 +141,10 @@ CREATE FUNCTION @extschema@._invalidate_cache() RETURNS trigger
 CREATE TRIGGER schema_versions_invalidate_cache
     AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON @extschema@.schema_versions
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@._invalidate_cache();
+-- Also the changes a logical replication subscriber applies, which fire row
+-- triggers only, and only those enabled ALWAYS.
+CREATE TRIGGER schema_versions_invalidate_cache_rows
+    AFTER INSERT OR UPDATE OR DELETE ON @extschema@.schema_versions
+    FOR EACH ROW EXECUTE FUNCTION @extschema@._invalidate_cache();
+ALTER TABLE @extschema@.schema_versions ENABLE ALWAYS TRIGGER schema_versions_invalidate_cache;
+ALTER TABLE @extschema@.schema_versions ENABLE ALWAYS TRIGGER schema_versions_invalidate_cache_rows;

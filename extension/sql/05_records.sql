@@ -14,10 +14,16 @@ CREATE TABLE @extschema@.bindings (
 COMMENT ON TABLE @extschema@.bindings IS 'tables bound to schemas by schemareg.attach()';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.bindings', '');
 
--- Backends cache the bindings; every change drops those caches.
+-- Backends cache the bindings; every change drops those caches (replicated
+-- ones too, as for schema_versions).
 CREATE TRIGGER bindings_invalidate_cache
     AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON @extschema@.bindings
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@._invalidate_cache();
+CREATE TRIGGER bindings_invalidate_cache_rows
+    AFTER INSERT OR UPDATE OR DELETE ON @extschema@.bindings
+    FOR EACH ROW EXECUTE FUNCTION @extschema@._invalidate_cache();
+ALTER TABLE @extschema@.bindings ENABLE ALWAYS TRIGGER bindings_invalidate_cache;
+ALTER TABLE @extschema@.bindings ENABLE ALWAYS TRIGGER bindings_invalidate_cache_rows;
 
 -- The bindings of the tables the current role may read (all of them for
 -- schemareg_admin). The filter runs below OFFSET 0, so no condition of a
