@@ -257,10 +257,18 @@ SELECT b.tbl, b.record_column, b.schema_column, b.mode, b.errors_column, b.follo
 
 -- Reading a leaf table's heap in C: no planner, none of its owner's code
 -- (src/pg/table_access.cpp). How many rows name each registered version
--- (NULL id: rows that name none), under a SHARE lock.
-CREATE FUNCTION @extschema@._table_refs(tbl regclass, schema_column name)
+-- (NULL id: rows that name none), under a SHARE lock (waited for, or 55P03).
+CREATE FUNCTION @extschema@._table_refs(tbl regclass, schema_column name, wait boolean)
     RETURNS TABLE (schema_id bigint, n bigint)
     LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_table_refs';
+
+-- Writes every row of a table (or of its tree) that names a schema again, as
+-- `role`, restricted, so that its triggers check and count it, and makes sure
+-- that none was kept from being written (55000).
+CREATE FUNCTION @extschema@._rewrite_rows(role oid, tbl regclass, schema_column name,
+                                          one_table boolean)
+    RETURNS bigint
+    LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_rewrite_rows';
 
 -- The rows of a leaf table, counted up to stop_at.
 CREATE FUNCTION @extschema@._table_rows(tbl regclass, stop_at bigint) RETURNS bigint
@@ -286,15 +294,17 @@ CREATE OR REPLACE FUNCTION @extschema@._run_as(role oid, statement text) RETURNS
 CREATE FUNCTION @extschema@._query_as(role oid, statement text) RETURNS jsonb
     LANGUAGE c STRICT AS 'MODULE_PATHNAME', '_query_as';
 
+DROP FUNCTION @extschema@._recount_table(oid);
+
 -- Each version that a leaf table's rows name, or that its stored counts hold,
 -- with the stored count and the rows that name it. The rows are read from
 -- the heap in C (_table_refs, under a SHARE lock: writers wait, the count is
 -- of a table that stands still): none of the table owner's code runs with
 -- the registry's rights, and rows that name no version count for none.
-CREATE FUNCTION @extschema@._leaf_counts(leaf regclass, schema_column name)
+CREATE FUNCTION @extschema@._leaf_counts(leaf regclass, schema_column name, wait boolean)
     RETURNS TABLE (schema_id bigint, ref text, stored bigint, actual bigint)
     LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
-    WITH actual AS (SELECT r.schema_id AS id, r.n FROM @extschema@._table_refs($1, $2) r
+    WITH actual AS (SELECT r.schema_id AS id, r.n FROM @extschema@._table_refs($1, $2, $3) r
                      WHERE r.schema_id IS NOT NULL),
          stored AS (SELECT c.schema_id AS id, sum(c.n) AS n FROM @extschema@.record_counts c
                      WHERE c.tbl = $1 GROUP BY 1)
@@ -305,9 +315,11 @@ $$;
 
 -- Counts the rows of each leaf of a table's tree anew from the table itself,
 -- if a binding governs it (_leaf_counts). Returns the (version, table) pairs
--- whose stored count was wrong, with both counts.
-CREATE OR REPLACE FUNCTION @extschema@._recount_table(target oid, OUT ref text, OUT tbl_name regclass,
-                                           OUT stored bigint, OUT actual bigint)
+-- whose stored count was wrong, with both counts. Without wait, a leaf that
+-- another transaction holds is left as it is, with a WARNING.
+CREATE FUNCTION @extschema@._recount_table(target oid, wait boolean, OUT ref text,
+                                           OUT tbl_name regclass, OUT stored bigint,
+                                           OUT actual bigint)
     RETURNS SETOF record
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -325,8 +337,14 @@ BEGIN
     FOR leaf IN SELECT t FROM @extschema@._tree(target::regclass) t
                  WHERE (SELECT c.relkind FROM pg_class c WHERE c.oid = t) = 'r' LOOP
         PERFORM @extschema@._check_bound_columns(leaf, b);
-        SELECT coalesce(jsonb_agg(to_jsonb(x)), '[]') INTO counts
-          FROM @extschema@._leaf_counts(leaf, b.schema_column) x;
+        BEGIN
+            SELECT coalesce(jsonb_agg(to_jsonb(x)), '[]') INTO counts
+              FROM @extschema@._leaf_counts(leaf, b.schema_column, wait) x;
+        EXCEPTION WHEN lock_not_available THEN
+            RAISE WARNING 'table "%" was not counted: another transaction holds it', leaf
+                USING HINT = 'Its stored counts stay; run schemareg.recount() again later.';
+            CONTINUE;
+        END;
         RETURN QUERY
         SELECT f ->> 'ref', leaf, (f ->> 'stored')::bigint, (f ->> 'actual')::bigint
           FROM jsonb_array_elements(counts) f WHERE f -> 'stored' <> f -> 'actual';
@@ -336,6 +354,26 @@ BEGIN
         SELECT (f ->> 'schema_id')::bigint, leaf, 0, (f ->> 'actual')::bigint
           FROM jsonb_array_elements(counts) f WHERE (f ->> 'actual')::bigint > 0;
     END LOOP;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION @extschema@._do_recount(caller oid)
+    RETURNS TABLE (ref text, stored bigint, actual bigint)
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM @extschema@._require_admin(caller, 'recount');
+    -- Bindings of tables that are gone, and counts no bound tree holds.
+    DELETE FROM @extschema@.bindings b WHERE NOT EXISTS (SELECT FROM pg_class k WHERE k.oid = b.tbl);
+    RETURN QUERY
+    SELECT v.name || ':' || v.version, sum(c.n)::bigint, 0::bigint
+      FROM @extschema@.record_counts c JOIN @extschema@.schema_versions v ON v.id = c.schema_id
+     WHERE NOT EXISTS (SELECT FROM @extschema@.bindings b, @extschema@._tree(b.tbl) t WHERE t = c.tbl)
+     GROUP BY 1 HAVING sum(c.n) <> 0;
+    PERFORM @extschema@._forget_orphans();
+    RETURN QUERY
+    SELECT d.ref, sum(d.stored)::bigint, sum(d.actual)::bigint
+      FROM @extschema@.bindings b, @extschema@._recount_table(b.tbl::oid, false) d
+     GROUP BY d.ref ORDER BY d.ref;
 END
 $$;
 
@@ -396,7 +434,8 @@ BEGIN
                 EXECUTE format('DROP TRIGGER IF EXISTS "~schemareg_count" ON %s', tbl);
                 FOR trig IN SELECT g.tgrelid::regclass AS rel, g.tgname FROM @extschema@._tree(tbl) x
                               JOIN pg_trigger g ON g.tgrelid = x
-                             WHERE g.tgfoid = '@extschema@._on_truncate'::regproc LOOP
+                             WHERE g.tgfoid = '@extschema@._on_truncate'::regproc
+                                OR g.tgname = '~schemareg_truncate' LOOP
                     EXECUTE format('DROP TRIGGER %I ON %s', trig.tgname, trig.rel);
                 END LOOP;
                 INSERT INTO @extschema@.bindings SELECT existing.*;
@@ -430,22 +469,37 @@ BEGIN
 END
 $$;
 
+-- True when a trigger is one that attach() makes, as it makes it: its name,
+-- its function, its events (tgtype: ROW 1, BEFORE 2, INSERT 4, DELETE 8,
+-- UPDATE 16, TRUNCATE 32), no WHEN condition, no arguments, no column list.
+CREATE FUNCTION @extschema@._trigger_as_made(name name, fn oid, kind smallint, qual pg_node_tree,
+                                             nargs smallint, columns int2vector)
+    RETURNS boolean
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT (name, fn, kind) IN (('~schemareg_validate', '@extschema@._validate_row'::regproc, 31),
+                                ('~schemareg_count', '@extschema@._count_row'::regproc, 29),
+                                ('~schemareg_truncate', '@extschema@._on_truncate'::regproc, 32))
+       AND qual IS NULL AND nargs = 0 AND cardinality(columns::int2[]) = 0
+$$;
+
 -- True when every table of a bound tree has both row triggers of attach(),
--- calling schemareg's functions for the events attach() chose, enabled
--- always (tgtype: ROW 1, BEFORE 2, INSERT 4, DELETE 8, UPDATE 16), and its
--- TRUNCATE triggers, where there are any, are enabled always too.
+-- as attach() makes them, enabled always, and its TRUNCATE triggers, where
+-- there are any, are as made and enabled always too.
 CREATE FUNCTION @extschema@._triggers_intact(tbl regclass) RETURNS boolean
     LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     SELECT NOT EXISTS (SELECT FROM @extschema@._tree($1) t JOIN pg_trigger g ON g.tgrelid = t
-                        WHERE g.tgfoid = '@extschema@._on_truncate'::regproc
-                          AND (g.tgname <> '~schemareg_truncate' OR g.tgenabled <> 'A'))
+                        WHERE (g.tgfoid IN ('@extschema@._validate_row'::regproc,
+                                            '@extschema@._count_row'::regproc,
+                                            '@extschema@._on_truncate'::regproc)
+                               OR g.tgname IN ('~schemareg_validate', '~schemareg_count',
+                                               '~schemareg_truncate'))
+                          AND NOT (@extschema@._trigger_as_made(g.tgname, g.tgfoid, g.tgtype, g.tgqual,
+                                                                 g.tgnargs, g.tgattr)
+                                   AND g.tgenabled = 'A'))
        AND NOT EXISTS (
-        SELECT FROM @extschema@._tree($1) t, (VALUES ('~schemareg_validate', '@extschema@._validate_row'::regproc, 31),
-                                               ('~schemareg_count', '@extschema@._count_row'::regproc, 29)) w(name, fn, kind)
+        SELECT FROM @extschema@._tree($1) t, (VALUES ('~schemareg_validate'), ('~schemareg_count')) w(name)
          WHERE (SELECT c.relkind FROM pg_class c WHERE c.oid = t) IN ('r', 'p')
-           AND NOT EXISTS (SELECT FROM pg_trigger g
-                            WHERE g.tgrelid = t AND g.tgname = w.name AND g.tgfoid = w.fn
-                              AND g.tgtype = w.kind AND g.tgenabled = 'A'))
+           AND NOT EXISTS (SELECT FROM pg_trigger g WHERE g.tgrelid = t AND g.tgname = w.name))
 $$;
 
 -- The triggers of a new binding (its row in schemareg.bindings written):
@@ -462,13 +516,13 @@ BEGIN
     -- _validate_row refuses to run where another one would fire after it.
     EXECUTE format('CREATE TRIGGER "~schemareg_validate" BEFORE INSERT OR UPDATE OR DELETE ON %s
                     FOR EACH ROW EXECUTE FUNCTION @extschema@._validate_row()', tbl);
-    -- As the caller, restricted (_run_as): the table's triggers and
-    -- expressions run with the caller's rights only.
-    PERFORM @extschema@._run_as(caller, format('UPDATE %s SET %I = %I WHERE %I IS NOT NULL', tbl,
-                                               schema_column, schema_column, schema_column));
+    -- As the caller, restricted (_rewrite_rows): the table's triggers and
+    -- expressions run with the caller's rights only, and no rule, policy or
+    -- trigger of the table can keep a row from being checked.
+    PERFORM @extschema@._rewrite_rows(caller, tbl, schema_column, false);
     EXECUTE format('CREATE TRIGGER "~schemareg_count" AFTER INSERT OR UPDATE OR DELETE ON %s
                     FOR EACH ROW EXECUTE FUNCTION @extschema@._count_row()', tbl);
-    PERFORM @extschema@._recount_table(tbl::oid);
+    PERFORM @extschema@._recount_table(tbl::oid, true);
     -- Also for replicated writes (session_replication_role = replica, as a
     -- logical replication subscriber applies them): counts stay exact there.
     -- (From here on, DDL on the table reaches _on_ddl, which wants both
@@ -523,6 +577,16 @@ BEGIN
     DELETE FROM @extschema@.bindings b
      USING pg_event_trigger_dropped_objects() o
      WHERE o.classid = 'pg_class'::regclass AND o.objsubid = 0 AND b.tbl::oid = o.objid;
+    FOR gone IN SELECT o.object_identity, o.objid::regclass AS tbl
+                  FROM pg_event_trigger_dropped_objects() o, @extschema@.bindings b
+                 WHERE o.classid = 'pg_class'::regclass AND o.objsubid <> 0
+                   AND (b.tbl = o.objid OR b.tbl::oid IN (SELECT a FROM pg_partition_ancestors(o.objid) a))
+                   AND o.address_names[3] IN (b.record_column, b.schema_column, b.errors_column) LOOP
+        RAISE EXCEPTION 'column % of bound table % cannot be dropped', gone.object_identity, gone.tbl
+            USING ERRCODE = 'dependent_objects_still_exist',
+                  DETAIL = 'A bound column cannot be renamed, dropped or given another type.',
+                  HINT = 'Call schemareg.detach() first.';
+    END LOOP;
     FOR gone IN SELECT o.object_identity, k.oid::regclass AS tbl
                   FROM pg_event_trigger_dropped_objects() o
                   JOIN pg_namespace n ON n.nspname = o.address_names[1]
@@ -561,7 +625,7 @@ BEGIN
         IF (SELECT c.relkind FROM pg_class c WHERE c.oid = t) = 'r'
            AND NOT EXISTS (SELECT FROM @extschema@.record_counts c WHERE c.tbl = t)
            AND @extschema@._table_rows(t, 1) > 0 THEN
-            PERFORM @extschema@._recount_table(t::oid);
+            PERFORM @extschema@._recount_table(t::oid, true);
         END IF;
     END LOOP;
     PERFORM @extschema@._forget_orphans();
@@ -591,17 +655,15 @@ BEGIN
         END IF;
     END LOOP;
     FOR trig IN SELECT g.tgrelid::regclass AS tbl, g.tgname, g.tgenabled,
-                       g.tgname = CASE g.tgfoid WHEN '@extschema@._validate_row'::regproc
-                                                THEN '~schemareg_validate'
-                                                WHEN '@extschema@._count_row'::regproc
-                                                THEN '~schemareg_count' ELSE '~schemareg_truncate' END
-                           AS named
+                       @extschema@._trigger_as_made(g.tgname, g.tgfoid, g.tgtype, g.tgqual,
+                                                    g.tgnargs, g.tgattr) AS as_made
                   FROM @extschema@._tree(b.tbl) t JOIN pg_trigger g ON g.tgrelid = t
                  WHERE g.tgfoid IN ('@extschema@._validate_row'::regproc,
                                     '@extschema@._count_row'::regproc,
-                                    '@extschema@._on_truncate'::regproc) LOOP
-        IF NOT trig.named OR trig.tgenabled NOT IN ('A', 'O') THEN
-            RAISE EXCEPTION 'the schemareg triggers of table "%" cannot be disabled or renamed', trig.tbl
+                                    '@extschema@._on_truncate'::regproc)
+                    OR g.tgname IN ('~schemareg_validate', '~schemareg_count', '~schemareg_truncate') LOOP
+        IF NOT trig.as_made OR trig.tgenabled NOT IN ('A', 'O') THEN
+            RAISE EXCEPTION 'the schemareg triggers of table "%" cannot be disabled, renamed or replaced', trig.tbl
                 USING ERRCODE = 'object_not_in_prerequisite_state',
                       DETAIL = 'Without them the table''s rows would be counted but not checked.',
                       HINT = 'Call schemareg.detach() to unbind the table.';
@@ -666,7 +728,8 @@ $$;
 
 DROP EVENT TRIGGER schemareg_ddl;
 CREATE EVENT TRIGGER schemareg_ddl ON ddl_command_end
-    WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE', 'ALTER TRIGGER') EXECUTE FUNCTION @extschema@._on_ddl();
+    WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE', 'CREATE TRIGGER', 'ALTER TRIGGER')
+    EXECUTE FUNCTION @extschema@._on_ddl();
 ALTER EVENT TRIGGER schemareg_ddl ENABLE ALWAYS;
 
 -- The rows a partition brings into a bound tree (ATTACH PARTITION) were never
@@ -680,13 +743,38 @@ DECLARE
 BEGIN
     FOR leaf IN SELECT t FROM @extschema@._tree(part) t
                  WHERE (SELECT c.relkind FROM pg_class c WHERE c.oid = t) = 'r' LOOP
-        PERFORM @extschema@._run_as((SELECT c.relowner FROM pg_class c WHERE c.oid = leaf),
-                                    format('UPDATE ONLY %s SET %I = %I WHERE %I IS NOT NULL', leaf,
-                                           b.schema_column, b.schema_column, b.schema_column));
-        PERFORM @extschema@._recount_table(leaf::oid);
+        PERFORM @extschema@._rewrite_rows((SELECT c.relowner FROM pg_class c WHERE c.oid = leaf),
+                                          leaf, b.schema_column, true);
+        PERFORM @extschema@._recount_table(leaf::oid, true);
     END LOOP;
 END
 $$;
+
+CREATE OR REPLACE VIEW @extschema@.jobs WITH (security_barrier) AS
+SELECT j.id, j.kind, j.tbl, j.to_ref AS schema, j.rows_done, j.rows_total, j.rows_invalid,
+       j.rows_changed,
+       round(j.rows_done / greatest(extract(epoch FROM coalesce(j.finished_at, j.updated_at)
+                                                  - j.started_at), 0.001))::bigint AS rows_per_second,
+       j.started_at AS started, j.finished_at AS finished,
+       CASE WHEN j.state = 'running' AND NOT @extschema@._job_active(j.pid, j.backend_start)
+            THEN 'interrupted' ELSE j.state END AS state,
+       j.error
+  -- The jobs of tables the current role may read (below OFFSET 0: no
+  -- condition of a query on the view meets, or counts in a plan, the others).
+  FROM (SELECT x.* FROM @extschema@.job_state x WHERE has_table_privilege(x.tbl, 'SELECT') OFFSET 0) j;
+
+-- The findings of the jobs on tables the current role may read.
+CREATE OR REPLACE VIEW @extschema@.job_errors WITH (security_barrier) AS
+SELECT f.job, f.tbl, f.row_id, f.ref, f.errors
+  -- The findings of the jobs on tables the current role may read (the bound
+  -- table's privilege: f.tbl may be one of its partitions), about versions
+  -- it may see (a row's version, and a migration's target), below OFFSET 0.
+  FROM (SELECT x.* FROM @extschema@.job_findings x JOIN @extschema@.job_state j ON j.id = x.job
+         WHERE has_table_privilege(j.tbl, 'SELECT')
+           AND EXISTS (SELECT FROM @extschema@.schemas s WHERE s.name || ':' || s.version = x.ref)
+           AND (j.to_ref IS NULL
+                OR EXISTS (SELECT FROM @extschema@.schemas s WHERE s.name || ':' || s.version = j.to_ref))
+        OFFSET 0) f;
 
 -- The tables of a bound tree that hold rows, in the order a job does them,
 -- and about how many rows they hold.
@@ -814,6 +902,7 @@ DECLARE
     older text[];
     leaf_exists boolean;
     batch jsonb;
+    leaf_owner oid;
 BEGIN
     -- Who may run it is checked before its row is locked: no one else can
     -- hold the row (and with it the job's owner) in a transaction.
@@ -866,14 +955,17 @@ BEGIN
     span := greatest(1, ceil(j.batch_size / coalesce(per_page, 50)))::bigint;
     low := format('(%s,0)', j.next_block)::tid;
     high := format('(%s,0)', least(j.next_block + span, j.end_block))::tid;
-    -- The table is read, and its records checked, as the job's owner,
-    -- restricted (_query_as): none of the table's code runs with the
-    -- registry's rights, and the records are checked against the versions
-    -- that role may see (to it, the others do not exist).
+    -- The table is read and written, and its records checked, as its owner,
+    -- restricted (_query_as, _run_as), as VACUUM does, whoever runs the job:
+    -- none of the table's code runs with the rights of the registry or of an
+    -- admin, and the records are checked against the versions the owner may
+    -- see (to it, the others do not exist). job_errors shows a finding only
+    -- to roles that may see the versions it is about.
+    leaf_owner := (SELECT c.relowner FROM pg_class c WHERE c.oid = leaf);
     IF j.kind = 'revalidate' AND b.mode = 'flag' THEN
         -- flag: rows whose stored errors differ are written again (their
         -- trigger stores the errors); the new versions are not checked again.
-        batch := @extschema@._query_as(j.started_by, format(
+        batch := @extschema@._query_as(leaf_owner, format(
             'SELECT jsonb_build_object(''done'', count(*), ''invalid'', count(*) FILTER (WHERE c.e IS NOT NULL),
                     ''fix'', coalesce(jsonb_agg(c.row_id::text) FILTER (WHERE c.e IS DISTINCT FROM c.stored), ''[]''))
                FROM (SELECT r.ctid AS row_id, r.%3$I AS stored, @extschema@._errors_json(r.%1$I, r.%2$I) AS e
@@ -887,9 +979,9 @@ BEGIN
             to_fix := NULL;
         END IF;
         IF to_fix IS NOT NULL THEN
-            -- Written with the rights of the job's owner (its triggers run as
-            -- that role); the (sub)transaction that wrote them is remembered.
-            changed := @extschema@._run_as(j.started_by, format(
+            -- Written as the table's owner (its triggers run as that role);
+            -- the (sub)transaction that wrote them is remembered.
+            changed := @extschema@._run_as(leaf_owner, format(
                 'UPDATE ONLY %s SET %I = %I WHERE ctid = ANY (%L::tid[])',
                 leaf, b.schema_column, b.schema_column, to_fix));
             UPDATE @extschema@.job_state x
@@ -898,12 +990,12 @@ BEGIN
     ELSE
         IF j.kind = 'migrate' THEN
             -- migrate: rows of older versions of the target's name that the
-            -- target accepts move to it, as the job's owner (their triggers
+            -- target accepts move to it, as the table's owner (their triggers
             -- check and count them); the others stay, and are reported below.
             older := ARRAY(SELECT v.name || ':' || v.version FROM @extschema@.schema_versions v
                             WHERE v.name = split_part(j.to_ref, ':', 1)
                               AND v.version < split_part(j.to_ref, ':', 2)::integer);
-            changed := @extschema@._run_as(j.started_by, format(
+            changed := @extschema@._run_as(leaf_owner, format(
                 'UPDATE ONLY %1$s SET %2$I = %3$L WHERE ctid >= %4$L AND ctid < %5$L
                     AND %2$I = ANY (%6$L::text[]) AND @extschema@.validate_record(%3$L, %7$I)',
                 leaf, b.schema_column, j.to_ref, low, high, older, b.record_column));
@@ -911,7 +1003,7 @@ BEGIN
         -- The rows that do not match are findings: in an enforce table, any
         -- row against its own version; after a migration's batch, the rows
         -- left on older versions (older) against the target (to_ref).
-        batch := @extschema@._query_as(j.started_by, format(
+        batch := @extschema@._query_as(leaf_owner, format(
             'WITH checked AS (SELECT r.ctid AS row_id, r.%1$I AS ref,
                                      @extschema@._errors_json(coalesce(%4$L, r.%1$I), r.%2$I) AS e
                                 FROM ONLY %3$s r
@@ -1017,11 +1109,16 @@ BEGIN
          ORDER BY t::oid, w.name;
         FOR leaf IN SELECT t FROM @extschema@._tree(b.tbl) t
                      WHERE (SELECT c.relkind FROM pg_class c WHERE c.oid = t) = 'r' ORDER BY t::oid LOOP
-            RETURN QUERY
-            SELECT 'count', format('%s in %s', c.ref, leaf),
-                   format('stored %s, rows %s (recount() repairs it)', c.stored, c.actual)
-              FROM @extschema@._leaf_counts(leaf, b.schema_column) c
-             WHERE c.stored <> c.actual ORDER BY c.ref;
+            BEGIN
+                RETURN QUERY
+                SELECT 'count', format('%s in %s', c.ref, leaf),
+                       format('stored %s, rows %s (recount() repairs it)', c.stored, c.actual)
+                  FROM @extschema@._leaf_counts(leaf, b.schema_column, false) c
+                 WHERE c.stored <> c.actual ORDER BY c.ref;
+            EXCEPTION WHEN lock_not_available THEN
+                RETURN QUERY SELECT 'count', leaf::text,
+                                    'not checked: another transaction holds the table';
+            END;
         END LOOP;
     END LOOP;
     RETURN QUERY
@@ -1094,7 +1191,8 @@ BEGIN
                 AND p.proname LIKE '\_%'
                 AND p.proname NOT IN ('_is_admin', '_may_change', '_visible', '_base_uri',
                                       '_parse_ref', '_check_bundle', '_validate_bundle',
-                                      '_job_active', '_run_job', '_errors_json')
+                                      '_job_active', '_run_job', '_errors_json',
+                                      '_validate_row', '_count_row', '_on_truncate')
                 -- Gates check their callers themselves.
                 AND NOT (p.prolang = (SELECT l.oid FROM pg_catalog.pg_language l WHERE l.lanname = 'c')
                          AND p.prosrc = '_gate') LOOP
@@ -1103,3 +1201,5 @@ BEGIN
 END
 $$;
 GRANT EXECUTE ON FUNCTION @extschema@._errors_json(text, jsonb) TO PUBLIC;
+GRANT EXECUTE ON FUNCTION @extschema@._validate_row(), @extschema@._count_row(),
+                          @extschema@._on_truncate() TO PUBLIC;

@@ -66,10 +66,17 @@ $$;
 
 -- Reading a leaf table's heap in C: no planner, none of its owner's code
 -- (src/pg/table_access.cpp). How many rows name each registered version
--- (NULL id: rows that name none), under a SHARE lock.
-CREATE FUNCTION @extschema@._table_refs(tbl regclass, schema_column name)
+-- (NULL id: rows that name none), under a SHARE lock (waited for, or 55P03).
+CREATE FUNCTION @extschema@._table_refs(tbl regclass, schema_column name, wait boolean)
     RETURNS TABLE (schema_id bigint, n bigint)
     LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_table_refs';
+-- Writes every row of a table (or of its tree) that names a schema again, as
+-- `role`, restricted, so that its triggers check and count it, and makes sure
+-- that none was kept from being written (55000).
+CREATE FUNCTION @extschema@._rewrite_rows(role oid, tbl regclass, schema_column name,
+                                          one_table boolean)
+    RETURNS bigint
+    LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_rewrite_rows';
 -- The rows of a leaf table, counted up to stop_at.
 CREATE FUNCTION @extschema@._table_rows(tbl regclass, stop_at bigint) RETURNS bigint
     LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_table_rows';
@@ -130,10 +137,10 @@ $$;
 -- the heap in C (_table_refs, under a SHARE lock: writers wait, the count is
 -- of a table that stands still): none of the table owner's code runs with
 -- the registry's rights, and rows that name no version count for none.
-CREATE FUNCTION @extschema@._leaf_counts(leaf regclass, schema_column name)
+CREATE FUNCTION @extschema@._leaf_counts(leaf regclass, schema_column name, wait boolean)
     RETURNS TABLE (schema_id bigint, ref text, stored bigint, actual bigint)
     LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
-    WITH actual AS (SELECT r.schema_id AS id, r.n FROM @extschema@._table_refs($1, $2) r
+    WITH actual AS (SELECT r.schema_id AS id, r.n FROM @extschema@._table_refs($1, $2, $3) r
                      WHERE r.schema_id IS NOT NULL),
          stored AS (SELECT c.schema_id AS id, sum(c.n) AS n FROM @extschema@.record_counts c
                      WHERE c.tbl = $1 GROUP BY 1)
@@ -144,9 +151,11 @@ $$;
 
 -- Counts the rows of each leaf of a table's tree anew from the table itself,
 -- if a binding governs it (_leaf_counts). Returns the (version, table) pairs
--- whose stored count was wrong, with both counts.
-CREATE FUNCTION @extschema@._recount_table(target oid, OUT ref text, OUT tbl_name regclass,
-                                           OUT stored bigint, OUT actual bigint)
+-- whose stored count was wrong, with both counts. Without wait, a leaf that
+-- another transaction holds is left as it is, with a WARNING.
+CREATE FUNCTION @extschema@._recount_table(target oid, wait boolean, OUT ref text,
+                                           OUT tbl_name regclass, OUT stored bigint,
+                                           OUT actual bigint)
     RETURNS SETOF record
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -164,8 +173,14 @@ BEGIN
     FOR leaf IN SELECT t FROM @extschema@._tree(target::regclass) t
                  WHERE (SELECT c.relkind FROM pg_class c WHERE c.oid = t) = 'r' LOOP
         PERFORM @extschema@._check_bound_columns(leaf, b);
-        SELECT coalesce(jsonb_agg(to_jsonb(x)), '[]') INTO counts
-          FROM @extschema@._leaf_counts(leaf, b.schema_column) x;
+        BEGIN
+            SELECT coalesce(jsonb_agg(to_jsonb(x)), '[]') INTO counts
+              FROM @extschema@._leaf_counts(leaf, b.schema_column, wait) x;
+        EXCEPTION WHEN lock_not_available THEN
+            RAISE WARNING 'table "%" was not counted: another transaction holds it', leaf
+                USING HINT = 'Its stored counts stay; run schemareg.recount() again later.';
+            CONTINUE;
+        END;
         RETURN QUERY
         SELECT f ->> 'ref', leaf, (f ->> 'stored')::bigint, (f ->> 'actual')::bigint
           FROM jsonb_array_elements(counts) f WHERE f -> 'stored' <> f -> 'actual';
@@ -193,7 +208,7 @@ BEGIN
     PERFORM @extschema@._forget_orphans();
     RETURN QUERY
     SELECT d.ref, sum(d.stored)::bigint, sum(d.actual)::bigint
-      FROM @extschema@.bindings b, @extschema@._recount_table(b.tbl::oid) d
+      FROM @extschema@.bindings b, @extschema@._recount_table(b.tbl::oid, false) d
      GROUP BY d.ref ORDER BY d.ref;
 END
 $$;
@@ -286,7 +301,8 @@ BEGIN
                 EXECUTE format('DROP TRIGGER IF EXISTS "~schemareg_count" ON %s', tbl);
                 FOR trig IN SELECT g.tgrelid::regclass AS rel, g.tgname FROM @extschema@._tree(tbl) x
                               JOIN pg_trigger g ON g.tgrelid = x
-                             WHERE g.tgfoid = '@extschema@._on_truncate'::regproc LOOP
+                             WHERE g.tgfoid = '@extschema@._on_truncate'::regproc
+                                OR g.tgname = '~schemareg_truncate' LOOP
                     EXECUTE format('DROP TRIGGER %I ON %s', trig.tgname, trig.rel);
                 END LOOP;
                 INSERT INTO @extschema@.bindings SELECT existing.*;
@@ -320,22 +336,37 @@ BEGIN
 END
 $$;
 
+-- True when a trigger is one that attach() makes, as it makes it: its name,
+-- its function, its events (tgtype: ROW 1, BEFORE 2, INSERT 4, DELETE 8,
+-- UPDATE 16, TRUNCATE 32), no WHEN condition, no arguments, no column list.
+CREATE FUNCTION @extschema@._trigger_as_made(name name, fn oid, kind smallint, qual pg_node_tree,
+                                             nargs smallint, columns int2vector)
+    RETURNS boolean
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT (name, fn, kind) IN (('~schemareg_validate', '@extschema@._validate_row'::regproc, 31),
+                                ('~schemareg_count', '@extschema@._count_row'::regproc, 29),
+                                ('~schemareg_truncate', '@extschema@._on_truncate'::regproc, 32))
+       AND qual IS NULL AND nargs = 0 AND cardinality(columns::int2[]) = 0
+$$;
+
 -- True when every table of a bound tree has both row triggers of attach(),
--- calling schemareg's functions for the events attach() chose, enabled
--- always (tgtype: ROW 1, BEFORE 2, INSERT 4, DELETE 8, UPDATE 16), and its
--- TRUNCATE triggers, where there are any, are enabled always too.
+-- as attach() makes them, enabled always, and its TRUNCATE triggers, where
+-- there are any, are as made and enabled always too.
 CREATE FUNCTION @extschema@._triggers_intact(tbl regclass) RETURNS boolean
     LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     SELECT NOT EXISTS (SELECT FROM @extschema@._tree($1) t JOIN pg_trigger g ON g.tgrelid = t
-                        WHERE g.tgfoid = '@extschema@._on_truncate'::regproc
-                          AND (g.tgname <> '~schemareg_truncate' OR g.tgenabled <> 'A'))
+                        WHERE (g.tgfoid IN ('@extschema@._validate_row'::regproc,
+                                            '@extschema@._count_row'::regproc,
+                                            '@extschema@._on_truncate'::regproc)
+                               OR g.tgname IN ('~schemareg_validate', '~schemareg_count',
+                                               '~schemareg_truncate'))
+                          AND NOT (@extschema@._trigger_as_made(g.tgname, g.tgfoid, g.tgtype, g.tgqual,
+                                                                 g.tgnargs, g.tgattr)
+                                   AND g.tgenabled = 'A'))
        AND NOT EXISTS (
-        SELECT FROM @extschema@._tree($1) t, (VALUES ('~schemareg_validate', '@extschema@._validate_row'::regproc, 31),
-                                               ('~schemareg_count', '@extschema@._count_row'::regproc, 29)) w(name, fn, kind)
+        SELECT FROM @extschema@._tree($1) t, (VALUES ('~schemareg_validate'), ('~schemareg_count')) w(name)
          WHERE (SELECT c.relkind FROM pg_class c WHERE c.oid = t) IN ('r', 'p')
-           AND NOT EXISTS (SELECT FROM pg_trigger g
-                            WHERE g.tgrelid = t AND g.tgname = w.name AND g.tgfoid = w.fn
-                              AND g.tgtype = w.kind AND g.tgenabled = 'A'))
+           AND NOT EXISTS (SELECT FROM pg_trigger g WHERE g.tgrelid = t AND g.tgname = w.name))
 $$;
 
 -- The triggers of a new binding (its row in schemareg.bindings written):
@@ -352,13 +383,13 @@ BEGIN
     -- _validate_row refuses to run where another one would fire after it.
     EXECUTE format('CREATE TRIGGER "~schemareg_validate" BEFORE INSERT OR UPDATE OR DELETE ON %s
                     FOR EACH ROW EXECUTE FUNCTION @extschema@._validate_row()', tbl);
-    -- As the caller, restricted (_run_as): the table's triggers and
-    -- expressions run with the caller's rights only.
-    PERFORM @extschema@._run_as(caller, format('UPDATE %s SET %I = %I WHERE %I IS NOT NULL', tbl,
-                                               schema_column, schema_column, schema_column));
+    -- As the caller, restricted (_rewrite_rows): the table's triggers and
+    -- expressions run with the caller's rights only, and no rule, policy or
+    -- trigger of the table can keep a row from being checked.
+    PERFORM @extschema@._rewrite_rows(caller, tbl, schema_column, false);
     EXECUTE format('CREATE TRIGGER "~schemareg_count" AFTER INSERT OR UPDATE OR DELETE ON %s
                     FOR EACH ROW EXECUTE FUNCTION @extschema@._count_row()', tbl);
-    PERFORM @extschema@._recount_table(tbl::oid);
+    PERFORM @extschema@._recount_table(tbl::oid, true);
     -- Also for replicated writes (session_replication_role = replica, as a
     -- logical replication subscriber applies them): counts stay exact there.
     -- (From here on, DDL on the table reaches _on_ddl, which wants both
@@ -413,6 +444,16 @@ BEGIN
     DELETE FROM @extschema@.bindings b
      USING pg_event_trigger_dropped_objects() o
      WHERE o.classid = 'pg_class'::regclass AND o.objsubid = 0 AND b.tbl::oid = o.objid;
+    FOR gone IN SELECT o.object_identity, o.objid::regclass AS tbl
+                  FROM pg_event_trigger_dropped_objects() o, @extschema@.bindings b
+                 WHERE o.classid = 'pg_class'::regclass AND o.objsubid <> 0
+                   AND (b.tbl = o.objid OR b.tbl::oid IN (SELECT a FROM pg_partition_ancestors(o.objid) a))
+                   AND o.address_names[3] IN (b.record_column, b.schema_column, b.errors_column) LOOP
+        RAISE EXCEPTION 'column % of bound table % cannot be dropped', gone.object_identity, gone.tbl
+            USING ERRCODE = 'dependent_objects_still_exist',
+                  DETAIL = 'A bound column cannot be renamed, dropped or given another type.',
+                  HINT = 'Call schemareg.detach() first.';
+    END LOOP;
     FOR gone IN SELECT o.object_identity, k.oid::regclass AS tbl
                   FROM pg_event_trigger_dropped_objects() o
                   JOIN pg_namespace n ON n.nspname = o.address_names[1]
@@ -455,7 +496,7 @@ BEGIN
         IF (SELECT c.relkind FROM pg_class c WHERE c.oid = t) = 'r'
            AND NOT EXISTS (SELECT FROM @extschema@.record_counts c WHERE c.tbl = t)
            AND @extschema@._table_rows(t, 1) > 0 THEN
-            PERFORM @extschema@._recount_table(t::oid);
+            PERFORM @extschema@._recount_table(t::oid, true);
         END IF;
     END LOOP;
     PERFORM @extschema@._forget_orphans();
@@ -485,17 +526,15 @@ BEGIN
         END IF;
     END LOOP;
     FOR trig IN SELECT g.tgrelid::regclass AS tbl, g.tgname, g.tgenabled,
-                       g.tgname = CASE g.tgfoid WHEN '@extschema@._validate_row'::regproc
-                                                THEN '~schemareg_validate'
-                                                WHEN '@extschema@._count_row'::regproc
-                                                THEN '~schemareg_count' ELSE '~schemareg_truncate' END
-                           AS named
+                       @extschema@._trigger_as_made(g.tgname, g.tgfoid, g.tgtype, g.tgqual,
+                                                    g.tgnargs, g.tgattr) AS as_made
                   FROM @extschema@._tree(b.tbl) t JOIN pg_trigger g ON g.tgrelid = t
                  WHERE g.tgfoid IN ('@extschema@._validate_row'::regproc,
                                     '@extschema@._count_row'::regproc,
-                                    '@extschema@._on_truncate'::regproc) LOOP
-        IF NOT trig.named OR trig.tgenabled NOT IN ('A', 'O') THEN
-            RAISE EXCEPTION 'the schemareg triggers of table "%" cannot be disabled or renamed', trig.tbl
+                                    '@extschema@._on_truncate'::regproc)
+                    OR g.tgname IN ('~schemareg_validate', '~schemareg_count', '~schemareg_truncate') LOOP
+        IF NOT trig.as_made OR trig.tgenabled NOT IN ('A', 'O') THEN
+            RAISE EXCEPTION 'the schemareg triggers of table "%" cannot be disabled, renamed or replaced', trig.tbl
                 USING ERRCODE = 'object_not_in_prerequisite_state',
                       DETAIL = 'Without them the table''s rows would be counted but not checked.',
                       HINT = 'Call schemareg.detach() to unbind the table.';
@@ -558,7 +597,8 @@ BEGIN
 END
 $$;
 CREATE EVENT TRIGGER schemareg_ddl ON ddl_command_end
-    WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE', 'ALTER TRIGGER') EXECUTE FUNCTION @extschema@._on_ddl();
+    WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE', 'CREATE TRIGGER', 'ALTER TRIGGER')
+    EXECUTE FUNCTION @extschema@._on_ddl();
 ALTER EVENT TRIGGER schemareg_ddl ENABLE ALWAYS;
 
 -- The rows a partition brings into a bound tree (ATTACH PARTITION) were never
@@ -572,10 +612,9 @@ DECLARE
 BEGIN
     FOR leaf IN SELECT t FROM @extschema@._tree(part) t
                  WHERE (SELECT c.relkind FROM pg_class c WHERE c.oid = t) = 'r' LOOP
-        PERFORM @extschema@._run_as((SELECT c.relowner FROM pg_class c WHERE c.oid = leaf),
-                                    format('UPDATE ONLY %s SET %I = %I WHERE %I IS NOT NULL', leaf,
-                                           b.schema_column, b.schema_column, b.schema_column));
-        PERFORM @extschema@._recount_table(leaf::oid);
+        PERFORM @extschema@._rewrite_rows((SELECT c.relowner FROM pg_class c WHERE c.oid = leaf),
+                                          leaf, b.schema_column, true);
+        PERFORM @extschema@._recount_table(leaf::oid, true);
     END LOOP;
 END
 $$;

@@ -62,19 +62,24 @@ SELECT j.id, j.kind, j.tbl, j.to_ref AS schema, j.rows_done, j.rows_total, j.row
        CASE WHEN j.state = 'running' AND NOT @extschema@._job_active(j.pid, j.backend_start)
             THEN 'interrupted' ELSE j.state END AS state,
        j.error
-  FROM @extschema@.job_state j
- -- The jobs of tables the current role may read.
- WHERE has_table_privilege(j.tbl, 'SELECT');
+  -- The jobs of tables the current role may read (below OFFSET 0: no
+  -- condition of a query on the view meets, or counts in a plan, the others).
+  FROM (SELECT x.* FROM @extschema@.job_state x WHERE has_table_privilege(x.tbl, 'SELECT') OFFSET 0) j;
 COMMENT ON VIEW @extschema@.jobs IS
     'every revalidation and migration: progress, rate and state (running, interrupted, failed, done)';
 
 -- The findings of the jobs on tables the current role may read.
 CREATE VIEW @extschema@.job_errors WITH (security_barrier) AS
 SELECT f.job, f.tbl, f.row_id, f.ref, f.errors
-  FROM @extschema@.job_findings f
-  JOIN @extschema@.job_state j ON j.id = f.job
- -- The bound table's privilege (f.tbl may be one of its partitions).
- WHERE has_table_privilege(j.tbl, 'SELECT');
+  -- The findings of the jobs on tables the current role may read (the bound
+  -- table's privilege: f.tbl may be one of its partitions), about versions
+  -- it may see (a row's version, and a migration's target), below OFFSET 0.
+  FROM (SELECT x.* FROM @extschema@.job_findings x JOIN @extschema@.job_state j ON j.id = x.job
+         WHERE has_table_privilege(j.tbl, 'SELECT')
+           AND EXISTS (SELECT FROM @extschema@.schemas s WHERE s.name || ':' || s.version = x.ref)
+           AND (j.to_ref IS NULL
+                OR EXISTS (SELECT FROM @extschema@.schemas s WHERE s.name || ':' || s.version = j.to_ref))
+        OFFSET 0) f;
 COMMENT ON VIEW @extschema@.job_errors IS
     'rows a revalidation found invalid (enforce tables) or a migration could not move';
 
@@ -227,6 +232,7 @@ DECLARE
     older text[];
     leaf_exists boolean;
     batch jsonb;
+    leaf_owner oid;
 BEGIN
     -- Who may run it is checked before its row is locked: no one else can
     -- hold the row (and with it the job's owner) in a transaction.
@@ -279,14 +285,17 @@ BEGIN
     span := greatest(1, ceil(j.batch_size / coalesce(per_page, 50)))::bigint;
     low := format('(%s,0)', j.next_block)::tid;
     high := format('(%s,0)', least(j.next_block + span, j.end_block))::tid;
-    -- The table is read, and its records checked, as the job's owner,
-    -- restricted (_query_as): none of the table's code runs with the
-    -- registry's rights, and the records are checked against the versions
-    -- that role may see (to it, the others do not exist).
+    -- The table is read and written, and its records checked, as its owner,
+    -- restricted (_query_as, _run_as), as VACUUM does, whoever runs the job:
+    -- none of the table's code runs with the rights of the registry or of an
+    -- admin, and the records are checked against the versions the owner may
+    -- see (to it, the others do not exist). job_errors shows a finding only
+    -- to roles that may see the versions it is about.
+    leaf_owner := (SELECT c.relowner FROM pg_class c WHERE c.oid = leaf);
     IF j.kind = 'revalidate' AND b.mode = 'flag' THEN
         -- flag: rows whose stored errors differ are written again (their
         -- trigger stores the errors); the new versions are not checked again.
-        batch := @extschema@._query_as(j.started_by, format(
+        batch := @extschema@._query_as(leaf_owner, format(
             'SELECT jsonb_build_object(''done'', count(*), ''invalid'', count(*) FILTER (WHERE c.e IS NOT NULL),
                     ''fix'', coalesce(jsonb_agg(c.row_id::text) FILTER (WHERE c.e IS DISTINCT FROM c.stored), ''[]''))
                FROM (SELECT r.ctid AS row_id, r.%3$I AS stored, @extschema@._errors_json(r.%1$I, r.%2$I) AS e
@@ -300,9 +309,9 @@ BEGIN
             to_fix := NULL;
         END IF;
         IF to_fix IS NOT NULL THEN
-            -- Written with the rights of the job's owner (its triggers run as
-            -- that role); the (sub)transaction that wrote them is remembered.
-            changed := @extschema@._run_as(j.started_by, format(
+            -- Written as the table's owner (its triggers run as that role);
+            -- the (sub)transaction that wrote them is remembered.
+            changed := @extschema@._run_as(leaf_owner, format(
                 'UPDATE ONLY %s SET %I = %I WHERE ctid = ANY (%L::tid[])',
                 leaf, b.schema_column, b.schema_column, to_fix));
             UPDATE @extschema@.job_state x
@@ -311,12 +320,12 @@ BEGIN
     ELSE
         IF j.kind = 'migrate' THEN
             -- migrate: rows of older versions of the target's name that the
-            -- target accepts move to it, as the job's owner (their triggers
+            -- target accepts move to it, as the table's owner (their triggers
             -- check and count them); the others stay, and are reported below.
             older := ARRAY(SELECT v.name || ':' || v.version FROM @extschema@.schema_versions v
                             WHERE v.name = split_part(j.to_ref, ':', 1)
                               AND v.version < split_part(j.to_ref, ':', 2)::integer);
-            changed := @extschema@._run_as(j.started_by, format(
+            changed := @extschema@._run_as(leaf_owner, format(
                 'UPDATE ONLY %1$s SET %2$I = %3$L WHERE ctid >= %4$L AND ctid < %5$L
                     AND %2$I = ANY (%6$L::text[]) AND @extschema@.validate_record(%3$L, %7$I)',
                 leaf, b.schema_column, j.to_ref, low, high, older, b.record_column));
@@ -324,7 +333,7 @@ BEGIN
         -- The rows that do not match are findings: in an enforce table, any
         -- row against its own version; after a migration's batch, the rows
         -- left on older versions (older) against the target (to_ref).
-        batch := @extschema@._query_as(j.started_by, format(
+        batch := @extschema@._query_as(leaf_owner, format(
             'WITH checked AS (SELECT r.ctid AS row_id, r.%1$I AS ref,
                                      @extschema@._errors_json(coalesce(%4$L, r.%1$I), r.%2$I) AS e
                                 FROM ONLY %3$s r

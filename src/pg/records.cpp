@@ -116,15 +116,22 @@ void CheckFiresLast(Relation relation, const Trigger* ours) {
   }
 }
 
-TriggerData* CheckTrigger(FunctionCallInfo fcinfo, const char* name) {
+// The trigger data of a call of `name`, which must fire for each row and be
+// the trigger attach() made, `trigger_name`: another trigger calling it
+// would check or count rows once more (EXECUTE on it is granted, so that
+// partitions made by the table's owner get their clones).
+TriggerData* CheckTrigger(FunctionCallInfo fcinfo, const char* name, const char* trigger_name) {
   if (!CALLED_AS_TRIGGER(fcinfo)) {
     throw Error(sqlstate::kObjectNotInPrerequisiteState,
                 std::string(name) + " must be called as a trigger");
   }
   TriggerData* trigger = reinterpret_cast<TriggerData*>(fcinfo->context);
-  if (!TRIGGER_FIRED_FOR_ROW(trigger->tg_event)) {
+  if (!TRIGGER_FIRED_FOR_ROW(trigger->tg_event) ||
+      std::strcmp(trigger->tg_trigger->tgname, trigger_name) != 0) {
     throw Error(sqlstate::kObjectNotInPrerequisiteState,
-                std::string(name) + " must be a row trigger");
+                std::string(name) + " must be the row trigger \"" + trigger_name + "\"",
+                std::string("Trigger \"") + trigger->tg_trigger->tgname + "\" calls it.",
+                "Only schemareg.attach() makes its triggers.");
   }
   return trigger;
 }
@@ -200,7 +207,7 @@ using schemareg::Error;
 // against the schema its row names, rewrites a bare name to name:version and,
 // in flag mode, stores the errors instead of refusing the row.
 SCHEMAREG_FUNCTION(_validate_row) {
-  TriggerData* trigger = CheckTrigger(fcinfo, "_validate_row");
+  TriggerData* trigger = CheckTrigger(fcinfo, "_validate_row", "~schemareg_validate");
   // Fired for DELETE only so that the module is loaded early: nothing to check.
   if (TRIGGER_FIRED_BY_DELETE(trigger->tg_event)) return PointerGetDatum(trigger->tg_trigtuple);
   RowInput in;
@@ -307,7 +314,7 @@ SCHEMAREG_FUNCTION(_validate_row) {
 // _count_row(): AFTER INSERT OR UPDATE OR DELETE FOR EACH ROW. Collects how
 // many rows of this (leaf) table reference each version; written per statement.
 SCHEMAREG_FUNCTION(_count_row) {
-  TriggerData* trigger = CheckTrigger(fcinfo, "_count_row");
+  TriggerData* trigger = CheckTrigger(fcinfo, "_count_row", "~schemareg_count");
   Relation relation = trigger->tg_relation;
   const BoundColumns& columns = ColumnsOf(fcinfo, relation);
   int att = columns.schema_att;

@@ -13,9 +13,11 @@
 #include "pg/owner.hpp"
 
 extern "C" {
+#include "access/htup_details.h"
 #include "access/table.h"
 #include "access/tableam.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_inherits.h"
 #include "executor/tuptable.h"
 #include "storage/lmgr.h"
 #include "utils/rel.h"
@@ -85,6 +87,8 @@ PGDLLEXPORT PG_FUNCTION_INFO_V1(_query_as);
 Datum _query_as(PG_FUNCTION_ARGS);
 PGDLLEXPORT PG_FUNCTION_INFO_V1(_table_rows);
 Datum _table_rows(PG_FUNCTION_ARGS);
+PGDLLEXPORT PG_FUNCTION_INFO_V1(_rewrite_rows);
+Datum _rewrite_rows(PG_FUNCTION_ARGS);
 }
 
 // _run_as(role oid, statement text) → bigint: the way back out of the gate.
@@ -125,7 +129,7 @@ Datum _query_as(PG_FUNCTION_ARGS) {
   return result;
 }
 
-// _table_refs(tbl regclass, schema_column name) → TABLE(schema_id bigint, n bigint):
+// _table_refs(tbl regclass, schema_column name, wait boolean) → TABLE(schema_id bigint, n bigint):
 // how many rows of the leaf table name each registered version in the given
 // text column; rows that name no version (malformed, bare or unknown
 // references) are counted under a NULL id. Reads the heap under a SHARE lock
@@ -134,6 +138,7 @@ Datum _query_as(PG_FUNCTION_ARGS) {
 SCHEMAREG_FUNCTION(_table_refs) {
   Oid relid = PG_GETARG_OID(0);
   const char* column = NameStr(*PG_GETARG_NAME(1));
+  bool wait = PG_GETARG_BOOL(2);
   // Every version by its reference, read as the registry's owner.
   std::unordered_map<std::string, int64> ids;
   std::unordered_map<int64, int64> counts;
@@ -154,7 +159,14 @@ SCHEMAREG_FUNCTION(_table_refs) {
       }
       SPI_finish();
     });
-    Relation relation = OpenLeaf(relid, ShareLock);
+    // Without wait (recount()), a table another transaction holds is not
+    // waited for: the lock would be held, meanwhile, on the tables already
+    // counted, against their writers.
+    if (!wait && !ConditionalLockRelationOid(relid, ShareLock)) {
+      ereport(ERROR, (errcode(ERRCODE_LOCK_NOT_AVAILABLE),
+                      errmsg("table \"%s\" is in use by another transaction", get_rel_name(relid))));
+    }
+    Relation relation = OpenLeaf(relid, wait ? ShareLock : NoLock);
     AttrNumber att = get_attnum(relid, column);
     if (att <= 0 || TupleDescAttr(RelationGetDescr(relation), att - 1)->atttypid != TEXTOID) {
       ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
@@ -203,4 +215,61 @@ Datum _table_rows(PG_FUNCTION_ARGS) {
   ScanRows(relation, [&](TupleTableSlot*) { return ++rows < stop_at; });
   table_close(relation, NoLock);
   PG_RETURN_INT64(rows);
+}
+
+// _rewrite_rows(role oid, tbl regclass, schema_column name, one_table boolean) → bigint:
+// writes every row of the table and its tree (the table alone with
+// one_table) that names a schema again, as `role`, restricted (UPDATE ...
+// SET col = col: the table's triggers check and count them), then makes sure
+// that every such row was written by that statement: a rule, a row security
+// policy or a trigger of the table that kept rows from being written would
+// leave them unchecked (55000). Returns the rows written.
+Datum _rewrite_rows(PG_FUNCTION_ARGS) {
+  Oid role = PG_GETARG_OID(0);
+  Oid relid = PG_GETARG_OID(1);
+  char* column = pstrdup(NameStr(*PG_GETARG_NAME(2)));
+  bool one_table = PG_GETARG_BOOL(3);
+  char* table = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+                                           get_rel_name(relid));
+  const char* col = quote_identifier(column);
+  char* statement = psprintf("UPDATE %s%s SET %s = %s WHERE %s IS NOT NULL", one_table ? "ONLY " : "",
+                             table, col, col, col);
+  CommandId before = GetCurrentCommandId(false);
+  int64 processed = 0;
+  RunRestricted(role, statement, false, [&] { processed = static_cast<int64>(SPI_processed); });
+  CommandCounterIncrement();
+  List* leaves = one_table ? list_make1_oid(relid) : find_all_inheritors(relid, NoLock, nullptr);
+  ListCell* cell;
+  foreach (cell, leaves) {
+    Oid leaf = lfirst_oid(cell);
+    if (get_rel_relkind(leaf) != RELKIND_RELATION) continue;
+    AttrNumber att = get_attnum(leaf, column);
+    if (att <= 0) continue;
+    int64 skipped = 0;
+    Relation relation = OpenLeaf(leaf, AccessShareLock);
+    ScanRows(relation, [&](TupleTableSlot* slot) {
+      bool isnull;
+      slot_getattr(slot, att, &isnull);
+      if (isnull) return true;
+      HeapTupleHeader header = ExecFetchSlotHeapTuple(slot, false, nullptr)->t_data;
+      if (!TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetXmin(header)) ||
+          HeapTupleHeaderGetCmin(header) < before) {
+        skipped++;
+      }
+      return true;
+    });
+    table_close(relation, NoLock);
+    if (skipped > 0) {
+      ereport(ERROR,
+              (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+               errmsg("%lld rows of table \"%s\" were not checked", static_cast<long long>(skipped),
+                      get_rel_name(leaf)),
+               errdetail("Its rows are checked by writing them again (UPDATE ... SET %s = %s); a "
+                         "rule, a row security policy or a trigger of the table kept these from "
+                         "being written.",
+                         col, col),
+               errhint("Let every row be written again while the table is bound, then try again.")));
+    }
+  }
+  PG_RETURN_INT64(processed);
 }

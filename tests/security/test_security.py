@@ -861,3 +861,148 @@ class Finding17ReattachTest(SecCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class VariantsTest(SecCase):
+    """Variants of the findings, found by attacking the fixes: each runs as
+    the attacker and asserts the refusal and that nothing changed."""
+
+    def test_admin_job_runs_tenant_code_as_the_table_owner(self):
+        """Finding 1/10 variant: carol's revalidate of bob's table runs bob's
+        row security policy as bob (the table's owner), not as carol."""
+        b = self.bob
+        b.run(EVIL)
+        b.run("CREATE FUNCTION sec_bob.spy() RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN"
+              " PERFORM sec_bob.evil(); RETURN true; END $$")
+        b.run("ALTER TABLE sec_bob.t ENABLE ROW LEVEL SECURITY")
+        b.run("CREATE POLICY p ON sec_bob.t USING (sec_bob.spy())")
+        b.run("GRANT SELECT, UPDATE ON sec_bob.t TO sec_carol")
+        self.call_ok(self.new("sec_carol"), "CALL schemareg.revalidate('sec_bob.t')")
+        self.call_ok(self.new("sec_carol"), "CALL schemareg.migrate('sec_bob.t', 'bob/s:1')")
+        self.assertLessEqual({r[0] for r in self.su.run("SELECT DISTINCT cur FROM sec_bob.log")},
+                             {"sec_bob"})
+        self.assert_no_superuser()
+        self.assert_counts_exact()
+
+    def test_attach_cannot_skip_the_check(self):
+        """Finding 5 variant: rows that a trigger, a policy or a rule of the
+        table keeps from being rewritten by attach() are not left unchecked
+        and counted: attach is refused (55000), nothing is counted."""
+        b = self.bob
+        b.run("CREATE FUNCTION sec_bob.skip() RETURNS trigger LANGUAGE plpgsql AS"
+              " $$ BEGIN RETURN NULL; END $$")
+        skips = {
+            "trigger": "CREATE TRIGGER a_skip BEFORE UPDATE ON {t} FOR EACH ROW"
+                       " EXECUTE FUNCTION sec_bob.skip()",
+            "policy": "ALTER TABLE {t} ENABLE ROW LEVEL SECURITY; ALTER TABLE {t} FORCE ROW LEVEL SECURITY;"
+                      " CREATE POLICY sel ON {t} FOR SELECT USING (true);"
+                      " CREATE POLICY upd ON {t} FOR UPDATE USING (false)",
+            "rule": "CREATE RULE nope AS ON UPDATE TO {t} DO INSTEAD NOTHING",
+        }
+        before = self.snapshot()
+        for kind, ddl in skips.items():
+            with self.subTest(kind=kind):
+                t = f"sec_bob.k_{kind}"
+                b.run(f"CREATE TABLE {t} (id int, doc jsonb, sch text)")
+                b.run(f"INSERT INTO {t} VALUES (1, '{{}}', 'alice/secret:1'), (2, '{{}}', 'alice/secret:7'),"
+                      f" (3, '{{}}', 'bob/s:1')")
+                for statement in ddl.format(t=t).split(";"):
+                    b.run(statement)
+                self.assertEqual(b.attempt(f"SELECT schemareg.attach('{t}', 'doc', 'sch')"), "55000")
+        self.assert_unchanged(before)
+
+    def test_bound_column_dropped_and_added_again(self):
+        """Finding 2/5 variant: DROP COLUMN and ADD COLUMN of a bound column
+        in one ALTER TABLE is refused (2BP01)."""
+        before = self.snapshot("sec_bob.t")
+        for col, ddl in (("doc", "ADD COLUMN doc jsonb DEFAULT '{}'"),
+                         ("sch", "ADD COLUMN sch text DEFAULT 'alice/secret:1'")):
+            with self.subTest(col=col):
+                self.assertEqual(self.bob.attempt(f"ALTER TABLE sec_bob.t DROP COLUMN {col}, {ddl}"),
+                                 "2BP01")
+        self.assert_unchanged(before, "sec_bob.t")
+
+    def test_schemareg_triggers_cannot_be_replaced_or_doubled(self):
+        """Finding 5/13 variant: CREATE OR REPLACE TRIGGER over a schemareg
+        trigger, or another trigger calling schemareg's functions, is refused
+        (55000); a trigger with a WHEN condition too."""
+        b = self.bob
+        b.run("CREATE FUNCTION sec_bob.noop() RETURNS trigger LANGUAGE plpgsql AS"
+              " $$ BEGIN RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END; END $$")
+        before = self.snapshot("sec_bob.t")
+        attempts = [
+            'CREATE OR REPLACE TRIGGER "~schemareg_validate" BEFORE INSERT OR UPDATE OR DELETE'
+            ' ON sec_bob.t FOR EACH ROW EXECUTE FUNCTION sec_bob.noop()',
+            'CREATE OR REPLACE TRIGGER "~schemareg_count" AFTER INSERT OR UPDATE OR DELETE'
+            ' ON sec_bob.t FOR EACH ROW EXECUTE FUNCTION sec_bob.noop()',
+            'CREATE OR REPLACE TRIGGER "~schemareg_truncate" AFTER TRUNCATE ON sec_bob.t'
+            ' EXECUTE FUNCTION sec_bob.noop()',
+            'CREATE OR REPLACE TRIGGER "~schemareg_validate" BEFORE INSERT OR UPDATE OR DELETE'
+            ' ON sec_bob.t FOR EACH ROW WHEN (false) EXECUTE FUNCTION schemareg._validate_row()',
+            'CREATE TRIGGER again AFTER INSERT OR UPDATE OR DELETE ON sec_bob.t'
+            ' FOR EACH ROW EXECUTE FUNCTION schemareg._count_row()',
+        ]
+        for statement in attempts:
+            with self.subTest(statement=statement[:60]):
+                self.assertEqual(b.attempt(statement), "55000")
+        self.assertEqual(b.attempt("INSERT INTO sec_bob.t VALUES (9, '5', 'bob/s:1')"), "23514")
+        self.assert_unchanged(before, "sec_bob.t")
+
+    def test_recount_does_not_hold_others_behind_a_tenant_lock(self):
+        """Finding 7 variant: while bob holds his bound table, carol's
+        recount() skips it (a WARNING) instead of holding alice's table
+        locked while it waits; alice's writes go through."""
+        b = self.bob
+        b.run("BEGIN")
+        b.run("LOCK sec_bob.t IN ROW EXCLUSIVE MODE")
+        try:
+            c = self.new("sec_carol")
+            c.run("SET lock_timeout = '5s'")
+            self.call_ok(c, "SELECT * FROM schemareg.recount()")
+            self.assertTrue(any("sec_bob.t" in text and "not counted" in text for text in c.seen),
+                            c.seen)
+            a = self.new("sec_alice")
+            a.run("SET lock_timeout = '5s'")
+            self.call_ok(a, "INSERT INTO public.apay VALUES (9, %s::jsonb, 'alice/secret:1')",
+                         (J(ALICE_DOC),))
+        finally:
+            b.run("ROLLBACK")
+        self.assert_counts_exact()
+
+    def test_job_errors_plans_show_nothing_of_others(self):
+        """Finding 11 variant: EXPLAIN ANALYZE on job_errors and jobs shows
+        bob the same plan for alice's private ref as for one that exists
+        nowhere."""
+        a = self.alice
+        a.run("SELECT schemareg.revise_schema('alice/secret:1', %s::jsonb)",
+              (J(dict(SECRET, required=["secretprop", "zz"])),))
+        self.call_ok(a, "CALL schemareg.migrate('public.apay', 'alice/secret:2')")
+        self.assertEqual(self.su.one("SELECT count(*) FROM schemareg.job_findings"), 3)
+
+        def plan(query):
+            rows = self.bob.run("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) " + query)
+            return [re.sub(r"'[^']*'", "'?'", r[0]) for r in rows]
+        for view, cond in (("job_errors", "ref = '{}'"), ("job_errors", "ref >= '{}'"),
+                           ("jobs", "schema = '{}'")):
+            with self.subTest(view=view, cond=cond):
+                self.assertEqual(plan(f"SELECT * FROM schemareg.{view} WHERE " + cond.format("alice/secret:1")),
+                                 plan(f"SELECT * FROM schemareg.{view} WHERE " + cond.format("zzzz/none:1")))
+        self.assert_no_leak()
+
+    def test_owner_makes_partitions_of_a_bound_table(self):
+        """Not an attack: the owner of a bound partitioned table adds and
+        attaches partitions (their rows checked as the owner and counted)."""
+        b = self.bob
+        b.run("CREATE TABLE sec_bob.pt (id int, doc jsonb, sch text) PARTITION BY RANGE (id)")
+        b.run("SELECT schemareg.attach('sec_bob.pt', 'doc', 'sch')")
+        self.call_ok(b, "CREATE TABLE sec_bob.pt1 PARTITION OF sec_bob.pt FOR VALUES FROM (0) TO (100)")
+        b.run("CREATE TABLE sec_bob.pt2 (id int, doc jsonb, sch text)")
+        b.run("INSERT INTO sec_bob.pt2 VALUES (100, '{}', 'bob/s:1'), (101, '{}', 'bob/s:1')")
+        self.call_ok(b, "ALTER TABLE sec_bob.pt ATTACH PARTITION sec_bob.pt2 FOR VALUES FROM (100) TO (200)")
+        b.run("CREATE TABLE sec_bob.pt3 (id int, doc jsonb, sch text)")
+        b.run("INSERT INTO sec_bob.pt3 VALUES (200, '{}', 'alice/secret:1')")
+        self.assertEqual(b.attempt("ALTER TABLE sec_bob.pt ATTACH PARTITION sec_bob.pt3"
+                                   " FOR VALUES FROM (200) TO (300)"), "42704")
+        self.assertEqual(self.ref_count(b, "bob/s:1"), 5)
+        self.assert_counts_exact()
+        self.assert_no_leak()
