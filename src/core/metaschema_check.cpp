@@ -28,7 +28,7 @@ const valijson::Schema& Metaschema(Dialect dialect) {
     doc.Parse(text.data(), text.size());
     auto schema = std::make_unique<valijson::Schema>();
     valijson::SchemaParser parser(dialect == Dialect::kDraft4 ? valijson::SchemaParser::kDraft4
-                                                               : valijson::SchemaParser::kDraft7);
+                                                              : valijson::SchemaParser::kDraft7);
     valijson::adapters::RapidJsonAdapter adapter(doc);
     parser.populateSchema(adapter, *schema);
     slot = std::move(schema);

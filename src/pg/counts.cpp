@@ -152,7 +152,8 @@ void ProcessUtility(PlannedStmt* pstmt, const char* query_string, bool read_only
   }
   // COPY's AFTER triggers have fired; flush what they collected.
   FlushFromHook();
-  if (IsA(pstmt->utilityStmt, TruncateStmt)) ForgetTruncated(castNode(TruncateStmt, pstmt->utilityStmt));
+  if (IsA(pstmt->utilityStmt, TruncateStmt))
+    ForgetTruncated(castNode(TruncateStmt, pstmt->utilityStmt));
 }
 
 void OnTransactionEvent(XactEvent event, void*) {
@@ -239,8 +240,7 @@ SCHEMAREG_FUNCTION(_exact_ref_count) {
     int rc = SPI_execute_with_args(
         "SELECT coalesce(sum(greatest(n, 0)), 0)::bigint FROM (SELECT sum(n) AS n "
         "FROM schemareg.record_counts WHERE schema_id = $1 GROUP BY tbl) t",
-        1,
-        types, values, nullptr, true, 1);
+        1, types, values, nullptr, true, 1);
     if (rc != SPI_OK_SELECT || SPI_processed != 1) elog(ERROR, "counting records failed");
     bool isnull;
     total = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));

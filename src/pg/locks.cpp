@@ -30,11 +30,9 @@ bool LegacySql() {
   legacy_checked_in = lxid;
   Oid ns = get_namespace_oid("schemareg", true);
   Oid args[2] = {TEXTOID, TEXTOID};
-  legacy = OidIsValid(ns) &&
-           !OidIsValid(GetSysCacheOid3(PROCNAMEARGSNSP, Anum_pg_proc_oid,
-                                       CStringGetDatum("_lock_key"),
-                                       PointerGetDatum(buildoidvector(args, 2)),
-                                       ObjectIdGetDatum(ns)));
+  legacy = OidIsValid(ns) && !OidIsValid(GetSysCacheOid3(
+                                 PROCNAMEARGSNSP, Anum_pg_proc_oid, CStringGetDatum("_lock_key"),
+                                 PointerGetDatum(buildoidvector(args, 2)), ObjectIdGetDatum(ns)));
   return legacy;
 }
 
@@ -42,8 +40,8 @@ bool LegacySql() {
 
 void LockRegistry(LockSpace space, uint64_t key, bool shared) {
   LOCKTAG tag;
-  SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, static_cast<uint32>(key >> 32),
-                       static_cast<uint32>(key), static_cast<uint16>(space));
+  SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, static_cast<uint32>(key >> 32), static_cast<uint32>(key),
+                       static_cast<uint16>(space));
   LOCKMODE mode = shared ? ShareLock : ExclusiveLock;
   (void)LockAcquire(&tag, mode, false, false);
   if (space == LockSpace::kVersion && LegacySql()) {
@@ -54,8 +52,8 @@ void LockRegistry(LockSpace space, uint64_t key, bool shared) {
 }
 
 uint64_t LockKeyOf(const char* text, size_t length) {
-  return DatumGetUInt64(hash_any_extended(reinterpret_cast<const unsigned char*>(text),
-                                          static_cast<int>(length), 0));
+  return DatumGetUInt64(
+      hash_any_extended(reinterpret_cast<const unsigned char*>(text), static_cast<int>(length), 0));
 }
 
 }  // namespace schemareg::pg

@@ -105,13 +105,14 @@ void CheckFiresLast(Relation relation, const Trigger* ours) {
     } else if (after_ours && t.tgenabled != TRIGGER_DISABLED && TRIGGER_FOR_ROW(t.tgtype) &&
                TRIGGER_FOR_BEFORE(t.tgtype) &&
                (TRIGGER_FOR_INSERT(t.tgtype) || TRIGGER_FOR_UPDATE(t.tgtype))) {
-      throw Error(sqlstate::kObjectNotInPrerequisiteState,
-                  std::string("trigger \"") + t.tgname + "\" on table \"" +
-                      RelationGetRelationName(relation) + "\" fires after schemareg's check",
-                  "BEFORE triggers fire in the order of their names; a trigger that fires after \"" +
-                      std::string(ours->tgname) + "\" could change a row after it was checked.",
-                  "Rename it to sort before \"" + std::string(ours->tgname) +
-                      "\", or make it an AFTER trigger.");
+      throw Error(
+          sqlstate::kObjectNotInPrerequisiteState,
+          std::string("trigger \"") + t.tgname + "\" on table \"" +
+              RelationGetRelationName(relation) + "\" fires after schemareg's check",
+          "BEFORE triggers fire in the order of their names; a trigger that fires after \"" +
+              std::string(ours->tgname) + "\" could change a row after it was checked.",
+          "Rename it to sort before \"" + std::string(ours->tgname) +
+              "\", or make it an AFTER trigger.");
     }
   }
 }

@@ -98,8 +98,7 @@ Datum _run_as(PG_FUNCTION_ARGS) {
   Oid role = PG_GETARG_OID(0);
   char* statement = text_to_cstring(PG_GETARG_TEXT_PP(1));
   int64 processed = 0;
-  RunRestricted(role, statement, false,
-                [&] { processed = static_cast<int64>(SPI_processed); });
+  RunRestricted(role, statement, false, [&] { processed = static_cast<int64>(SPI_processed); });
   PG_RETURN_INT64(processed);
 }
 
@@ -163,8 +162,9 @@ SCHEMAREG_FUNCTION(_table_refs) {
     // waited for: the lock would be held, meanwhile, on the tables already
     // counted, against their writers.
     if (!wait && !ConditionalLockRelationOid(relid, ShareLock)) {
-      ereport(ERROR, (errcode(ERRCODE_LOCK_NOT_AVAILABLE),
-                      errmsg("table \"%s\" is in use by another transaction", get_rel_name(relid))));
+      ereport(ERROR,
+              (errcode(ERRCODE_LOCK_NOT_AVAILABLE),
+               errmsg("table \"%s\" is in use by another transaction", get_rel_name(relid))));
     }
     Relation relation = OpenLeaf(relid, wait ? ShareLock : NoLock);
     AttrNumber att = get_attnum(relid, column);
@@ -229,11 +229,11 @@ Datum _rewrite_rows(PG_FUNCTION_ARGS) {
   Oid relid = PG_GETARG_OID(1);
   char* column = pstrdup(NameStr(*PG_GETARG_NAME(2)));
   bool one_table = PG_GETARG_BOOL(3);
-  char* table = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
-                                           get_rel_name(relid));
+  char* table =
+      quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), get_rel_name(relid));
   const char* col = quote_identifier(column);
-  char* statement = psprintf("UPDATE %s%s SET %s = %s WHERE %s IS NOT NULL", one_table ? "ONLY " : "",
-                             table, col, col, col);
+  char* statement = psprintf("UPDATE %s%s SET %s = %s WHERE %s IS NOT NULL",
+                             one_table ? "ONLY " : "", table, col, col, col);
   CommandId before = GetCurrentCommandId(false);
   int64 processed = 0;
   RunRestricted(role, statement, false, [&] { processed = static_cast<int64>(SPI_processed); });
@@ -260,15 +260,16 @@ Datum _rewrite_rows(PG_FUNCTION_ARGS) {
     });
     table_close(relation, NoLock);
     if (skipped > 0) {
-      ereport(ERROR,
-              (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-               errmsg("%lld rows of table \"%s\" were not checked", static_cast<long long>(skipped),
-                      get_rel_name(leaf)),
-               errdetail("Its rows are checked by writing them again (UPDATE ... SET %s = %s); a "
-                         "rule, a row security policy or a trigger of the table kept these from "
-                         "being written.",
-                         col, col),
-               errhint("Let every row be written again while the table is bound, then try again.")));
+      ereport(
+          ERROR,
+          (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+           errmsg("%lld rows of table \"%s\" were not checked", static_cast<long long>(skipped),
+                  get_rel_name(leaf)),
+           errdetail("Its rows are checked by writing them again (UPDATE ... SET %s = %s); a "
+                     "rule, a row security policy or a trigger of the table kept these from "
+                     "being written.",
+                     col, col),
+           errhint("Let every row be written again while the table is bound, then try again.")));
     }
   }
   PG_RETURN_INT64(processed);

@@ -743,8 +743,9 @@ TEST(CompilerTest, StopCheckStopsCompilation) {
   stop_requested = true;
   CompileOptions options;
   options.should_stop = StopRequested;
-  EXPECT_THROW(PrepareDefinition(R"({"properties": {"a": {"type": "integer"}}})", {}, options, false),
-               Interrupted);
+  EXPECT_THROW(
+      PrepareDefinition(R"({"properties": {"a": {"type": "integer"}}})", {}, options, false),
+      Interrupted);
   stop_requested = false;
   EXPECT_NO_THROW(PrepareDefinition(R"({"properties": {"a": {}}})", {}, options, false));
 }
@@ -758,9 +759,10 @@ TEST(ValidatorTest, FormatsFollowTheDialect) {
   EXPECT_EQ(Check(R"({"$schema": "http://json-schema.org/draft-04/schema#", "format": "ipv4"})",
                   R"("1.2.3")"),
             (Errors{{"", "format"}}));
-  EXPECT_EQ(Check(R"({"$schema": "http://json-schema.org/draft-06/schema#", "format": "json-pointer"})",
-                  R"("a")"),
-            (Errors{{"", "format"}}));
+  EXPECT_EQ(
+      Check(R"({"$schema": "http://json-schema.org/draft-06/schema#", "format": "json-pointer"})",
+            R"("a")"),
+      (Errors{{"", "format"}}));
   EXPECT_EQ(Check(R"({"format": "uuid"})", R"("not a uuid")"), kValid);
   EXPECT_EQ(Check(R"({"format": "duration"})", R"("x")"), kValid);
 }
@@ -773,8 +775,10 @@ TEST(CompilerTest, RegistryRefsAskForTheNamedVersion) {
   } catch (const MissingDocument& missing) {
     EXPECT_EQ(missing.uri(), "urn:schemareg:lab/unit:2");
   }
-  DocumentSource docs = {{"urn:schemareg:lab/unit:2", R"({"definitions": {"x": {"type": "string"}}})"}};
-  auto s = PrepareDefinition(R"({"$ref": "lab/unit:2#/definitions/x"})", docs, CompileOptions{}, true);
+  DocumentSource docs = {
+      {"urn:schemareg:lab/unit:2", R"({"definitions": {"x": {"type": "string"}}})"}};
+  auto s =
+      PrepareDefinition(R"({"$ref": "lab/unit:2#/definitions/x"})", docs, CompileOptions{}, true);
   EXPECT_TRUE(IsValid(*s, ParseJson(R"("a")", 10), {}));
   EXPECT_FALSE(IsValid(*s, ParseJson("1", 10), {}));
   // URIs with a port or a scheme are not registry references.
