@@ -42,6 +42,10 @@ UPDATE @extschema@.names n
 CREATE FUNCTION @extschema@._lock_key(space text, key text) RETURNS void
     LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_lock_key';
 
+-- The same without waiting: 55P03 when another transaction holds it.
+CREATE FUNCTION @extschema@._try_lock_key(space text, key text) RETURNS void
+    LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_try_lock_key';
+
 -- Record writers hold this lock shared on each version they add records to or
 -- take records from, until their transaction ends (src/pg/counts.cpp).
 -- update_schema and delete_schema take it exclusively, before they lock the
@@ -336,12 +340,15 @@ BEGIN
     END IF;
     FOR leaf IN SELECT t FROM @extschema@._tree(target::regclass) t
                  WHERE (SELECT c.relkind FROM pg_class c WHERE c.oid = t) = 'r' LOOP
-        PERFORM @extschema@._check_bound_columns(leaf, b);
         BEGIN
+            PERFORM @extschema@._check_bound_columns(leaf, b);
             SELECT coalesce(jsonb_agg(to_jsonb(x)), '[]') INTO counts
               FROM @extschema@._leaf_counts(leaf, b.schema_column, wait) x;
-        EXCEPTION WHEN lock_not_available THEN
-            RAISE WARNING 'table "%" was not counted: another transaction holds it', leaf
+        EXCEPTION WHEN lock_not_available OR datatype_mismatch THEN
+            IF wait THEN
+                RAISE;
+            END IF;
+            RAISE WARNING 'table "%" was not counted: %', leaf, SQLERRM
                 USING HINT = 'Its stored counts stay; run schemareg.recount() again later.';
             CONTINUE;
         END;
@@ -439,7 +446,8 @@ BEGIN
                     EXECUTE format('DROP TRIGGER %I ON %s', trig.tgname, trig.rel);
                 END LOOP;
                 INSERT INTO @extschema@.bindings SELECT existing.*;
-                PERFORM @extschema@._bind(caller, tbl, schema_column);
+                PERFORM @extschema@._check_shape(existing);
+                PERFORM @extschema@._bind(tbl, schema_column);
                 RAISE NOTICE 'the schemareg triggers of "%" were made again; its rows were checked and counted',
                              tbl;
             END IF;
@@ -464,8 +472,10 @@ BEGIN
     END LOOP;
     INSERT INTO @extschema@.bindings AS b (tbl, record_column, schema_column, mode, errors_column,
                                            follow_latest)
-    VALUES (tbl, record_column, schema_column, mode, errors_column, follow_latest);
-    PERFORM @extschema@._bind(caller, tbl, schema_column);
+    VALUES (tbl, record_column, schema_column, mode, errors_column, follow_latest)
+    RETURNING * INTO existing;
+    PERFORM @extschema@._check_shape(existing);
+    PERFORM @extschema@._bind(tbl, schema_column);
 END
 $$;
 
@@ -502,10 +512,49 @@ CREATE FUNCTION @extschema@._triggers_intact(tbl regclass) RETURNS boolean
            AND NOT EXISTS (SELECT FROM pg_trigger g WHERE g.tgrelid = t AND g.tgname = w.name))
 $$;
 
+-- 0A000 unless a table can be bound as it is: no bound column generated (the
+-- check would see its value before it is computed), no member unlogged (a
+-- crash would empty it without a trace in the counts), no inheritance
+-- children (their rows are read and written through it without its
+-- triggers). attach() checks it, and _check_binding after DDL.
+CREATE FUNCTION @extschema@._check_shape(b @extschema@.bindings) RETURNS void
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    bad record;
+BEGIN
+    SELECT a.attname, a.attrelid::regclass AS tbl INTO bad
+      FROM @extschema@._tree(b.tbl) t JOIN pg_attribute a ON a.attrelid = t
+     WHERE a.attname IN (b.record_column, b.schema_column, b.errors_column)
+       AND a.attgenerated <> '' AND NOT a.attisdropped LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'generated column "%" of table "%" cannot be bound', bad.attname, bad.tbl
+            USING ERRCODE = 'feature_not_supported',
+                  DETAIL = 'The check runs before a generated column''s value is computed.';
+    END IF;
+    SELECT t::regclass AS tbl INTO bad FROM @extschema@._tree(b.tbl) t
+     WHERE (SELECT c.relpersistence FROM pg_class c WHERE c.oid = t) <> 'p' LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'table "%" is not permanent and cannot be bound', bad.tbl
+            USING ERRCODE = 'feature_not_supported',
+                  DETAIL = 'A crash or the end of a session would empty it without a trace in the counts.';
+    END IF;
+    SELECT i.inhrelid::regclass AS tbl INTO bad
+      FROM @extschema@._tree(b.tbl) t JOIN pg_inherits i ON i.inhparent = t
+      JOIN pg_class c ON c.oid = i.inhrelid
+     WHERE NOT c.relispartition LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'table "%" inherits from a bound table', bad.tbl
+            USING ERRCODE = 'feature_not_supported',
+                  DETAIL = 'Its rows would be read and written through the bound table without being checked.',
+                  HINT = 'Bind partitioned tables; inheritance children cannot be bound.';
+    END IF;
+END
+$$;
+
 -- The triggers of a new binding (its row in schemareg.bindings written):
 -- the rows already there are checked (and bare names rewritten) as if the
--- caller wrote them now, then counted from the heap.
-CREATE FUNCTION @extschema@._bind(caller oid, tbl regclass, schema_column name) RETURNS void
+-- table's owner wrote them now, then counted from the heap.
+CREATE FUNCTION @extschema@._bind(tbl regclass, schema_column name) RETURNS void
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     -- BEFORE DELETE too, though it checks nothing: it loads the module before
@@ -516,10 +565,12 @@ BEGIN
     -- _validate_row refuses to run where another one would fire after it.
     EXECUTE format('CREATE TRIGGER "~schemareg_validate" BEFORE INSERT OR UPDATE OR DELETE ON %s
                     FOR EACH ROW EXECUTE FUNCTION @extschema@._validate_row()', tbl);
-    -- As the caller, restricted (_rewrite_rows): the table's triggers and
-    -- expressions run with the caller's rights only, and no rule, policy or
-    -- trigger of the table can keep a row from being checked.
-    PERFORM @extschema@._rewrite_rows(caller, tbl, schema_column, false);
+    -- As the table's owner, restricted (_rewrite_rows), whoever binds it: the
+    -- table's triggers and expressions run with its owner's rights only, and
+    -- no rule, policy or trigger of the table can keep a row from being
+    -- checked.
+    PERFORM @extschema@._rewrite_rows((SELECT c.relowner FROM pg_class c WHERE c.oid = tbl), tbl,
+                                      schema_column, false);
     EXECUTE format('CREATE TRIGGER "~schemareg_count" AFTER INSERT OR UPDATE OR DELETE ON %s
                     FOR EACH ROW EXECUTE FUNCTION @extschema@._count_row()', tbl);
     PERFORM @extschema@._recount_table(tbl::oid, true);
@@ -671,6 +722,7 @@ BEGIN
             EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', trig.tbl, trig.tgname);
         END IF;
     END LOOP;
+    PERFORM @extschema@._check_shape(b);
 END
 $$;
 
@@ -717,7 +769,8 @@ BEGIN
                       WHERE d.classid IN ('pg_class'::regclass, 'pg_trigger'::regclass)) d
               WHERE (d.rel = y.tbl
                      OR d.rel IN (SELECT t FROM @extschema@._tree(y.tbl) t)
-                     OR y.tbl IN (SELECT a FROM pg_partition_ancestors(d.rel) a))
+                     OR y.tbl IN (SELECT a FROM pg_partition_ancestors(d.rel) a)
+                     OR y.tbl IN (SELECT i.inhparent FROM pg_inherits i WHERE i.inhrelid = d.rel))
                 AND EXISTS (SELECT FROM pg_class k WHERE k.oid = y.tbl) LOOP
         PERFORM @extschema@._check_binding(b);
         PERFORM @extschema@._sync_tree(b.tbl, false);
@@ -727,9 +780,9 @@ END
 $$;
 
 DROP EVENT TRIGGER schemareg_ddl;
-CREATE EVENT TRIGGER schemareg_ddl ON ddl_command_end
-    WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE', 'CREATE TRIGGER', 'ALTER TRIGGER')
-    EXECUTE FUNCTION @extschema@._on_ddl();
+-- On every command: ALTER VIEW, ALTER FOREIGN TABLE and others rename the
+-- columns of tables too.
+CREATE EVENT TRIGGER schemareg_ddl ON ddl_command_end EXECUTE FUNCTION @extschema@._on_ddl();
 ALTER EVENT TRIGGER schemareg_ddl ENABLE ALWAYS;
 
 -- The rows a partition brings into a bound tree (ATTACH PARTITION) were never
@@ -840,8 +893,10 @@ BEGIN
         END IF;
         to_ref := target.name || ':' || target.version;
     END IF;
-    -- Starters of jobs on one table queue here.
-    PERFORM @extschema@._lock_key('job', tbl::oid::text);
+    -- Starters of jobs on one table take turns; one that finds another
+    -- starting (a transaction that holds the lock, perhaps for long) gets
+    -- 55P03 at once instead of waiting for it.
+    PERFORM @extschema@._try_lock_key('job', tbl::oid::text);
     SELECT * INTO j FROM @extschema@.job_state x
      WHERE x.kind = _do__job_start.kind AND x.tbl = _do__job_start.tbl
        AND x.to_ref IS NOT DISTINCT FROM _do__job_start.to_ref AND x.state <> 'done'
@@ -1115,9 +1170,8 @@ BEGIN
                        format('stored %s, rows %s (recount() repairs it)', c.stored, c.actual)
                   FROM @extschema@._leaf_counts(leaf, b.schema_column, false) c
                  WHERE c.stored <> c.actual ORDER BY c.ref;
-            EXCEPTION WHEN lock_not_available THEN
-                RETURN QUERY SELECT 'count', leaf::text,
-                                    'not checked: another transaction holds the table';
+            EXCEPTION WHEN lock_not_available OR datatype_mismatch THEN
+                RETURN QUERY SELECT 'count', leaf::text, 'not checked: ' || SQLERRM;
             END;
         END LOOP;
     END LOOP;

@@ -57,6 +57,9 @@ CREATE FUNCTION @extschema@._exact_ref_count(id bigint) RETURNS bigint
 -- the starters of jobs on a table ('job'), until the transaction ends.
 CREATE FUNCTION @extschema@._lock_key(space text, key text) RETURNS void
     LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_lock_key';
+-- The same without waiting: 55P03 when another transaction holds it.
+CREATE FUNCTION @extschema@._try_lock_key(space text, key text) RETURNS void
+    LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_try_lock_key';
 
 -- Serialises the writers of one schema name (create, revise, update, delete).
 CREATE FUNCTION @extschema@._lock_name(name text) RETURNS void

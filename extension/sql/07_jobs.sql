@@ -170,8 +170,10 @@ BEGIN
         END IF;
         to_ref := target.name || ':' || target.version;
     END IF;
-    -- Starters of jobs on one table queue here.
-    PERFORM @extschema@._lock_key('job', tbl::oid::text);
+    -- Starters of jobs on one table take turns; one that finds another
+    -- starting (a transaction that holds the lock, perhaps for long) gets
+    -- 55P03 at once instead of waiting for it.
+    PERFORM @extschema@._try_lock_key('job', tbl::oid::text);
     SELECT * INTO j FROM @extschema@.job_state x
      WHERE x.kind = _do__job_start.kind AND x.tbl = _do__job_start.tbl
        AND x.to_ref IS NOT DISTINCT FROM _do__job_start.to_ref AND x.state <> 'done'

@@ -44,9 +44,8 @@ BEGIN
                        format('stored %s, rows %s (recount() repairs it)', c.stored, c.actual)
                   FROM @extschema@._leaf_counts(leaf, b.schema_column, false) c
                  WHERE c.stored <> c.actual ORDER BY c.ref;
-            EXCEPTION WHEN lock_not_available THEN
-                RETURN QUERY SELECT 'count', leaf::text,
-                                    'not checked: another transaction holds the table';
+            EXCEPTION WHEN lock_not_available OR datatype_mismatch THEN
+                RETURN QUERY SELECT 'count', leaf::text, 'not checked: ' || SQLERRM;
             END;
         END LOOP;
     END LOOP;

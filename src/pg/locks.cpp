@@ -38,17 +38,18 @@ bool LegacySql() {
 
 }  // namespace
 
-void LockRegistry(LockSpace space, uint64_t key, bool shared) {
+bool LockRegistry(LockSpace space, uint64_t key, bool shared, bool wait) {
   LOCKTAG tag;
   SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, static_cast<uint32>(key >> 32), static_cast<uint32>(key),
                        static_cast<uint16>(space));
   LOCKMODE mode = shared ? ShareLock : ExclusiveLock;
-  (void)LockAcquire(&tag, mode, false, false);
+  if (LockAcquire(&tag, mode, false, !wait) == LOCKACQUIRE_NOT_AVAIL) return false;
   if (space == LockSpace::kVersion && LegacySql()) {
     SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, static_cast<uint32>(kLegacyVersionKey),
                          static_cast<uint32>(static_cast<int32>(key % 2147483647)), 2);
     (void)LockAcquire(&tag, mode, false, false);
   }
+  return true;
 }
 
 uint64_t LockKeyOf(const char* text, size_t length) {
@@ -65,6 +66,8 @@ PGDLLEXPORT PG_FUNCTION_INFO_V1(_lock_version);
 Datum _lock_version(PG_FUNCTION_ARGS);
 PGDLLEXPORT PG_FUNCTION_INFO_V1(_lock_key);
 Datum _lock_key(PG_FUNCTION_ARGS);
+PGDLLEXPORT PG_FUNCTION_INFO_V1(_try_lock_key);
+Datum _try_lock_key(PG_FUNCTION_ARGS);
 }
 
 // _lock_version(id bigint) → void: the version's lock, exclusively (update
@@ -74,21 +77,39 @@ Datum _lock_version(PG_FUNCTION_ARGS) {
   PG_RETURN_VOID();
 }
 
+namespace {
+
+LockSpace SpaceNamed(const char* name) {
+  if (std::strcmp(name, "name") == 0) return LockSpace::kName;
+  if (std::strcmp(name, "uri") == 0) return LockSpace::kUri;
+  if (std::strcmp(name, "job") == 0) return LockSpace::kJob;
+  elog(ERROR, "unknown lock space \"%s\"", name);
+  return LockSpace::kName;
+}
+
+bool LockKeyArgs(FunctionCallInfo fcinfo, bool wait) {
+  char* space_name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+  text* key = PG_GETARG_TEXT_PP(1);
+  return LockRegistry(SpaceNamed(space_name), LockKeyOf(VARDATA_ANY(key), VARSIZE_ANY_EXHDR(key)),
+                      false, wait);
+}
+
+}  // namespace
+
 // _lock_key(space text, key text) → void: the lock of a name ('name'), a
 // $id ('uri') or the jobs of a table ('job'), exclusively.
 Datum _lock_key(PG_FUNCTION_ARGS) {
-  char* space_name = text_to_cstring(PG_GETARG_TEXT_PP(0));
-  text* key = PG_GETARG_TEXT_PP(1);
-  LockSpace space;
-  if (std::strcmp(space_name, "name") == 0) {
-    space = LockSpace::kName;
-  } else if (std::strcmp(space_name, "uri") == 0) {
-    space = LockSpace::kUri;
-  } else if (std::strcmp(space_name, "job") == 0) {
-    space = LockSpace::kJob;
-  } else {
-    elog(ERROR, "unknown lock space \"%s\"", space_name);
+  LockKeyArgs(fcinfo, true);
+  PG_RETURN_VOID();
+}
+
+// _try_lock_key(space text, key text) → void: the same, or 55P03 at once
+// when another transaction holds it.
+Datum _try_lock_key(PG_FUNCTION_ARGS) {
+  if (!LockKeyArgs(fcinfo, false)) {
+    ereport(ERROR, (errcode(ERRCODE_LOCK_NOT_AVAILABLE),
+                    errmsg("another transaction is starting or resuming a job on this table"),
+                    errhint("Try again when it has committed.")));
   }
-  LockRegistry(space, LockKeyOf(VARDATA_ANY(key), VARSIZE_ANY_EXHDR(key)), false);
   PG_RETURN_VOID();
 }

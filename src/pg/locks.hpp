@@ -17,9 +17,10 @@ enum class LockSpace : uint16 {
   kJob = 104,      // the starters of jobs on one table
 };
 
-// Takes the lock (key, space) until the end of the transaction. PostgreSQL
-// code: call it inside PgGuard.
-void LockRegistry(LockSpace space, uint64_t key, bool shared);
+// Takes the lock (key, space) until the end of the transaction; without
+// `wait`, returns false at once when another transaction holds it.
+// PostgreSQL code: call it inside PgGuard.
+bool LockRegistry(LockSpace space, uint64_t key, bool shared, bool wait = true);
 
 // The key of a text (a name, a URI, ...).
 uint64_t LockKeyOf(const char* text, size_t length);

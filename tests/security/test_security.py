@@ -1006,3 +1006,69 @@ class VariantsTest(SecCase):
         self.assertEqual(self.ref_count(b, "bob/s:1"), 5)
         self.assert_counts_exact()
         self.assert_no_leak()
+
+
+class Variants2Test(SecCase):
+    """A second round of variants, each run as the attacker."""
+
+    def test_bound_column_renamed_through_other_alter_commands(self):
+        """ALTER VIEW / MATERIALIZED VIEW / FOREIGN TABLE ... RENAME COLUMN
+        work on tables too: renaming a bound column that way is refused."""
+        before = self.snapshot("sec_bob.t")
+        for kind in ("VIEW", "MATERIALIZED VIEW", "FOREIGN TABLE"):
+            with self.subTest(kind=kind):
+                self.assertEqual(self.bob.attempt(f"ALTER {kind} sec_bob.t RENAME COLUMN sch TO sch_old"),
+                                 "2BP01")
+        self.assert_unchanged(before, "sec_bob.t")
+
+    def test_superuser_attach_runs_tenant_code_as_the_table_owner(self):
+        """A superuser's attach() of bob's table runs bob's trigger as bob."""
+        b = self.bob
+        b.run(EVIL)
+        b.run("CREATE TABLE sec_bob.su (id int, doc jsonb, sch text)")
+        b.run("INSERT INTO sec_bob.su VALUES (1, '{}', 'bob/s:1')")
+        b.run("CREATE FUNCTION sec_bob.esc() RETURNS trigger LANGUAGE plpgsql AS"
+              " $$ BEGIN PERFORM sec_bob.evil(); RETURN NEW; END $$")
+        b.run("CREATE TRIGGER a_esc BEFORE UPDATE ON sec_bob.su FOR EACH ROW EXECUTE FUNCTION sec_bob.esc()")
+        self.call_ok(self.new("postgres"), "SELECT schemareg.attach('sec_bob.su', 'doc', 'sch')")
+        self.assertEqual({r[0] for r in self.su.run("SELECT DISTINCT cur FROM sec_bob.log")}, {"sec_bob"})
+        self.assert_no_superuser()
+        self.assert_counts_exact()
+
+    def test_tables_that_cannot_be_bound(self):
+        """A generated bound column, an unlogged table and inheritance
+        children are refused (0A000), at attach() and by later DDL."""
+        b = self.bob
+        b.run("CREATE TABLE sec_bob.gd (id int, raw jsonb, doc jsonb GENERATED ALWAYS AS (raw) STORED, sch text)")
+        self.assertEqual(b.attempt("SELECT schemareg.attach('sec_bob.gd', 'doc', 'sch')"), "0A000")
+        b.run("CREATE UNLOGGED TABLE sec_bob.ul (id int, doc jsonb, sch text)")
+        self.assertEqual(b.attempt("SELECT schemareg.attach('sec_bob.ul', 'doc', 'sch')"), "0A000")
+        before = self.snapshot("sec_bob.t")
+        self.assertEqual(b.attempt("ALTER TABLE sec_bob.t SET UNLOGGED"), "0A000")
+        b.run("CREATE TABLE sec_bob.child (id int, doc jsonb, sch text, notes text)")
+        b.run("INSERT INTO sec_bob.child VALUES (1, '\"junk\"', 'alice/pub:1', NULL)")
+        self.assertEqual(b.attempt("ALTER TABLE sec_bob.child INHERIT sec_bob.t"), "0A000")
+        self.assertEqual(b.attempt("CREATE TABLE sec_bob.child2 () INHERITS (sec_bob.t)"), "0A000")
+        self.assert_unchanged(before, "sec_bob.t")
+        self.assertEqual(self.su.one("SELECT relpersistence FROM pg_class WHERE oid = 'sec_bob.t'::regclass"),
+                         "p")
+
+    def test_a_reader_cannot_hold_the_owners_jobs(self):
+        """A reader that starts a job and keeps its transaction open makes
+        the owner's job start fail at once with 55P03, not wait."""
+        a = self.alice
+        a.run("GRANT SELECT ON public.apay TO sec_bob")
+        b = self.bob
+        b.run("BEGIN")
+        self.call_ok(b, "SELECT schemareg._job_start('revalidate', 'public.apay', NULL, 10)")
+        try:
+            a2 = self.new("sec_alice")
+            # (A wait would end with lock_timeout's own 55P03 and message.)
+            a2.run("SET lock_timeout = '30s'")
+            self.assertEqual(a2.attempt("CALL schemareg.revalidate('public.apay')"), "55P03")
+            self.assertTrue(any("another transaction is starting or resuming a job" in text
+                                for text in a2.seen), a2.seen)
+        finally:
+            b.run("ROLLBACK")
+        self.call_ok(self.new("sec_alice"), "CALL schemareg.revalidate('public.apay')")
+        self.assert_no_leak()
