@@ -144,6 +144,50 @@ BEGIN
 END
 $$;
 
+-- The row a reference names, for update_schema and delete_schema: with the
+-- name's lock, the version's exclusive lock, then its row locked FOR UPDATE.
+-- NULL id when there is none, or when `caller` may not see it; unlocked when
+-- `caller` may not change it (the caller refuses it then): no lock is taken
+-- that the caller could hold against the schema's owner and writers.
+CREATE OR REPLACE FUNCTION @extschema@._lock_schema(ref text, caller oid) RETURNS @extschema@.schemas
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    r @extschema@.schemas;
+    parsed record;
+    rid bigint;
+    locked boolean := false;
+BEGIN
+    parsed := @extschema@._parse_ref(ref);
+    LOOP
+        -- Under the name's lock the reference keeps naming this version.
+        IF parsed.version = 0 THEN
+            SELECT v.id INTO rid FROM @extschema@.schema_versions v
+             WHERE v.name = parsed.name AND v.status = 'exists' ORDER BY v.version DESC LIMIT 1;
+        ELSE
+            SELECT v.id INTO rid FROM @extschema@.schema_versions v
+             WHERE v.name = parsed.name AND v.version = parsed.version;
+        END IF;
+        IF rid IS NULL OR NOT (SELECT @extschema@._visible(v.owner, v.public, caller)
+                                 FROM @extschema@.schema_versions v WHERE v.id = rid) THEN
+            RETURN r;
+        END IF;
+        IF NOT (SELECT @extschema@._may_change(v.owner, caller)
+                  FROM @extschema@.schema_versions v WHERE v.id = rid) THEN
+            SELECT * INTO r FROM @extschema@.schemas s WHERE s.id = rid;
+            RETURN r;
+        END IF;
+        EXIT WHEN locked;
+        -- Looked up again under the lock.
+        PERFORM @extschema@._lock_name(parsed.name);
+        locked := true;
+    END LOOP;
+    PERFORM @extschema@._lock_version(rid);
+    PERFORM FROM @extschema@.schema_versions v WHERE v.id = rid FOR UPDATE;
+    SELECT * INTO r FROM @extschema@.schemas s WHERE s.id = rid;
+    RETURN r;
+END
+$$;
+
 -- Refuses (2BP01) to edit or delete a version that records or other schemas
 -- use. The caller holds the version's lock (_lock_schema), so the record
 -- count, taken with a fresh snapshot, cannot change under it.
@@ -189,22 +233,29 @@ BEGIN
     END IF;
     -- An unknown backend is refused before anything is stored.
     PERFORM @extschema@._check_backend(backend);
-    -- Creators of one name queue here, so that exactly one makes its first version.
-    PERFORM @extschema@._lock_name(name);
-
-    -- A name is one namespace for all roles: one whose versions the caller
-    -- may not see is taken, and nothing more is said about it.
-    -- So is a name whose versions were all deleted, to the roles that may
-    -- not change its owner's schemas.
-    IF EXISTS (SELECT FROM @extschema@.schema_versions s WHERE s.name = _do_create_schema.name
-                  AND NOT @extschema@._visible(s.owner, s.public, caller))
-       OR EXISTS (SELECT FROM @extschema@.names n WHERE n.name = _do_create_schema.name
-                     AND NOT coalesce(@extschema@._may_change(n.owner, caller), false)
-                     AND NOT EXISTS (SELECT FROM @extschema@.schema_versions s
-                                      WHERE s.name = _do_create_schema.name)) THEN
-        RAISE EXCEPTION 'schema name "%" is taken', name
-            USING ERRCODE = 'duplicate_object', HINT = 'Choose another name.';
-    END IF;
+    -- Creators of one name queue here, so that exactly one makes its first
+    -- version. A name is one namespace for all roles: one whose versions the
+    -- caller may not see is taken, and nothing more is said about it; so is a
+    -- name whose versions were all deleted, to the roles that may not change
+    -- its owner's schemas. That is checked before the lock (a taken name's
+    -- lock is not the caller's to hold) and again under it.
+    FOR i IN 1..2 LOOP
+        IF EXISTS (SELECT FROM @extschema@.schema_versions s WHERE s.name = _do_create_schema.name
+                      AND NOT @extschema@._visible(s.owner, s.public, caller))
+           OR EXISTS (SELECT FROM @extschema@.names n WHERE n.name = _do_create_schema.name
+                         AND NOT coalesce(@extschema@._may_change(n.owner, caller), false)
+                         AND NOT EXISTS (SELECT FROM @extschema@.schema_versions s
+                                          WHERE s.name = _do_create_schema.name)) THEN
+            RAISE EXCEPTION 'schema name "%" is taken', name
+                USING ERRCODE = 'duplicate_object', HINT = 'Choose another name.';
+        END IF;
+        -- (A role that may not change the name's versions only reads below.)
+        IF i = 1 AND NOT EXISTS (SELECT FROM @extschema@.schema_versions s
+                                  WHERE s.name = _do_create_schema.name
+                                    AND NOT @extschema@._may_change(s.owner, caller)) THEN
+            PERFORM @extschema@._lock_name(name);
+        END IF;
+    END LOOP;
     -- Idempotent: the same content under the same name is the row already
     -- there (a pending one gets its create step again).
     SELECT * INTO r FROM @extschema@.schemas s
@@ -239,6 +290,113 @@ BEGIN
         RAISE EXCEPTION 'schema "%" was created by another transaction', name
             USING ERRCODE = 'serialization_failure', HINT = 'Retry the transaction.';
     END;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION @extschema@._do_revise_schema(caller oid, ref text, definition jsonb,
+                                              description text)
+    RETURNS @extschema@.schemas
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    parsed record;
+    base @extschema@.schemas;
+    r @extschema@.schemas;
+    newest integer;
+    last integer;
+    checked record;
+BEGIN
+    IF definition IS NULL THEN
+        RAISE EXCEPTION 'revise_schema: definition must not be null'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    parsed := @extschema@._parse_ref(ref);
+    IF parsed.version = 0 THEN
+        RAISE EXCEPTION 'revise_schema needs the version it revises, as in "%:1"', ref
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Naming the version makes racing revisions fail instead of overwriting each other.';
+    END IF;
+    -- Revisers of one name queue here; each then sees the newest committed
+    -- version. Only roles that may revise it take the lock (checked before,
+    -- and again under it).
+    FOR i IN 1..2 LOOP
+        SELECT * INTO base FROM @extschema@.schemas s
+         WHERE s.name = parsed.name AND s.version = parsed.version;
+        IF NOT FOUND OR NOT @extschema@._visible(base.owner, base.public, caller) THEN
+            RAISE EXCEPTION 'schema "%" does not exist', ref USING ERRCODE = 'undefined_object';
+        END IF;
+        PERFORM @extschema@._require_owner(base.name, base.version, base.owner, caller, 'revise');
+        IF i = 1 THEN
+            PERFORM @extschema@._lock_name(parsed.name);
+        END IF;
+    END LOOP;
+    SELECT max(s.version) INTO newest FROM @extschema@.schemas s WHERE s.name = parsed.name;
+    IF newest <> parsed.version THEN
+        RAISE EXCEPTION 'schema "%" is not the newest version of "%"', ref, parsed.name
+            USING ERRCODE = 'serialization_failure',
+                  DETAIL = format('The newest version is %s:%s.', parsed.name, newest),
+                  HINT = format('Read %s:%s and revise that version.', parsed.name, newest);
+    END IF;
+    IF base.status <> 'exists' THEN
+        RAISE EXCEPTION 'schema "%" is % and cannot be revised', ref, base.status
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    checked := @extschema@._check_definition(parsed.name, definition, base.public, caller);
+    PERFORM @extschema@._check_compatibility(parsed.name, definition);
+    -- Numbers of deleted versions are never given again.
+    SELECT greatest(n.last_version, newest) INTO last FROM @extschema@.names n
+     WHERE n.name = parsed.name;
+    BEGIN
+        r := @extschema@._insert_version(parsed.name, coalesce(last, newest) + 1, definition,
+                                         checked.dialect, checked.uses, base.public,
+                                         coalesce(description, base.description), base.backend,
+                                         base.owner, caller);
+        IF r.status = 'exists' THEN
+            PERFORM @extschema@._queue_follow_jobs(parsed.name, r.name || ':' || r.version);
+        END IF;
+    EXCEPTION WHEN unique_violation THEN
+        -- A snapshot older than the lock (REPEATABLE READ) missed the winner's row.
+        RAISE EXCEPTION 'schema "%" is not the newest version of "%"', ref, parsed.name
+            USING ERRCODE = 'serialization_failure',
+                  DETAIL = 'Another transaction revised it first.',
+                  HINT = 'Retry the transaction, then revise the newest version.';
+    END;
+    RETURN r;
+END
+$$;
+
+-- The compatibility policy revise_schema enforces for a name (the modes of
+-- the Confluent Schema Registry).
+CREATE OR REPLACE FUNCTION @extschema@._do_set_compatibility(caller oid, name text, mode text) RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    newest @extschema@.schema_versions;
+BEGIN
+    IF (@extschema@._parse_ref(name)).version <> 0 THEN
+        RAISE EXCEPTION 'set_compatibility takes a name without a version, not "%"', name
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF mode IS NULL OR mode NOT IN ('NONE', 'BACKWARD', 'BACKWARD_TRANSITIVE', 'FORWARD',
+                                    'FORWARD_TRANSITIVE', 'FULL', 'FULL_TRANSITIVE') THEN
+        RAISE EXCEPTION 'unknown compatibility mode "%"', mode
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Modes are NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, '
+                         'FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE.';
+    END IF;
+    -- The name's lock, for roles that may set the policy (checked before,
+    -- and again under it).
+    FOR i IN 1..2 LOOP
+        SELECT * INTO newest FROM @extschema@.schema_versions s
+         WHERE s.name = _do_set_compatibility.name ORDER BY s.version DESC LIMIT 1;
+        IF NOT FOUND OR NOT @extschema@._visible(newest.owner, newest.public, caller) THEN
+            RAISE EXCEPTION 'schema "%" does not exist', name USING ERRCODE = 'undefined_object';
+        END IF;
+        PERFORM @extschema@._require_owner(name, NULL, newest.owner, caller,
+                                           'set the compatibility of');
+        IF i = 1 THEN
+            PERFORM @extschema@._lock_name(name);
+        END IF;
+    END LOOP;
+    UPDATE @extschema@.names n SET compatibility = mode WHERE n.name = _do_set_compatibility.name;
 END
 $$;
 

@@ -69,28 +69,41 @@ $$;
 
 -- The row a reference names, for update_schema and delete_schema: with the
 -- name's lock, the version's exclusive lock, then its row locked FOR UPDATE.
--- NULL id when there is none, or when `caller` may not see it.
+-- NULL id when there is none, or when `caller` may not see it; unlocked when
+-- `caller` may not change it (the caller refuses it then): no lock is taken
+-- that the caller could hold against the schema's owner and writers.
 CREATE FUNCTION @extschema@._lock_schema(ref text, caller oid) RETURNS @extschema@.schemas
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     r @extschema@.schemas;
     parsed record;
     rid bigint;
+    locked boolean := false;
 BEGIN
     parsed := @extschema@._parse_ref(ref);
-    PERFORM @extschema@._lock_name(parsed.name);
-    -- Under the name's lock the reference keeps naming this version.
-    IF parsed.version = 0 THEN
-        SELECT v.id INTO rid FROM @extschema@.schema_versions v
-         WHERE v.name = parsed.name AND v.status = 'exists' ORDER BY v.version DESC LIMIT 1;
-    ELSE
-        SELECT v.id INTO rid FROM @extschema@.schema_versions v
-         WHERE v.name = parsed.name AND v.version = parsed.version;
-    END IF;
-    IF rid IS NULL OR NOT (SELECT @extschema@._visible(v.owner, v.public, caller)
-                             FROM @extschema@.schema_versions v WHERE v.id = rid) THEN
-        RETURN r;
-    END IF;
+    LOOP
+        -- Under the name's lock the reference keeps naming this version.
+        IF parsed.version = 0 THEN
+            SELECT v.id INTO rid FROM @extschema@.schema_versions v
+             WHERE v.name = parsed.name AND v.status = 'exists' ORDER BY v.version DESC LIMIT 1;
+        ELSE
+            SELECT v.id INTO rid FROM @extschema@.schema_versions v
+             WHERE v.name = parsed.name AND v.version = parsed.version;
+        END IF;
+        IF rid IS NULL OR NOT (SELECT @extschema@._visible(v.owner, v.public, caller)
+                                 FROM @extschema@.schema_versions v WHERE v.id = rid) THEN
+            RETURN r;
+        END IF;
+        IF NOT (SELECT @extschema@._may_change(v.owner, caller)
+                  FROM @extschema@.schema_versions v WHERE v.id = rid) THEN
+            SELECT * INTO r FROM @extschema@.schemas s WHERE s.id = rid;
+            RETURN r;
+        END IF;
+        EXIT WHEN locked;
+        -- Looked up again under the lock.
+        PERFORM @extschema@._lock_name(parsed.name);
+        locked := true;
+    END LOOP;
     PERFORM @extschema@._lock_version(rid);
     PERFORM FROM @extschema@.schema_versions v WHERE v.id = rid FOR UPDATE;
     SELECT * INTO r FROM @extschema@.schemas s WHERE s.id = rid;

@@ -24,22 +24,29 @@ BEGIN
     END IF;
     -- An unknown backend is refused before anything is stored.
     PERFORM @extschema@._check_backend(backend);
-    -- Creators of one name queue here, so that exactly one makes its first version.
-    PERFORM @extschema@._lock_name(name);
-
-    -- A name is one namespace for all roles: one whose versions the caller
-    -- may not see is taken, and nothing more is said about it.
-    -- So is a name whose versions were all deleted, to the roles that may
-    -- not change its owner's schemas.
-    IF EXISTS (SELECT FROM @extschema@.schema_versions s WHERE s.name = _do_create_schema.name
-                  AND NOT @extschema@._visible(s.owner, s.public, caller))
-       OR EXISTS (SELECT FROM @extschema@.names n WHERE n.name = _do_create_schema.name
-                     AND NOT coalesce(@extschema@._may_change(n.owner, caller), false)
-                     AND NOT EXISTS (SELECT FROM @extschema@.schema_versions s
-                                      WHERE s.name = _do_create_schema.name)) THEN
-        RAISE EXCEPTION 'schema name "%" is taken', name
-            USING ERRCODE = 'duplicate_object', HINT = 'Choose another name.';
-    END IF;
+    -- Creators of one name queue here, so that exactly one makes its first
+    -- version. A name is one namespace for all roles: one whose versions the
+    -- caller may not see is taken, and nothing more is said about it; so is a
+    -- name whose versions were all deleted, to the roles that may not change
+    -- its owner's schemas. That is checked before the lock (a taken name's
+    -- lock is not the caller's to hold) and again under it.
+    FOR i IN 1..2 LOOP
+        IF EXISTS (SELECT FROM @extschema@.schema_versions s WHERE s.name = _do_create_schema.name
+                      AND NOT @extschema@._visible(s.owner, s.public, caller))
+           OR EXISTS (SELECT FROM @extschema@.names n WHERE n.name = _do_create_schema.name
+                         AND NOT coalesce(@extschema@._may_change(n.owner, caller), false)
+                         AND NOT EXISTS (SELECT FROM @extschema@.schema_versions s
+                                          WHERE s.name = _do_create_schema.name)) THEN
+            RAISE EXCEPTION 'schema name "%" is taken', name
+                USING ERRCODE = 'duplicate_object', HINT = 'Choose another name.';
+        END IF;
+        -- (A role that may not change the name's versions only reads below.)
+        IF i = 1 AND NOT EXISTS (SELECT FROM @extschema@.schema_versions s
+                                  WHERE s.name = _do_create_schema.name
+                                    AND NOT @extschema@._may_change(s.owner, caller)) THEN
+            PERFORM @extschema@._lock_name(name);
+        END IF;
+    END LOOP;
     -- Idempotent: the same content under the same name is the row already
     -- there (a pending one gets its create step again).
     SELECT * INTO r FROM @extschema@.schemas s
@@ -192,14 +199,20 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'Naming the version makes racing revisions fail instead of overwriting each other.';
     END IF;
-    -- Revisers of one name queue here; each then sees the newest committed version.
-    PERFORM @extschema@._lock_name(parsed.name);
-    SELECT * INTO base FROM @extschema@.schemas s
-     WHERE s.name = parsed.name AND s.version = parsed.version;
-    IF NOT FOUND OR NOT @extschema@._visible(base.owner, base.public, caller) THEN
-        RAISE EXCEPTION 'schema "%" does not exist', ref USING ERRCODE = 'undefined_object';
-    END IF;
-    PERFORM @extschema@._require_owner(base.name, base.version, base.owner, caller, 'revise');
+    -- Revisers of one name queue here; each then sees the newest committed
+    -- version. Only roles that may revise it take the lock (checked before,
+    -- and again under it).
+    FOR i IN 1..2 LOOP
+        SELECT * INTO base FROM @extschema@.schemas s
+         WHERE s.name = parsed.name AND s.version = parsed.version;
+        IF NOT FOUND OR NOT @extschema@._visible(base.owner, base.public, caller) THEN
+            RAISE EXCEPTION 'schema "%" does not exist', ref USING ERRCODE = 'undefined_object';
+        END IF;
+        PERFORM @extschema@._require_owner(base.name, base.version, base.owner, caller, 'revise');
+        IF i = 1 THEN
+            PERFORM @extschema@._lock_name(parsed.name);
+        END IF;
+    END LOOP;
     SELECT max(s.version) INTO newest FROM @extschema@.schemas s WHERE s.name = parsed.name;
     IF newest <> parsed.version THEN
         RAISE EXCEPTION 'schema "%" is not the newest version of "%"', ref, parsed.name
@@ -406,14 +419,20 @@ BEGIN
                   HINT = 'Modes are NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, '
                          'FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE.';
     END IF;
-    PERFORM @extschema@._lock_name(name);
-    SELECT * INTO newest FROM @extschema@.schema_versions s
-     WHERE s.name = _do_set_compatibility.name ORDER BY s.version DESC LIMIT 1;
-    IF NOT FOUND OR NOT @extschema@._visible(newest.owner, newest.public, caller) THEN
-        RAISE EXCEPTION 'schema "%" does not exist', name USING ERRCODE = 'undefined_object';
-    END IF;
-    PERFORM @extschema@._require_owner(name, NULL, newest.owner, caller,
-                                       'set the compatibility of');
+    -- The name's lock, for roles that may set the policy (checked before,
+    -- and again under it).
+    FOR i IN 1..2 LOOP
+        SELECT * INTO newest FROM @extschema@.schema_versions s
+         WHERE s.name = _do_set_compatibility.name ORDER BY s.version DESC LIMIT 1;
+        IF NOT FOUND OR NOT @extschema@._visible(newest.owner, newest.public, caller) THEN
+            RAISE EXCEPTION 'schema "%" does not exist', name USING ERRCODE = 'undefined_object';
+        END IF;
+        PERFORM @extschema@._require_owner(name, NULL, newest.owner, caller,
+                                           'set the compatibility of');
+        IF i = 1 THEN
+            PERFORM @extschema@._lock_name(name);
+        END IF;
+    END LOOP;
     UPDATE @extschema@.names n SET compatibility = mode WHERE n.name = _do_set_compatibility.name;
 END
 $$;

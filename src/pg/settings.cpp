@@ -58,10 +58,11 @@ void DefineSettings() {
       "The errors found after these (or after 1MB of error text) are counted, not kept.",
       &max_errors, static_cast<int>(kDefaultMaxErrors), 1, 100000, PGC_USERSET, 0, nullptr, nullptr,
       nullptr);
+  // Superuser only: a writer of a bound table would otherwise turn it off in
+  // its own session and store records the table's schema refuses.
   DefineCustomBoolVariable("schemareg.assert_formats",
                            "Whether the \"format\" keyword rejects values (date-time, email, ...).",
-                           nullptr, &assert_formats, true, PGC_USERSET, 0, nullptr, nullptr,
-                           nullptr);
+                           nullptr, &assert_formats, true, PGC_SUSET, 0, nullptr, nullptr, nullptr);
   DefineCustomEnumVariable(
       "schemareg.fail_backend_steps", "Lifecycle steps the faulty test backend fails (for tests).",
       nullptr, &fail_backend_steps, 0, kFailOptions, PGC_SUSET, 0, nullptr, ApplyFaults, nullptr);

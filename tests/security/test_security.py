@@ -1072,3 +1072,61 @@ class Variants2Test(SecCase):
             b.run("ROLLBACK")
         self.call_ok(self.new("sec_alice"), "CALL schemareg.revalidate('public.apay')")
         self.assert_no_leak()
+
+
+class Variants3Test(SecCase):
+    """A third round: the registry functions' own locks and settings."""
+
+    def test_no_name_lock_for_roles_that_may_not_change_the_name(self):
+        """Calls that are refused (or find nothing) take no lock of another
+        role's name: bob's open transaction after each holds off nothing."""
+        attempts = [
+            ("SELECT schemareg.delete_schema('alice/secret')", None),
+            ("SELECT schemareg.create_schema('alice/secret', '{}')", "42710"),
+            ("SELECT schemareg.create_schema('alice/pub', '{\"title\": \"bob\"}')", "42710"),
+            ("SELECT schemareg.revise_schema('alice/pub:1', '{}')", "42501"),
+            ("SELECT schemareg.update_schema('alice/pub:1', '{}')", "42501"),
+            ("SELECT schemareg.delete_schema('alice/pub:1')", "42501"),
+            ("SELECT schemareg.set_compatibility('alice/pub', 'NONE')", "42501"),
+        ]
+        for i, (query, state) in enumerate(attempts):
+            with self.subTest(query=query):
+                b = self.new("sec_bob")
+                b.run("BEGIN")
+                self.assertEqual(b.attempt(query), state)
+                try:
+                    a = self.new("sec_alice")
+                    a.run("SET lock_timeout = '5s'")
+                    self.call_ok(a, "SELECT schemareg.revise_schema(%s, %s::jsonb)",
+                                 (f"alice/pub:{i + 1}", J({"type": "object", "title": str(i)})))
+                    self.call_ok(a, "SELECT schemareg.set_compatibility('alice/secret', 'NONE')")
+                finally:
+                    b.run("ROLLBACK")
+        self.assert_no_leak()
+
+    def test_no_version_lock_before_the_owner_check(self):
+        """bob's delete_schema of alice's public version is refused at once
+        (42501), even while a writer holds the version: it takes no lock
+        that alice's writers would queue behind."""
+        a, b = self.alice, self.bob
+        self.bound_table(a, "public.apub", "alice/pub:1", [{}])
+        b.run("BEGIN")
+        b.run("INSERT INTO sec_bob.t VALUES (9, '{}', 'alice/pub:1', NULL)")
+        try:
+            b2 = self.new("sec_bob")
+            b2.run("SET lock_timeout = '5s'")
+            self.assertEqual(b2.attempt("SELECT schemareg.delete_schema('alice/pub:1')"), "42501")
+            self.assertEqual(b2.attempt("SELECT schemareg.update_schema('alice/pub:1', '{}')"), "42501")
+            a2 = self.new("sec_alice")
+            a2.run("SET lock_timeout = '5s'")
+            self.call_ok(a2, "INSERT INTO public.apub VALUES (2, '{}', 'alice/pub:1')")
+        finally:
+            b.run("ROLLBACK")
+        self.assertEqual(self.ref_count(a, "alice/pub:1"), 2)
+        self.assert_counts_exact()
+
+    def test_format_assertion_is_not_the_writers_to_turn_off(self):
+        """schemareg.assert_formats is for superusers: a writer cannot turn
+        format checks off in its session to store refused records."""
+        self.assertEqual(self.bob.attempt("SET schemareg.assert_formats = off"), "42501")
+        self.assertEqual(self.bob.one("SHOW schemareg.assert_formats"), "on")
