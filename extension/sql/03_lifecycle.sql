@@ -155,8 +155,19 @@ BEGIN
                   DETAIL = 'References to that URI resolve to one schema name.',
                   HINT = 'Give this definition another "$id".';
     END IF;
+    -- A snapshot older than the lock (REPEATABLE READ) misses a name that
+    -- took the URI meanwhile: looked at again as committed now.
+    IF @extschema@._uri_taken_now(uri, name) THEN
+        RAISE EXCEPTION '"$id" "%" was registered by another transaction', uri
+            USING ERRCODE = 'serialization_failure', HINT = 'Retry the transaction.';
+    END IF;
 END
 $$;
+
+-- True when a version of another name than `name` has the top-level $id
+-- `uri`, as committed now (a fresh snapshot, not the transaction's).
+CREATE FUNCTION @extschema@._uri_taken_now(uri text, name text) RETURNS boolean
+    LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_uri_taken_now';
 
 -- A schema version that uses version `id`, as 'schema "name:version"' when
 -- `caller` may see it and 'another schema' when not; NULL when none does.

@@ -17,6 +17,7 @@ namespace {
 struct Scope {
   std::string base;
   Dialect dialect;
+  std::string document;  // the document it is in: "" for the definition, else its URI
 };
 
 const char* IdKeyword(Dialect d) { return d == Dialect::kDraft4 ? "id" : "$id"; }
@@ -66,7 +67,7 @@ class Compiler {
   std::unique_ptr<CompiledSchema> Run(const Json& definition) {
     Dialect dialect = DialectOf(definition, options_.default_dialect);
     out_->dialect = dialect;
-    Scope root{"", dialect};
+    Scope root{"", dialect, ""};
     resources_.emplace("", &definition);
     IndexResource(definition, root);
     out_->root = NodeFor(&definition);
@@ -88,16 +89,18 @@ class Compiler {
     if (json.is_object()) {
       const Json* id = json.Find(IdKeyword(scope.dialect));
       // A $ref makes its siblings, $id included, ignored in drafts 4-7.
-      if (id != nullptr && id->is_string() && json.Find("$ref") == nullptr) {
-        std::string resolved = ResolveUri(scope.base, id->as_string());
+      // An id of the registry's own URIs (name:version) names nothing: no
+      // document takes the place of a registered version.
+      std::string resolved = id != nullptr && id->is_string() && json.Find("$ref") == nullptr
+                                 ? ResolveUri(scope.base, id->as_string())
+                                 : std::string();
+      if (!resolved.empty() && resolved.rfind(kRegistryUriPrefix, 0) != 0) {
         std::string without, fragment;
         SplitFragment(resolved, &without, &fragment);
-        if (!fragment.empty()) {
-          anchors_.emplace(without + "#" + fragment, &json);
-        }
+        if (!fragment.empty()) Define(anchors_, without + "#" + fragment, without, &json, scope);
         if (id->as_string().empty() || id->as_string()[0] != '#') {
           scope.base = without;
-          resources_.emplace(without, &json);
+          Define(resources_, without, without, &json, scope);
         }
       }
     }
@@ -126,10 +129,45 @@ class Compiler {
     }
   }
 
+  // Records what a URI (a resource, or an anchor "uri#name") names. The
+  // document whose own URI it is defines it over any other; among the
+  // others, the first wins (Resolve asks for the owner before it uses one).
+  void Define(std::map<std::string, const Json*>& index, const std::string& key,
+              const std::string& document_uri, const Json* json, const Scope& scope) {
+    bool owner = document_uri == scope.document;
+    auto it = index.find(key);
+    if (it == index.end() || (owner && defined_in_[key] != document_uri)) {
+      index[key] = json;
+      defined_in_[key] = scope.document;
+    }
+  }
+
+  // Whether what `key` names was defined by a document that neither owns
+  // its URI `document_uri` nor is the one the reference is in: then the
+  // owner, where the host has it, is asked for first.
+  bool Foreign(const std::string& key, const std::string& document_uri, const Scope& scope) const {
+    auto it = defined_in_.find(key);
+    return it != defined_in_.end() && it->second != document_uri && it->second != scope.document &&
+           !document_uri.empty();
+  }
+
+  // Loads the document that owns `uri` in place of what another document
+  // embedded under it, if the host has it; false when it has none.
+  bool LoadOwner(const std::string& uri, Dialect referrer) {
+    Dialect meta;
+    if (!FindMetaschema(uri, &meta)) {
+      auto it = documents_.find(uri);
+      if (it == documents_.end()) throw MissingDocument(uri, true);
+      if (it->second.empty()) return false;
+    }
+    LoadDocument(uri, referrer);
+    return true;
+  }
+
   Scope ScopeOf(const Json* json) const {
     auto it = scopes_.find(json);
     if (it != scopes_.end()) return it->second;
-    return Scope{"", out_->dialect};
+    return Scope{"", out_->dialect, ""};
   }
 
   NodeId NodeFor(const Json* json) {
@@ -150,7 +188,8 @@ class Compiler {
       text = std::string(MetaschemaText(meta));
     } else {
       auto it = documents_.find(uri);
-      if (it == documents_.end()) throw MissingDocument(uri);
+      // (Empty: the host has no such document.)
+      if (it == documents_.end() || it->second.empty()) throw MissingDocument(uri);
       text = it->second;
     }
     size_t depth = 0;
@@ -159,8 +198,8 @@ class Compiler {
     CheckDefinitionDepth(depth, options_);
     const Json* doc = loaded_.back().get();
     Dialect dialect = DialectOf(*doc, referrer);
-    resources_.emplace(uri, doc);
-    IndexResource(*doc, Scope{uri, dialect});
+    Define(resources_, uri, uri, doc, Scope{uri, dialect, uri});
+    IndexResource(*doc, Scope{uri, dialect, uri});
     out_->external_documents.push_back(uri);
     return doc;
   }
@@ -213,10 +252,14 @@ class Compiler {
     std::string doc_uri, fragment;
     SplitFragment(target, &doc_uri, &fragment);
     if (!fragment.empty() && fragment[0] != '/') {
-      auto it = anchors_.find(doc_uri + "#" + fragment);
+      std::string key = doc_uri + "#" + fragment;
+      auto it = anchors_.find(key);
       if (it == anchors_.end() && resources_.count(doc_uri) == 0) {
         LoadDocument(doc_uri, scope.dialect);
-        it = anchors_.find(doc_uri + "#" + fragment);
+        it = anchors_.find(key);
+      } else if (it != anchors_.end() && Foreign(key, doc_uri, scope) &&
+                 LoadOwner(doc_uri, scope.dialect)) {
+        it = anchors_.find(key);
       }
       if (it == anchors_.end()) {
         throw Error(
@@ -227,6 +270,10 @@ class Compiler {
       return it->second;
     }
     auto it = resources_.find(doc_uri);
+    if (it != resources_.end() && Foreign(doc_uri, doc_uri, scope) &&
+        LoadOwner(doc_uri, scope.dialect)) {
+      it = resources_.find(doc_uri);
+    }
     const Json* root = it != resources_.end() ? it->second : LoadDocument(doc_uri, scope.dialect);
     return fragment.empty() ? root : FollowPointer(root, fragment, ref);
   }
@@ -515,6 +562,8 @@ class Compiler {
   std::unordered_map<const Json*, Scope> scopes_;
   std::unordered_map<const Json*, NodeId> memo_;
   std::map<std::string, const Json*> resources_;
+  std::map<std::string, std::string>
+      defined_in_;  // resource or anchor → the document that defined it
   std::map<std::string, const Json*> anchors_;
   std::deque<std::pair<const Json*, NodeId>> pending_;
 };

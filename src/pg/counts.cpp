@@ -249,3 +249,27 @@ SCHEMAREG_FUNCTION(_exact_ref_count) {
   });
   PG_RETURN_INT64(total);
 }
+
+// _uri_taken_now(uri text, name text) → boolean: whether a version of another
+// name has the top-level $id `uri`, with a snapshot taken now.
+SCHEMAREG_FUNCTION(_uri_taken_now) {
+  Datum uri = PG_GETARG_DATUM(0);
+  Datum name = PG_GETARG_DATUM(1);
+  bool taken = false;
+  schemareg::pg::PgGuard([&] {
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+    PushActiveSnapshot(GetLatestSnapshot());
+    Oid types[2] = {TEXTOID, TEXTOID};
+    Datum values[2] = {uri, name};
+    int rc = SPI_execute_with_args(
+        "SELECT EXISTS (SELECT FROM schemareg.schema_versions s WHERE s.name <> $2 "
+        "AND schemareg._base_uri(s.definition, s.dialect) = $1)",
+        2, types, values, nullptr, true, 1);
+    if (rc != SPI_OK_SELECT || SPI_processed != 1) elog(ERROR, "looking up a $id failed");
+    bool isnull;
+    taken = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+    PopActiveSnapshot();
+    SPI_finish();
+  });
+  PG_RETURN_BOOL(taken);
+}

@@ -1130,3 +1130,42 @@ class Variants3Test(SecCase):
         format checks off in its session to store refused records."""
         self.assertEqual(self.bob.attempt("SET schemareg.assert_formats = off"), "42501")
         self.assertEqual(self.bob.one("SHOW schemareg.assert_formats"), "on")
+
+    def test_embedded_ids_do_not_take_over_registered_uris(self):
+        """bob's public schema embeds alice's $id and her name:version URI in
+        subschemas: alice's references still go to her registered schema
+        (and are recorded as dependencies)."""
+        a, b = self.alice, self.bob
+        self.create(a, "alice/payment", {"$id": "https://alice.example/payment", "type": "object",
+                                         "required": ["amount"],
+                                         "properties": {"amount": {"type": "number", "minimum": 0}}},
+                    public=True)
+        self.create(b, "bob/common", {"$id": "https://bob.example/common", "definitions": {
+            "p": {"$id": "https://alice.example/payment"},
+            "q": {"$id": "urn:schemareg:alice/payment:1"}}}, public=True)
+        self.create(a, "alice/order", {"type": "object", "properties": {
+            "a": {"$ref": "https://bob.example/common"},
+            "payment": {"$ref": "https://alice.example/payment"},
+            "payment2": {"$ref": "alice/payment:1"}}})
+        self.assertEqual(a.run("SELECT * FROM schemareg.uses('alice/order:1') ORDER BY 1"),
+                         [("alice/payment:1",), ("bob/common:1",)])
+        for record in ({"payment": {"amount": -5}}, {"payment2": {"amount": "x"}}, {"payment": {}}):
+            with self.subTest(record=record):
+                self.assertIs(a.one("SELECT schemareg.validate_record('alice/order:1', %s::jsonb)",
+                                    (J(record),)), False)
+
+    def test_id_taken_meanwhile_under_repeatable_read(self):
+        """A $id that alice registered after bob's REPEATABLE READ snapshot
+        is not bob's to take: 40001, and references to it go to alice's."""
+        b = self.new("sec_bob")
+        b.run("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        b.run("SELECT 1")
+        self.create(self.alice, "alice/invoice", {"$id": "https://alice.example/invoice", "type": "object",
+                                                  "required": ["amount"]}, public=True)
+        self.assertEqual(b.attempt("SELECT schemareg.create_schema('bob/inv', %s::jsonb, public => true)",
+                                   (J({"$id": "https://alice.example/invoice"}),)), "40001")
+        b.run("ROLLBACK")
+        self.create(self.alice, "alice/list", {"type": "array",
+                                               "items": {"$ref": "https://alice.example/invoice"}})
+        self.assertEqual(self.alice.run("SELECT * FROM schemareg.uses('alice/list:1')"),
+                         [("alice/invoice:1",)])
