@@ -90,23 +90,22 @@ line=$(grep -E '^conformance: [0-9]+ passed, [0-9]+ failed' "$LOGDIR/conformance
 record conformance "$(echo "$line" | sed -n 's/conformance: \([0-9]*\) passed.*/\1/p')" \
   "$(echo "$line" | sed -n 's/.*passed, \([0-9]*\) failed.*/\1/p')" $status
 
+# Python unittest suites under tests/<suite>: one line of counts each.
+run_unittests() {
+  local suite=$1
+  /usr/bin/python3 -m unittest discover -s "tests/$suite" -p 'test_*.py' >"$LOGDIR/$suite.log" 2>&1
+  local status=$?
+  local ran bad
+  ran=$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\}.*/\1/p' "$LOGDIR/$suite.log")
+  bad=$(grep -oE '(failures|errors)=[0-9]+' "$LOGDIR/$suite.log" | awk -F= '{s+=$2} END {print s+0}')
+  tail -4 "$LOGDIR/$suite.log"
+  [[ $status -ne 0 ]] && grep -E '^(FAIL|ERROR):' -A15 "$LOGDIR/$suite.log" | head -60
+  record "$suite" $(( ${ran:-0} - bad )) "$bad" $status
+}
 # Client tests: what application code sees through psycopg.
-/usr/bin/python3 -m unittest discover -s tests/client -p 'test_*.py' >"$LOGDIR/client.log" 2>&1
-status=$?
-ran=$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\}.*/\1/p' "$LOGDIR/client.log")
-bad=$(grep -oE '(failures|errors)=[0-9]+' "$LOGDIR/client.log" | awk -F= '{s+=$2} END {print s+0}')
-tail -4 "$LOGDIR/client.log"
-[[ $status -ne 0 ]] && grep -E '^(FAIL|ERROR):' -A15 "$LOGDIR/client.log" | head -60
-record client $(( ${ran:-0} - bad )) "$bad" $status
-
-# The attacks of a hostile tenant, each run as the attacker (tests/security).
-/usr/bin/python3 -m unittest discover -s tests/security -p 'test_*.py' >"$LOGDIR/security.log" 2>&1
-status=$?
-ran=$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\}.*/\1/p' "$LOGDIR/security.log")
-bad=$(grep -oE '(failures|errors)=[0-9]+' "$LOGDIR/security.log" | awk -F= '{s+=$2} END {print s+0}')
-tail -4 "$LOGDIR/security.log"
-[[ $status -ne 0 ]] && grep -E '^(FAIL|ERROR):' -A15 "$LOGDIR/security.log" | head -60
-record security $(( ${ran:-0} - bad )) "$bad" $status
+run_unittests client
+# The attacks of a hostile tenant, each run as the attacker.
+run_unittests security
 
 echo
 echo "$PASSED passed, $FAILED failed"

@@ -229,47 +229,44 @@ bool LockVersionShared(int64_t schema_id) {
 
 // _exact_ref_count(id bigint) → bigint, counted with a snapshot taken now; no
 // table's contribution is below zero (none takes away what another adds).
-SCHEMAREG_FUNCTION(_exact_ref_count) {
-  int64 id = PG_GETARG_INT64(0);
-  int64 total = 0;
+namespace {
+
+// The one value a query returns, with a snapshot taken now (not the
+// transaction's): what committed while the caller waited for a lock counts.
+// By-value results only (bigint, boolean).
+Datum QueryNow(const char* query, int nargs, Oid* types, Datum* values, const char* doing) {
+  Datum result = 0;
   schemareg::pg::PgGuard([&] {
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
     PushActiveSnapshot(GetLatestSnapshot());
-    Oid types[1] = {INT8OID};
-    Datum values[1] = {Int64GetDatum(id)};
-    int rc = SPI_execute_with_args(
-        "SELECT coalesce(sum(greatest(n, 0)), 0)::bigint FROM (SELECT sum(n) AS n "
-        "FROM schemareg.record_counts WHERE schema_id = $1 GROUP BY tbl) t",
-        1, types, values, nullptr, true, 1);
-    if (rc != SPI_OK_SELECT || SPI_processed != 1) elog(ERROR, "counting records failed");
+    int rc = SPI_execute_with_args(query, nargs, types, values, nullptr, true, 1);
+    if (rc != SPI_OK_SELECT || SPI_processed != 1) elog(ERROR, "%s failed", doing);
     bool isnull;
-    total = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+    result = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
     PopActiveSnapshot();
     SPI_finish();
   });
-  PG_RETURN_INT64(total);
+  return result;
+}
+
+}  // namespace
+
+SCHEMAREG_FUNCTION(_exact_ref_count) {
+  Oid types[1] = {INT8OID};
+  Datum values[1] = {PG_GETARG_DATUM(0)};
+  return QueryNow(
+      "SELECT coalesce(sum(greatest(n, 0)), 0)::bigint FROM (SELECT sum(n) AS n "
+      "FROM schemareg.record_counts WHERE schema_id = $1 GROUP BY tbl) t",
+      1, types, values, "counting records");
 }
 
 // _uri_taken_now(uri text, name text) → boolean: whether a version of another
 // name has the top-level $id `uri`, with a snapshot taken now.
 SCHEMAREG_FUNCTION(_uri_taken_now) {
-  Datum uri = PG_GETARG_DATUM(0);
-  Datum name = PG_GETARG_DATUM(1);
-  bool taken = false;
-  schemareg::pg::PgGuard([&] {
-    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-    PushActiveSnapshot(GetLatestSnapshot());
-    Oid types[2] = {TEXTOID, TEXTOID};
-    Datum values[2] = {uri, name};
-    int rc = SPI_execute_with_args(
-        "SELECT EXISTS (SELECT FROM schemareg.schema_versions s WHERE s.name <> $2 "
-        "AND schemareg._base_uri(s.definition, s.dialect) = $1)",
-        2, types, values, nullptr, true, 1);
-    if (rc != SPI_OK_SELECT || SPI_processed != 1) elog(ERROR, "looking up a $id failed");
-    bool isnull;
-    taken = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-    PopActiveSnapshot();
-    SPI_finish();
-  });
-  PG_RETURN_BOOL(taken);
+  Oid types[2] = {TEXTOID, TEXTOID};
+  Datum values[2] = {PG_GETARG_DATUM(0), PG_GETARG_DATUM(1)};
+  return QueryNow(
+      "SELECT EXISTS (SELECT FROM schemareg.schema_versions s WHERE s.name <> $2 "
+      "AND schemareg._base_uri(s.definition, s.dialect) = $1)",
+      2, types, values, "looking up a $id");
 }
