@@ -29,6 +29,9 @@ SELECT v.id, v.name, v.version, v.definition, v.dialect, v.hash, v.status,
                  WHERE r.rolname = current_user)
         OFFSET 0) v;
 
+CREATE OR REPLACE FUNCTION @extschema@._parse_ref(ref text, OUT name text, OUT version integer)
+    LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', '_parse_ref';
+
 -- The role a name belongs to: no other role takes it over, with its
 -- numbering and policy, once its versions are deleted. Names whose versions
 -- are all gone already have none: they are left to admins.

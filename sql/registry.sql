@@ -181,3 +181,11 @@ SELECT outcome($$SELECT schemareg.validate_bundle(x || jsonb_build_object('bundl
 SELECT outcome($$SELECT schemareg.validate_bundle('{"schema": "x"}', '{}')$$);
 SELECT outcome($$SELECT schemareg._validate_bundle(jsonb_set(schemareg.bundle('ref/reading:2'),
                  '{dependencies}', '[]'), '{}')$$);
+
+-- A NULL reference is refused as such (22004), by every function that takes one.
+SELECT f, outcome(format('SELECT * FROM schemareg.%s(NULL)', f))
+  FROM unnest(ARRAY['get_schema', 'uses', 'used_by', 'bundle', 'delete_schema', 'fields',
+                    'schema_history']) AS f;
+SELECT outcome($$SELECT * FROM schemareg.compare(NULL, 'ref/reading:1')$$);
+SELECT outcome($$SELECT schemareg.update_schema(NULL, '{}')$$);
+SELECT outcome($$SELECT schemareg.revise_schema(NULL, '{}')$$);

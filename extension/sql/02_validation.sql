@@ -1,7 +1,7 @@
 -- Validation: references, compiling definitions, checking records (C).
 
 CREATE FUNCTION @extschema@._parse_ref(ref text, OUT name text, OUT version integer)
-    LANGUAGE c STRICT IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', '_parse_ref';
+    LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', '_parse_ref';
 
 CREATE FUNCTION @extschema@._compile(definition jsonb, viewer oid, OUT dialect text, OUT uses bigint[])
     LANGUAGE c STRICT STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', '_compile';

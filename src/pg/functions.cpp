@@ -137,8 +137,15 @@ SCHEMAREG_FUNCTION(_compile) {
   return result;
 }
 
-// _parse_ref(ref text, OUT name text, OUT version integer): version 0 for a bare name.
+// _parse_ref(ref text, OUT name text, OUT version integer): version 0 for a bare
+// name; 22004 for NULL.
 SCHEMAREG_FUNCTION(_parse_ref) {
+  // Every function that takes a reference parses it here first: a NULL one
+  // is refused as such, not met later as a missing row.
+  if (PG_ARGISNULL(0)) {
+    throw Error("22004", "a schema reference must not be null",
+                "Name a schema as name or name:version.");
+  }
   std::string ref_text = TextArgument(fcinfo, 0);
   schemareg::SchemaRef ref = schemareg::ParseRef(ref_text);
   Datum result = 0;
