@@ -32,6 +32,16 @@ SELECT v.id, v.name, v.version, v.definition, v.dialect, v.hash, v.status,
 CREATE OR REPLACE FUNCTION @extschema@._parse_ref(ref text, OUT name text, OUT version integer)
     LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', '_parse_ref';
 
+-- The absolute URIs that a definition's subschemas (and its root) name
+-- themselves by ($id; draft-04: id), without an empty fragment.
+CREATE FUNCTION @extschema@._embedded_uris(definition jsonb, dialect text) RETURNS SETOF text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT DISTINCT rtrim(v #>> '{}', '#')
+      FROM jsonb_path_query($1, CASE WHEN $2 = 'draft4' THEN 'lax $.**.id'
+                                     ELSE 'lax $.**."$id"' END::jsonpath) v
+     WHERE jsonb_typeof(v) = 'string' AND (v #>> '{}') ~ '^[A-Za-z][A-Za-z0-9+.-]*:'
+$$;
+
 -- The role a name belongs to: no other role takes it over, with its
 -- numbering and policy, once its versions are deleted. Names whose versions
 -- are all gone already have none: they are left to admins.
@@ -48,6 +58,10 @@ CREATE FUNCTION @extschema@._lock_key(space text, key text) RETURNS void
 -- The same without waiting: 55P03 when another transaction holds it.
 CREATE FUNCTION @extschema@._try_lock_key(space text, key text) RETURNS void
     LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_try_lock_key';
+
+-- Gives such a lock back before the transaction ends.
+CREATE FUNCTION @extschema@._unlock_key(space text, key text) RETURNS void
+    LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_unlock_key';
 
 -- Record writers hold this lock shared on each version they add records to or
 -- take records from, until their transaction ends (src/pg/counts.cpp).
@@ -90,6 +104,22 @@ BEGIN
                       HINT = 'Make the new schema private, or use public schemas only.';
         END IF;
     END IF;
+    -- No subschema names itself by another name's $id (it would take over
+    -- the references of every definition that loads both).
+    SELECT e.uri, s.name, @extschema@._visible(s.owner, s.public, caller) INTO uri, other, other_visible
+      FROM @extschema@._embedded_uris(_check_definition.definition, _check_definition.dialect) e(uri)
+      JOIN @extschema@.schema_versions s
+        ON s.name <> _check_definition.name AND @extschema@._base_uri(s.definition, s.dialect) = e.uri
+     WHERE e.uri IS DISTINCT FROM @extschema@._base_uri(_check_definition.definition,
+                                                        _check_definition.dialect)
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION '"$id" "%" of a subschema belongs to %', uri,
+                        CASE WHEN other_visible THEN format('schema "%s"', other) ELSE 'another schema' END
+            USING ERRCODE = 'duplicate_object',
+                  DETAIL = 'References to that URI resolve to one schema name.',
+                  HINT = 'Give the subschema another "$id", or refer to that schema with "$ref".';
+    END IF;
     uri := @extschema@._base_uri(definition, dialect);
     IF uri IS NULL THEN
         RETURN;
@@ -106,6 +136,19 @@ BEGIN
                   HINT = format('Revise %s instead, or give this definition another "$id".', other);
     ELSIF FOUND THEN
         RAISE EXCEPTION '"$id" "%" already belongs to another schema', uri
+            USING ERRCODE = 'duplicate_object',
+                  DETAIL = 'References to that URI resolve to one schema name.',
+                  HINT = 'Give this definition another "$id".';
+    END IF;
+    -- Nor does a subschema of another name's definition name itself by it.
+    SELECT s.name, @extschema@._visible(s.owner, s.public, caller) INTO other, other_visible
+      FROM @extschema@.schema_versions s
+     WHERE s.name <> _check_definition.name
+       AND uri IN (SELECT e FROM @extschema@._embedded_uris(s.definition, s.dialect) e)
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION '"$id" "%" already names a subschema of %', uri,
+                        CASE WHEN other_visible THEN format('schema "%s"', other) ELSE 'another schema' END
             USING ERRCODE = 'duplicate_object',
                   DETAIL = 'References to that URI resolve to one schema name.',
                   HINT = 'Give this definition another "$id".';
@@ -235,6 +278,7 @@ DECLARE
     checked record;
     newest integer;
     last integer;
+    locked boolean := false;
 BEGIN
     IF name IS NULL OR definition IS NULL OR public IS NULL OR backend IS NULL THEN
         RAISE EXCEPTION 'create_schema: name, definition, public and backend must not be null'
@@ -263,11 +307,18 @@ BEGIN
             RAISE EXCEPTION 'schema name "%" is taken', name
                 USING ERRCODE = 'duplicate_object', HINT = 'Choose another name.';
         END IF;
-        -- (A role that may not change the name's versions only reads below.)
+        -- (A role that may not change the name's versions only reads below,
+        -- and gives the lock back if another role's first version committed
+        -- while it waited for it.)
         IF i = 1 AND NOT EXISTS (SELECT FROM @extschema@.schema_versions s
                                   WHERE s.name = _do_create_schema.name
                                     AND NOT @extschema@._may_change(s.owner, caller)) THEN
             PERFORM @extschema@._lock_name(name);
+            locked := true;
+        ELSIF i = 2 AND locked AND EXISTS (SELECT FROM @extschema@.schema_versions s
+                                            WHERE s.name = _do_create_schema.name
+                                              AND NOT @extschema@._may_change(s.owner, caller)) THEN
+            PERFORM @extschema@._unlock_key('name', name);
         END IF;
     END LOOP;
     -- Idempotent: the same content under the same name is the row already

@@ -134,6 +134,16 @@ CREATE FUNCTION @extschema@._base_uri(definition jsonb, dialect text) RETURNS te
                    END AS id) AS d
 $$;
 
+-- The absolute URIs that a definition's subschemas (and its root) name
+-- themselves by ($id; draft-04: id), without an empty fragment.
+CREATE FUNCTION @extschema@._embedded_uris(definition jsonb, dialect text) RETURNS SETOF text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT DISTINCT rtrim(v #>> '{}', '#')
+      FROM jsonb_path_query($1, CASE WHEN $2 = 'draft4' THEN 'lax $.**.id'
+                                     ELSE 'lax $.**."$id"' END::jsonpath) v
+     WHERE jsonb_typeof(v) = 'string' AND (v #>> '{}') ~ '^[A-Za-z][A-Za-z0-9+.-]*:'
+$$;
+
 CREATE FUNCTION @extschema@._invalidate_cache() RETURNS trigger
     LANGUAGE c AS 'MODULE_PATHNAME', '_invalidate_cache';
 

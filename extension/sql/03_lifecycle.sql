@@ -60,6 +60,9 @@ CREATE FUNCTION @extschema@._lock_key(space text, key text) RETURNS void
 -- The same without waiting: 55P03 when another transaction holds it.
 CREATE FUNCTION @extschema@._try_lock_key(space text, key text) RETURNS void
     LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_try_lock_key';
+-- Gives such a lock back before the transaction ends.
+CREATE FUNCTION @extschema@._unlock_key(space text, key text) RETURNS void
+    LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_unlock_key';
 
 -- Serialises the writers of one schema name (create, revise, update, delete).
 CREATE FUNCTION @extschema@._lock_name(name text) RETURNS void
@@ -135,6 +138,22 @@ BEGIN
                       HINT = 'Make the new schema private, or use public schemas only.';
         END IF;
     END IF;
+    -- No subschema names itself by another name's $id (it would take over
+    -- the references of every definition that loads both).
+    SELECT e.uri, s.name, @extschema@._visible(s.owner, s.public, caller) INTO uri, other, other_visible
+      FROM @extschema@._embedded_uris(_check_definition.definition, _check_definition.dialect) e(uri)
+      JOIN @extschema@.schema_versions s
+        ON s.name <> _check_definition.name AND @extschema@._base_uri(s.definition, s.dialect) = e.uri
+     WHERE e.uri IS DISTINCT FROM @extschema@._base_uri(_check_definition.definition,
+                                                        _check_definition.dialect)
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION '"$id" "%" of a subschema belongs to %', uri,
+                        CASE WHEN other_visible THEN format('schema "%s"', other) ELSE 'another schema' END
+            USING ERRCODE = 'duplicate_object',
+                  DETAIL = 'References to that URI resolve to one schema name.',
+                  HINT = 'Give the subschema another "$id", or refer to that schema with "$ref".';
+    END IF;
     uri := @extschema@._base_uri(definition, dialect);
     IF uri IS NULL THEN
         RETURN;
@@ -151,6 +170,19 @@ BEGIN
                   HINT = format('Revise %s instead, or give this definition another "$id".', other);
     ELSIF FOUND THEN
         RAISE EXCEPTION '"$id" "%" already belongs to another schema', uri
+            USING ERRCODE = 'duplicate_object',
+                  DETAIL = 'References to that URI resolve to one schema name.',
+                  HINT = 'Give this definition another "$id".';
+    END IF;
+    -- Nor does a subschema of another name's definition name itself by it.
+    SELECT s.name, @extschema@._visible(s.owner, s.public, caller) INTO other, other_visible
+      FROM @extschema@.schema_versions s
+     WHERE s.name <> _check_definition.name
+       AND uri IN (SELECT e FROM @extschema@._embedded_uris(s.definition, s.dialect) e)
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION '"$id" "%" already names a subschema of %', uri,
+                        CASE WHEN other_visible THEN format('schema "%s"', other) ELSE 'another schema' END
             USING ERRCODE = 'duplicate_object',
                   DETAIL = 'References to that URI resolve to one schema name.',
                   HINT = 'Give this definition another "$id".';

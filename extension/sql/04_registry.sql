@@ -12,6 +12,7 @@ DECLARE
     checked record;
     newest integer;
     last integer;
+    locked boolean := false;
 BEGIN
     IF name IS NULL OR definition IS NULL OR public IS NULL OR backend IS NULL THEN
         RAISE EXCEPTION 'create_schema: name, definition, public and backend must not be null'
@@ -40,11 +41,18 @@ BEGIN
             RAISE EXCEPTION 'schema name "%" is taken', name
                 USING ERRCODE = 'duplicate_object', HINT = 'Choose another name.';
         END IF;
-        -- (A role that may not change the name's versions only reads below.)
+        -- (A role that may not change the name's versions only reads below,
+        -- and gives the lock back if another role's first version committed
+        -- while it waited for it.)
         IF i = 1 AND NOT EXISTS (SELECT FROM @extschema@.schema_versions s
                                   WHERE s.name = _do_create_schema.name
                                     AND NOT @extschema@._may_change(s.owner, caller)) THEN
             PERFORM @extschema@._lock_name(name);
+            locked := true;
+        ELSIF i = 2 AND locked AND EXISTS (SELECT FROM @extschema@.schema_versions s
+                                            WHERE s.name = _do_create_schema.name
+                                              AND NOT @extschema@._may_change(s.owner, caller)) THEN
+            PERFORM @extschema@._unlock_key('name', name);
         END IF;
     END LOOP;
     -- Idempotent: the same content under the same name is the row already

@@ -46,19 +46,12 @@ std::unique_ptr<CompiledSchema> CompileBundle(const Json& bundle, const CompileO
   if (!ParseDialectName(StringMember(bundle, "dialect"), &with_dialect.default_dialect)) {
     Malformed("unknown dialect");
   }
-  for (;;) {
-    try {
-      return PrepareDefinition(ToJsonText(*definition), documents, with_dialect, false);
-    } catch (const MissingDocument& missing) {
-      // Embedded under a URI no piece owns: the embedded one serves.
-      if (missing.soft() && documents.count(missing.uri()) == 0) {
-        documents[missing.uri()] = "";
-        continue;
-      }
-      throw Error(sqlstate::kUndefinedObject, "the bundle of \"" + StringMember(bundle, "schema") +
-                                                  "\" lacks \"" + TruncateUtf8(missing.uri(), 200) +
-                                                  "\"");
-    }
+  try {
+    return PrepareDefinition(ToJsonText(*definition), documents, with_dialect, false);
+  } catch (const MissingDocument& missing) {
+    throw Error(sqlstate::kUndefinedObject,
+                "the bundle of \"" + StringMember(bundle, "schema") + "\" lacks \"" +
+                    TruncateUtf8(missing.uri(), 200) + "\"");
   }
 }
 

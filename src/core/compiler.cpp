@@ -89,18 +89,20 @@ class Compiler {
     if (json.is_object()) {
       const Json* id = json.Find(IdKeyword(scope.dialect));
       // A $ref makes its siblings, $id included, ignored in drafts 4-7.
-      // An id of the registry's own URIs (name:version) names nothing: no
-      // document takes the place of a registered version.
-      std::string resolved = id != nullptr && id->is_string() && json.Find("$ref") == nullptr
-                                 ? ResolveUri(scope.base, id->as_string())
-                                 : std::string();
-      if (!resolved.empty() && resolved.rfind(kRegistryUriPrefix, 0) != 0) {
+      if (id != nullptr && id->is_string() && json.Find("$ref") == nullptr) {
+        std::string resolved = ResolveUri(scope.base, id->as_string());
         std::string without, fragment;
         SplitFragment(resolved, &without, &fragment);
-        if (!fragment.empty()) Define(anchors_, without + "#" + fragment, without, &json, scope);
-        if (id->as_string().empty() || id->as_string()[0] != '#') {
+        // A registered version's URI (name:version) is that version's: an id
+        // in another document that claims it names nothing.
+        bool claims_version =
+            without.rfind(kRegistryUriPrefix, 0) == 0 && without != scope.document;
+        if (!claims_version && !fragment.empty()) {
+          anchors_.emplace(without + "#" + fragment, &json);
+        }
+        if (!claims_version && (id->as_string().empty() || id->as_string()[0] != '#')) {
           scope.base = without;
-          Define(resources_, without, without, &json, scope);
+          resources_.emplace(without, &json);
         }
       }
     }
@@ -129,41 +131,6 @@ class Compiler {
     }
   }
 
-  // Records what a URI (a resource, or an anchor "uri#name") names. The
-  // document whose own URI it is defines it over any other; among the
-  // others, the first wins (Resolve asks for the owner before it uses one).
-  void Define(std::map<std::string, const Json*>& index, const std::string& key,
-              const std::string& document_uri, const Json* json, const Scope& scope) {
-    bool owner = document_uri == scope.document;
-    auto it = index.find(key);
-    if (it == index.end() || (owner && defined_in_[key] != document_uri)) {
-      index[key] = json;
-      defined_in_[key] = scope.document;
-    }
-  }
-
-  // Whether what `key` names was defined by a document that neither owns
-  // its URI `document_uri` nor is the one the reference is in: then the
-  // owner, where the host has it, is asked for first.
-  bool Foreign(const std::string& key, const std::string& document_uri, const Scope& scope) const {
-    auto it = defined_in_.find(key);
-    return it != defined_in_.end() && it->second != document_uri && it->second != scope.document &&
-           !document_uri.empty();
-  }
-
-  // Loads the document that owns `uri` in place of what another document
-  // embedded under it, if the host has it; false when it has none.
-  bool LoadOwner(const std::string& uri, Dialect referrer) {
-    Dialect meta;
-    if (!FindMetaschema(uri, &meta)) {
-      auto it = documents_.find(uri);
-      if (it == documents_.end()) throw MissingDocument(uri, true);
-      if (it->second.empty()) return false;
-    }
-    LoadDocument(uri, referrer);
-    return true;
-  }
-
   Scope ScopeOf(const Json* json) const {
     auto it = scopes_.find(json);
     if (it != scopes_.end()) return it->second;
@@ -188,8 +155,7 @@ class Compiler {
       text = std::string(MetaschemaText(meta));
     } else {
       auto it = documents_.find(uri);
-      // (Empty: the host has no such document.)
-      if (it == documents_.end() || it->second.empty()) throw MissingDocument(uri);
+      if (it == documents_.end()) throw MissingDocument(uri);
       text = it->second;
     }
     size_t depth = 0;
@@ -198,7 +164,7 @@ class Compiler {
     CheckDefinitionDepth(depth, options_);
     const Json* doc = loaded_.back().get();
     Dialect dialect = DialectOf(*doc, referrer);
-    Define(resources_, uri, uri, doc, Scope{uri, dialect, uri});
+    resources_.emplace(uri, doc);
     IndexResource(*doc, Scope{uri, dialect, uri});
     out_->external_documents.push_back(uri);
     return doc;
@@ -252,14 +218,10 @@ class Compiler {
     std::string doc_uri, fragment;
     SplitFragment(target, &doc_uri, &fragment);
     if (!fragment.empty() && fragment[0] != '/') {
-      std::string key = doc_uri + "#" + fragment;
-      auto it = anchors_.find(key);
+      auto it = anchors_.find(doc_uri + "#" + fragment);
       if (it == anchors_.end() && resources_.count(doc_uri) == 0) {
         LoadDocument(doc_uri, scope.dialect);
-        it = anchors_.find(key);
-      } else if (it != anchors_.end() && Foreign(key, doc_uri, scope) &&
-                 LoadOwner(doc_uri, scope.dialect)) {
-        it = anchors_.find(key);
+        it = anchors_.find(doc_uri + "#" + fragment);
       }
       if (it == anchors_.end()) {
         throw Error(
@@ -270,10 +232,6 @@ class Compiler {
       return it->second;
     }
     auto it = resources_.find(doc_uri);
-    if (it != resources_.end() && Foreign(doc_uri, doc_uri, scope) &&
-        LoadOwner(doc_uri, scope.dialect)) {
-      it = resources_.find(doc_uri);
-    }
     const Json* root = it != resources_.end() ? it->second : LoadDocument(doc_uri, scope.dialect);
     return fragment.empty() ? root : FollowPointer(root, fragment, ref);
   }
@@ -562,8 +520,6 @@ class Compiler {
   std::unordered_map<const Json*, Scope> scopes_;
   std::unordered_map<const Json*, NodeId> memo_;
   std::map<std::string, const Json*> resources_;
-  std::map<std::string, std::string>
-      defined_in_;  // resource or anchor → the document that defined it
   std::map<std::string, const Json*> anchors_;
   std::deque<std::pair<const Json*, NodeId>> pending_;
 };

@@ -129,19 +129,12 @@ inline constexpr const char* kRegistryUriPrefix = "urn:schemareg:";
 // the registry) and compiles again, or reports it as not found.
 class MissingDocument : public std::exception {
  public:
-  // `soft`: the compiler has a resource of that URI, which another document
-  // embeds; it asks for the document that owns the URI, and takes the
-  // embedded one when the host has none (the host then maps the URI to an
-  // empty text).
-  explicit MissingDocument(std::string uri, bool soft = false)
-      : uri_(std::move(uri)), soft_(soft) {}
+  explicit MissingDocument(std::string uri) : uri_(std::move(uri)) {}
   const std::string& uri() const { return uri_; }
-  bool soft() const { return soft_; }
   const char* what() const noexcept override { return uri_.c_str(); }
 
  private:
   std::string uri_;
-  bool soft_;
 };
 
 // Compiles a parsed definition. Throws Error (42P17 for a definition that

@@ -230,12 +230,6 @@ std::unique_ptr<CompiledSchema> CompileDefinition(const std::string& definition_
         row = FetchByUri(uri, registered_id);
         if (row.found && viewer != InvalidOid && !Visible(viewer, row)) row = RegistryRow();
       }
-      if (!row.found && missing.soft()) {
-        // Another document embeds that URI and no registered schema owns
-        // it: the embedded one serves.
-        documents.emplace(missing.uri(), "");
-        continue;
-      }
       if (!row.found) {
         throw Error(sqlstate::kUndefinedObject,
                     "$ref \"" + TruncateUtf8(missing.uri(), 200) +

@@ -68,6 +68,8 @@ PGDLLEXPORT PG_FUNCTION_INFO_V1(_lock_key);
 Datum _lock_key(PG_FUNCTION_ARGS);
 PGDLLEXPORT PG_FUNCTION_INFO_V1(_try_lock_key);
 Datum _try_lock_key(PG_FUNCTION_ARGS);
+PGDLLEXPORT PG_FUNCTION_INFO_V1(_unlock_key);
+Datum _unlock_key(PG_FUNCTION_ARGS);
 }
 
 // _lock_version(id bigint) → void: the version's lock, exclusively (update
@@ -111,5 +113,19 @@ Datum _try_lock_key(PG_FUNCTION_ARGS) {
                     errmsg("another transaction is starting or resuming a job on this table"),
                     errhint("Try again when it has committed.")));
   }
+  PG_RETURN_VOID();
+}
+
+// _unlock_key(space text, key text) → void: gives back a lock _lock_key took
+// in this transaction, before the transaction ends (a caller that turned out
+// not to be allowed to hold it).
+Datum _unlock_key(PG_FUNCTION_ARGS) {
+  char* space_name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+  text* key = PG_GETARG_TEXT_PP(1);
+  uint64_t k = LockKeyOf(VARDATA_ANY(key), VARSIZE_ANY_EXHDR(key));
+  LOCKTAG tag;
+  SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, static_cast<uint32>(k >> 32), static_cast<uint32>(k),
+                       static_cast<uint16>(SpaceNamed(space_name)));
+  (void)LockRelease(&tag, ExclusiveLock, false);
   PG_RETURN_VOID();
 }

@@ -17,6 +17,7 @@ must trust the sec_* roles (as scripts/cluster.sh's does).
 
 import json
 import re
+import threading
 import time
 import unittest
 
@@ -1132,27 +1133,66 @@ class Variants3Test(SecCase):
         self.assertEqual(self.bob.one("SHOW schemareg.assert_formats"), "on")
 
     def test_embedded_ids_do_not_take_over_registered_uris(self):
-        """bob's public schema embeds alice's $id and her name:version URI in
-        subschemas: alice's references still go to her registered schema
-        (and are recorded as dependencies)."""
+        """No subschema of bob's takes over alice's URIs: embedding her
+        registered $id is refused (42710), registering as his own $id one that
+        a subschema of hers has is refused (42710), and an id of her
+        name:version URI names nothing; her references go to her schemas."""
         a, b = self.alice, self.bob
         self.create(a, "alice/payment", {"$id": "https://alice.example/payment", "type": "object",
                                          "required": ["amount"],
                                          "properties": {"amount": {"type": "number", "minimum": 0}}},
                     public=True)
+        self.create(a, "alice/lib", {"$id": "https://alice.example/lib", "definitions": {
+            "money": {"$id": "https://alice.example/lib/money", "type": "number", "minimum": 0}}},
+                    public=True)
+        self.assertEqual(b.attempt("SELECT schemareg.create_schema('bob/p', %s::jsonb, public => true)",
+                                   (J({"definitions": {"p": {"$id": "https://alice.example/payment#"}}}),)),
+                         "42710")
+        self.assertEqual(b.attempt("SELECT schemareg.create_schema('bob/money', %s::jsonb, public => true)",
+                                   (J({"$id": "https://alice.example/lib/money"}),)), "42710")
         self.create(b, "bob/common", {"$id": "https://bob.example/common", "definitions": {
-            "p": {"$id": "https://alice.example/payment"},
             "q": {"$id": "urn:schemareg:alice/payment:1"}}}, public=True)
         self.create(a, "alice/order", {"type": "object", "properties": {
             "a": {"$ref": "https://bob.example/common"},
+            "lib": {"$ref": "https://alice.example/lib"},
             "payment": {"$ref": "https://alice.example/payment"},
-            "payment2": {"$ref": "alice/payment:1"}}})
+            "payment2": {"$ref": "alice/payment:1"},
+            "amount": {"$ref": "https://alice.example/lib/money"}}})
         self.assertEqual(a.run("SELECT * FROM schemareg.uses('alice/order:1') ORDER BY 1"),
-                         [("alice/payment:1",), ("bob/common:1",)])
-        for record in ({"payment": {"amount": -5}}, {"payment2": {"amount": "x"}}, {"payment": {}}):
+                         [("alice/lib:1",), ("alice/payment:1",), ("bob/common:1",)])
+        for record in ({"payment": {"amount": -5}}, {"payment2": {"amount": "x"}}, {"payment": {}},
+                       {"amount": -5}):
             with self.subTest(record=record):
                 self.assertIs(a.one("SELECT schemareg.validate_record('alice/order:1', %s::jsonb)",
                                     (J(record),)), False)
+
+    def test_no_name_lock_kept_after_waiting_for_the_owners_create(self):
+        """bob's create_schema of a name alice is creating waits for her, then
+        finds her public version: it returns it and keeps no lock that would
+        hold off her revisions."""
+        a1 = self.new("sec_alice")
+        a1.run("BEGIN")
+        a1.run("SELECT schemareg.create_schema('alice/new', '{\"type\": \"object\"}', public => true)")
+        b = self.new("sec_bob")
+        b.run("BEGIN")
+        pid = b.one("SELECT pg_backend_pid()")
+        result = {}
+        waiter = threading.Thread(target=lambda: result.update(row=b.run(
+            "SELECT name, version FROM schemareg.create_schema('alice/new', '{\"type\": \"object\"}')")))
+        waiter.start()
+        for _ in range(600):  # until bob waits for alice's name lock
+            if self.su.one("SELECT count(*) FROM pg_locks WHERE pid = %s AND NOT granted", (pid,)):
+                break
+            time.sleep(0.05)
+        a1.run("COMMIT")
+        waiter.join(60)
+        try:
+            self.assertEqual(result.get("row"), [("alice/new", 1)])
+            a2 = self.new("sec_alice")
+            a2.run("SET lock_timeout = '5s'")
+            self.call_ok(a2, "SELECT schemareg.revise_schema('alice/new:1', '{\"type\": \"array\"}')")
+        finally:
+            b.run("ROLLBACK")
 
     def test_id_taken_meanwhile_under_repeatable_read(self):
         """A $id that alice registered after bob's REPEATABLE READ snapshot
