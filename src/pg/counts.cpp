@@ -115,7 +115,7 @@ void ForgetTruncated(TruncateStmt* statement) {
     foreach (member, tree) {
       Oid leaf = lfirst_oid(member);
       if (get_rel_relkind(leaf) != RELKIND_RELATION ||
-          !CheckRelationOidLockedByMe(leaf, AccessExclusiveLock, false) || HasRows(leaf)) {
+          !CheckRelationOidLockedByMe(leaf, AccessExclusiveLock, false) || CountRows(leaf, 1) > 0) {
         continue;
       }
       AsRegistryOwner(true, [&] {

@@ -1,6 +1,7 @@
 #include "pg/locks.hpp"
 
 #include <cstring>
+#include <utility>
 
 extern "C" {
 #include "catalog/pg_proc.h"
@@ -36,12 +37,19 @@ bool LegacySql() {
   return legacy;
 }
 
-}  // namespace
-
-bool LockRegistry(LockSpace space, uint64_t key, bool shared, bool wait) {
+// The lock tag of (space, key): an advisory tag whose last field is the
+// space, which SQL's advisory lock functions never use.
+LOCKTAG RegistryTag(LockSpace space, uint64_t key) {
   LOCKTAG tag;
   SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, static_cast<uint32>(key >> 32), static_cast<uint32>(key),
                        static_cast<uint16>(space));
+  return tag;
+}
+
+}  // namespace
+
+bool LockRegistry(LockSpace space, uint64_t key, bool shared, bool wait) {
+  LOCKTAG tag = RegistryTag(space, key);
   LOCKMODE mode = shared ? ShareLock : ExclusiveLock;
   if (LockAcquire(&tag, mode, false, !wait) == LOCKACQUIRE_NOT_AVAIL) return false;
   if (space == LockSpace::kVersion && LegacySql()) {
@@ -89,11 +97,16 @@ LockSpace SpaceNamed(const char* name) {
   return LockSpace::kName;
 }
 
-bool LockKeyArgs(FunctionCallInfo fcinfo, bool wait) {
+// The (space, key) of the SQL arguments (space text, key text).
+std::pair<LockSpace, uint64_t> KeyArgs(FunctionCallInfo fcinfo) {
   char* space_name = text_to_cstring(PG_GETARG_TEXT_PP(0));
   text* key = PG_GETARG_TEXT_PP(1);
-  return LockRegistry(SpaceNamed(space_name), LockKeyOf(VARDATA_ANY(key), VARSIZE_ANY_EXHDR(key)),
-                      false, wait);
+  return {SpaceNamed(space_name), LockKeyOf(VARDATA_ANY(key), VARSIZE_ANY_EXHDR(key))};
+}
+
+bool LockKeyArgs(FunctionCallInfo fcinfo, bool wait) {
+  auto [space, key] = KeyArgs(fcinfo);
+  return LockRegistry(space, key, false, wait);
 }
 
 }  // namespace
@@ -120,12 +133,8 @@ Datum _try_lock_key(PG_FUNCTION_ARGS) {
 // in this transaction, before the transaction ends (a caller that turned out
 // not to be allowed to hold it).
 Datum _unlock_key(PG_FUNCTION_ARGS) {
-  char* space_name = text_to_cstring(PG_GETARG_TEXT_PP(0));
-  text* key = PG_GETARG_TEXT_PP(1);
-  uint64_t k = LockKeyOf(VARDATA_ANY(key), VARSIZE_ANY_EXHDR(key));
-  LOCKTAG tag;
-  SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, static_cast<uint32>(k >> 32), static_cast<uint32>(k),
-                       static_cast<uint16>(SpaceNamed(space_name)));
+  auto [space, key] = KeyArgs(fcinfo);
+  LOCKTAG tag = RegistryTag(space, key);
   (void)LockRelease(&tag, ExclusiveLock, false);
   PG_RETURN_VOID();
 }

@@ -68,12 +68,12 @@ void ScanRows(Relation relation, F&& f) {
 
 }  // namespace
 
-bool HasRows(Oid relid) {
-  bool found = false;
+int64 CountRows(Oid relid, int64 stop_at) {
+  int64 rows = 0;
   Relation relation = OpenLeaf(relid, AccessShareLock);
-  ScanRows(relation, [&](TupleTableSlot*) { return !(found = true); });
+  ScanRows(relation, [&](TupleTableSlot*) { return ++rows < stop_at; });
   table_close(relation, NoLock);
-  return found;
+  return rows;
 }
 
 }  // namespace schemareg::pg
@@ -208,13 +208,7 @@ SCHEMAREG_FUNCTION(_table_refs) {
 // _table_rows(tbl regclass, stop_at bigint) → bigint: the rows of a leaf
 // table, counted up to stop_at (1 asks whether it has any), from the heap.
 Datum _table_rows(PG_FUNCTION_ARGS) {
-  Oid relid = PG_GETARG_OID(0);
-  int64 stop_at = PG_GETARG_INT64(1);
-  int64 rows = 0;
-  Relation relation = OpenLeaf(relid, AccessShareLock);
-  ScanRows(relation, [&](TupleTableSlot*) { return ++rows < stop_at; });
-  table_close(relation, NoLock);
-  PG_RETURN_INT64(rows);
+  PG_RETURN_INT64(CountRows(PG_GETARG_OID(0), PG_GETARG_INT64(1)));
 }
 
 // _rewrite_rows(role oid, tbl regclass, schema_column name, one_table boolean) → bigint:

@@ -5,8 +5,9 @@
 
 namespace schemareg::pg {
 
-// True when the leaf table has a row visible to a snapshot taken now; read
-// from the heap. PostgreSQL code: call it inside PgGuard.
-bool HasRows(Oid relid);
+// The rows of a leaf table visible to a snapshot taken now, counted up to
+// `stop_at` (1 asks whether it has any); read from the heap. PostgreSQL
+// code: call it inside PgGuard.
+int64 CountRows(Oid relid, int64 stop_at);
 
 }  // namespace schemareg::pg
