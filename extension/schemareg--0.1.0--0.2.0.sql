@@ -4,6 +4,15 @@
 \echo Use "ALTER EXTENSION schemareg UPDATE TO '0.2.0'" to load this file. \quit
 
 ------------------------------------------------------------------------------
+-- Drafts 2019-09 and 2020-12 (issue 11).
+------------------------------------------------------------------------------
+
+ALTER TABLE @extschema@.schema_versions
+    DROP CONSTRAINT schema_versions_dialect_check,
+    ADD CONSTRAINT schema_versions_dialect_check
+        CHECK (dialect IN ('draft4', 'draft6', 'draft7', 'draft2019-09', 'draft2020-12'));
+
+------------------------------------------------------------------------------
 -- Security (issue 10): no code a user controls runs with the registry's
 -- rights; visibility before evaluation; counts move only through the triggers;
 -- the registry's locks cannot be taken by other roles.

@@ -5,6 +5,8 @@ SELECT name, dialect FROM (VALUES
     (schemareg.create_schema('d/four', '{"$schema": "http://json-schema.org/draft-04/schema#"}')),
     (schemareg.create_schema('d/six', '{"$schema": "http://json-schema.org/draft-06/schema#"}')),
     (schemareg.create_schema('d/seven', '{"$schema": "http://json-schema.org/draft-07/schema"}')),
+    (schemareg.create_schema('d/2019', '{"$schema": "https://json-schema.org/draft/2019-09/schema"}')),
+    (schemareg.create_schema('d/2020', '{"$schema": "https://json-schema.org/draft/2020-12/schema#"}')),
     (schemareg.create_schema('d/default', '{}'))) AS v(s), LATERAL (SELECT (s).name, (s).dialect) x;
 
 SET schemareg.default_dialect = 'draft4';
@@ -30,7 +32,8 @@ SELECT schemareg.validate_record('d/const4', '2') AS const_ignored_in_draft4,
        schemareg.validate_record('d/if7', '"x"') AS if_checked_in_draft7;
 
 -- Unknown $schema values are refused, never a silent fallback.
-SELECT outcome($$SELECT schemareg.create_schema('d/bad', '{"$schema": "https://json-schema.org/draft/2020-12/schema"}')$$);
+SELECT outcome($$SELECT schemareg.create_schema('d/bad', '{"$schema": "https://json-schema.org/draft/2021-01/schema"}')$$);
+SELECT outcome($$SELECT schemareg.create_schema('d/bad', '{"$schema": "https://example.com/not-registered"}')$$);
 SELECT outcome($$SELECT schemareg.create_schema('d/bad', '{"$schema": "http://json-schema.org/draft-03/schema#"}')$$);
 SELECT outcome($$SELECT schemareg.create_schema('d/bad', '{"$schema": 7}')$$);
 
@@ -69,6 +72,39 @@ SELECT * FROM schemareg.validation_errors('d/person', '{"home": {}, "zip": "1234
 SELECT outcome($$SELECT schemareg.create_schema('d/dangling', '{"$ref": "https://example.com/missing.json"}')$$);
 SELECT outcome($$SELECT schemareg.create_schema('d/dangling', '{"$ref": "#/definitions/nope"}')$$);
 SELECT outcome($$SELECT schemareg.create_schema('d/dangling', '{"$ref": "#nope"}')$$);
+
+-- Drafts 2019-09 and 2020-12: $ref beside other keywords, $defs, prefixItems,
+-- dependentRequired, unevaluatedProperties.
+SET schemareg.default_dialect = 'draft2020-12';
+SELECT (schemareg.create_schema('d/order20', '{"$defs": {"sku": {"type": "string", "pattern": "^[A-Z]{3}-[0-9]+$"}},
+        "type": "object", "required": ["sku"],
+        "properties": {"sku": {"$ref": "#/$defs/sku", "maxLength": 8},
+                       "size": {"prefixItems": [{"type": "number"}, {"enum": ["cm", "in"]}], "items": false}},
+        "dependentRequired": {"gift": ["to"]},
+        "anyOf": [{"properties": {"gift": {"type": "boolean"}, "to": {"type": "string"}}}],
+        "unevaluatedProperties": false}')).dialect;
+RESET schemareg.default_dialect;
+SELECT * FROM schemareg.validation_errors('d/order20', '{"sku": "ABC-123456", "size": [3, "cm", 1], "gift": true, "note": 1}');
+SELECT schemareg.validate_record('d/order20', '{"sku": "ABC-1", "size": [3, "in"], "gift": true, "to": "Ann"}') AS valid;
+-- 2020-12 makes "format" an annotation unless schemareg.assert_formats = always.
+SELECT (schemareg.create_schema('d/ip20', '{"$schema": "https://json-schema.org/draft/2020-12/schema", "format": "ipv4"}')).status;
+SELECT schemareg.validate_record('d/ip20', '"nope"') AS annotation;
+SET schemareg.assert_formats = always;
+SELECT schemareg.validate_record('d/ip20', '"nope"') AS asserted;
+RESET schemareg.assert_formats;
+-- A metaschema of one's own chooses vocabularies: here, no validation keywords.
+SELECT (schemareg.create_schema('d/meta-noval', '{"$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://example.com/meta-noval", "$dynamicAnchor": "meta",
+        "$vocabulary": {"https://json-schema.org/draft/2020-12/vocab/core": true,
+                        "https://json-schema.org/draft/2020-12/vocab/applicator": true},
+        "allOf": [{"$ref": "https://json-schema.org/draft/2020-12/meta/core"},
+                  {"$ref": "https://json-schema.org/draft/2020-12/meta/applicator"}]}')).status;
+SELECT (schemareg.create_schema('d/noval', '{"$schema": "https://example.com/meta-noval",
+        "properties": {"n": {"minimum": 5}}, "additionalProperties": false}')).dialect;
+SELECT schemareg.validate_record('d/noval', '{"n": 1}') AS minimum_not_in_force,
+       schemareg.validate_record('d/noval', '{"m": 1}') AS applicators_in_force;
+SELECT outcome($$SELECT schemareg.create_schema('d/noval-bad', '{"$schema": "https://example.com/meta-noval", "properties": 5}')$$);
+SELECT ref, uses FROM schemareg.schema_dependencies WHERE ref = 'd/noval:1';
 
 -- A bundle serves references by $id too.
 SELECT r, schemareg.validate_record('d/person', r::jsonb) AS online,

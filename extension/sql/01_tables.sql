@@ -7,7 +7,8 @@ CREATE TABLE @extschema@.schema_versions (
     name        text NOT NULL,
     version     integer NOT NULL CHECK (version > 0),
     definition  jsonb NOT NULL,
-    dialect     text NOT NULL CHECK (dialect IN ('draft4', 'draft6', 'draft7')),
+    dialect     text NOT NULL
+                CHECK (dialect IN ('draft4', 'draft6', 'draft7', 'draft2019-09', 'draft2020-12')),
     hash        bytea NOT NULL,
     status      text NOT NULL DEFAULT 'pending'
                 CHECK (status IN ('pending', 'exists', 'deleting')),

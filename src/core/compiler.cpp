@@ -2,22 +2,26 @@
 #include <iterator>
 #include <cmath>
 #include <deque>
+#include <set>
 #include <unordered_map>
 
 #include "core/error.hpp"
 #include "core/ref.hpp"
 #include "core/schema.hpp"
 #include "core/uri.hpp"
+#include "core/vocabularies/vocabulary.hpp"
 
 namespace schemareg {
 
 namespace {
 
-// Where a subschema sits: the base URI its relative references resolve against.
+// Where a subschema sits: the base URI its relative references resolve
+// against (which is also its schema resource), and its dialect.
 struct Scope {
   std::string base;
   Dialect dialect;
   std::string document;  // the document it is in: "" for the definition, else its URI
+  const std::vector<const Vocabulary*>* vocabularies;
 };
 
 const char* IdKeyword(Dialect d) { return d == Dialect::kDraft4 ? "id" : "$id"; }
@@ -41,100 +45,127 @@ bool IsRegistryRef(const std::string& ref) {
   }
 }
 
-// Whether the draft defines a format (others are ignored, as the drafts say).
-bool FormatDefinedIn(const std::string& format, Dialect d) {
-  static const char* const kDraft4[] = {"date-time", "email", "hostname", "ipv4", "ipv6", "uri"};
-  static const char* const kDraft6[] = {"uri-reference", "uri-template", "json-pointer"};
-  static const char* const kDraft7[] = {
-      "date", "time", "idn-email", "idn-hostname", "iri", "iri-reference", "relative-json-pointer",
-      "regex"};
-  auto in = [&format](const auto& names) {
-    return std::find(std::begin(names), std::end(names), format) != std::end(names);
-  };
-  return in(kDraft4) || (d != Dialect::kDraft4 && in(kDraft6)) ||
-         (d == Dialect::kDraft7 && in(kDraft7));
+// The keywords whose values hold subschemas, by shape, in every dialect (a
+// keyword the dialect lacks holds no subschema there, but indexing it too is
+// harmless: only its identifiers become reachable).
+bool HoldsSchemaMap(const std::string& k, Dialect d) {
+  return k == "definitions" || k == "properties" || k == "patternProperties" ||
+         k == "dependencies" || (IsModern(d) && (k == "$defs" || k == "dependentSchemas"));
+}
+bool HoldsSchemaArray(const std::string& k) {
+  return k == "items" || k == "allOf" || k == "anyOf" || k == "oneOf" || k == "prefixItems";
+}
+bool HoldsSchema(const std::string& k) {
+  return k == "items" || k == "additionalProperties" || k == "additionalItems" || k == "contains" ||
+         k == "propertyNames" || k == "not" || k == "if" || k == "then" || k == "else" ||
+         k == "unevaluatedProperties" || k == "unevaluatedItems" || k == "contentSchema";
 }
 
 [[noreturn]] void Invalid(const std::string& message, const std::string& detail = {}) {
   throw Error(sqlstate::kInvalidObjectDefinition, message, detail);
 }
 
-class Compiler {
+class Compiler : public KeywordCompiler {
  public:
   Compiler(const DocumentSource& documents, const CompileOptions& options)
       : documents_(documents), options_(options), out_(std::make_unique<CompiledSchema>()) {}
 
   std::unique_ptr<CompiledSchema> Run(const Json& definition) {
-    Dialect dialect = DialectOf(definition, options_.default_dialect);
-    out_->dialect = dialect;
-    Scope root{"", dialect, ""};
+    DocumentDialect dialect = ResolveDocumentDialect(definition, options_.default_dialect,
+                                                     documents_, loaded_, options_.max_depth);
+    if (!dialect.metaschema.empty()) out_->external_documents.push_back(dialect.metaschema);
+    out_->dialect = dialect.dialect;
     resources_.emplace("", &definition);
-    IndexResource(definition, root);
+    IndexResource(definition, Scope{"", dialect.dialect, "", dialect.vocabularies}, true);
     out_->root = NodeFor(&definition);
-    while (!pending_.empty()) {
-      if (options_.should_stop != nullptr && options_.should_stop()) throw Interrupted();
-      const Json* json = pending_.front().first;
-      NodeId id = pending_.front().second;
-      pending_.pop_front();
-      Fill(*out_->nodes[id], *json, ScopeOf(json));
-    }
+    do {
+      while (!pending_.empty()) {
+        if (options_.should_stop != nullptr && options_.should_stop()) throw Interrupted();
+        const Json* json = pending_.front().first;
+        NodeId id = pending_.front().second;
+        pending_.pop_front();
+        Fill(*out_->nodes[id], *json, ScopeOf(json));
+      }
+    } while (CompileDynamicAnchors());
     CheckSameInstanceCycles();
     return std::move(out_);
   }
 
- private:
-  // Records the base URI of every subschema of a resource and its $id anchors.
-  void IndexResource(const Json& json, const Scope& outer) {
-    Scope scope = outer;
-    if (json.is_object()) {
-      const Json* id = json.Find(IdKeyword(scope.dialect));
-      // A $ref makes its siblings, $id included, ignored in drafts 4-7.
-      if (id != nullptr && id->is_string() && json.Find("$ref") == nullptr) {
-        std::string resolved = ResolveUri(scope.base, id->as_string());
-        std::string without, fragment;
-        SplitFragment(resolved, &without, &fragment);
-        // A registered version's URI (name:version) is that version's: an id
-        // in another document that claims it names nothing.
-        bool claims_version =
-            without.rfind(kRegistryUriPrefix, 0) == 0 && without != scope.document;
-        if (!claims_version && !fragment.empty()) {
-          anchors_.emplace(without + "#" + fragment, &json);
-        }
-        if (!claims_version && (id->as_string().empty() || id->as_string()[0] != '#')) {
-          scope.base = without;
-          resources_.emplace(without, &json);
-        }
-      }
+  // KeywordCompiler
+  NodeId Subschema(const Json& v, const char* keyword) override {
+    if (!v.is_object() && !v.is_bool()) {
+      Invalid(std::string("\"") + keyword + "\" must be a schema (an object or a boolean)");
     }
+    return NodeFor(&v);
+  }
+  const Json* Resolve(const std::string& ref) override { return Resolve(ref, *scope_); }
+  NodeId NodeOf(const Json* target) override { return NodeFor(target); }
+  void UseDynamicScope() override { out_->uses_dynamic_scope = true; }
+
+ private:
+  // Records the base URI of every subschema of a resource, and its anchors.
+  void IndexResource(const Json& json, const Scope& outer, bool document_root) {
+    Scope scope = outer;
+    if (json.is_object()) IndexIdentifiers(json, scope, document_root);
     scopes_.emplace(&json, scope);
     if (!json.is_object()) return;
     for (const Json::Member& m : json.members()) {
       const std::string& k = m.first;
       const Json& v = m.second;
-      if (k == "definitions" || k == "properties" || k == "patternProperties" ||
-          k == "dependencies") {
-        if (v.is_object()) {
-          for (const Json::Member& sub : v.members()) {
-            if (sub.second.is_object() || sub.second.is_bool()) IndexResource(sub.second, scope);
+      if (HoldsSchemaMap(k, scope.dialect) && v.is_object()) {
+        for (const Json::Member& sub : v.members()) {
+          if (sub.second.is_object() || sub.second.is_bool()) {
+            IndexResource(sub.second, scope, false);
           }
         }
-      } else if (k == "items" || k == "allOf" || k == "anyOf" || k == "oneOf") {
-        if (v.is_array()) {
-          for (const Json& sub : v.items()) IndexResource(sub, scope);
-        } else if (k == "items") {
-          IndexResource(v, scope);
-        }
-      } else if (k == "additionalProperties" || k == "additionalItems" || k == "contains" ||
-                 k == "propertyNames" || k == "not" || k == "if" || k == "then" || k == "else") {
-        IndexResource(v, scope);
+      } else if (HoldsSchemaArray(k) && v.is_array()) {
+        for (const Json& sub : v.items()) IndexResource(sub, scope, false);
+      } else if (HoldsSchema(k)) {
+        IndexResource(v, scope, false);
       }
+    }
+  }
+
+  // $id (id in draft 4) starts a resource or names an anchor; $anchor and
+  // $dynamicAnchor name anchors; $recursiveAnchor marks a resource.
+  void IndexIdentifiers(const Json& json, Scope& scope, bool document_root) {
+    const Json* id = json.Find(IdKeyword(scope.dialect));
+    // Up to draft 7 a $ref makes its siblings ignored, $id included, except
+    // the document's own $id: that names the document.
+    bool id_applies = IsModern(scope.dialect) || document_root || json.Find("$ref") == nullptr;
+    if (id != nullptr && id->is_string() && id_applies) {
+      std::string resolved = ResolveUri(scope.base, id->as_string());
+      std::string without, fragment;
+      SplitFragment(resolved, &without, &fragment);
+      // A registered version's URI (name:version) is that version's: an id
+      // in another document that claims it names nothing.
+      bool claims_version = without.rfind(kRegistryUriPrefix, 0) == 0 && without != scope.document;
+      if (!claims_version && !fragment.empty()) anchors_.emplace(without + "#" + fragment, &json);
+      if (!claims_version && (id->as_string().empty() || id->as_string()[0] != '#')) {
+        scope.base = without;
+        resources_.emplace(without, &json);
+      }
+    }
+    if (!IsModern(scope.dialect)) return;
+    for (const char* keyword : {"$anchor", "$dynamicAnchor"}) {
+      const Json* anchor = json.Find(keyword);
+      if (anchor == nullptr || !anchor->is_string()) continue;
+      anchors_.emplace(scope.base + "#" + anchor->as_string(), &json);
+      if (scope.dialect == Dialect::kDraft2020_12 && keyword[1] == 'd') {
+        dynamic_anchors_[scope.base].emplace_back(anchor->as_string(), &json);
+      }
+    }
+    const Json* recursive = json.Find("$recursiveAnchor");
+    if (scope.dialect == Dialect::kDraft2019_09 && recursive != nullptr && recursive->is_bool() &&
+        recursive->as_bool()) {
+      recursive_anchors_.insert(scope.base);
     }
   }
 
   Scope ScopeOf(const Json* json) const {
     auto it = scopes_.find(json);
     if (it != scopes_.end()) return it->second;
-    return Scope{"", out_->dialect, ""};
+    return Scope{"", out_->dialect, "", &VocabulariesOf(out_->dialect)};
   }
 
   NodeId NodeFor(const Json* json) {
@@ -142,18 +173,51 @@ class Compiler {
     if (it != memo_.end()) return it->second;
     NodeId id = static_cast<NodeId>(out_->nodes.size());
     out_->nodes.push_back(std::make_unique<SchemaNode>());
+    out_->nodes.back()->resource = ResourceIndex(ScopeOf(json).base);
     memo_.emplace(json, id);
     pending_.emplace_back(json, id);
     return id;
   }
 
+  uint32_t ResourceIndex(const std::string& base) {
+    auto it = resource_index_.find(base);
+    if (it != resource_index_.end()) return it->second;
+    uint32_t index = static_cast<uint32_t>(out_->resources.size());
+    out_->resources.emplace_back();
+    resource_index_.emplace(base, index);
+    resource_bases_.push_back(base);
+    return index;
+  }
+
+  // With a dynamic reference in the schema, every resource it passes through
+  // needs its dynamic anchors compiled, referenced or not. True when that
+  // added nodes to compile.
+  bool CompileDynamicAnchors() {
+    if (!out_->uses_dynamic_scope) return false;
+    size_t before = out_->nodes.size();
+    for (size_t i = 0; i < resource_bases_.size(); i++) {
+      const std::string base = resource_bases_[i];
+      if (recursive_anchors_.count(base) != 0 && out_->resources[i].root == kNoNode) {
+        NodeId root = NodeFor(resources_.at(base));
+        out_->resources[i].recursive_anchor = true;
+        out_->resources[i].root = root;
+      }
+      auto anchors = dynamic_anchors_.find(base);
+      if (anchors == dynamic_anchors_.end() ||
+          out_->resources[i].dynamic_anchors.size() == anchors->second.size()) {
+        continue;
+      }
+      std::vector<std::pair<std::string, NodeId>> compiled;
+      for (const auto& [name, json] : anchors->second) compiled.emplace_back(name, NodeFor(json));
+      out_->resources[i].dynamic_anchors = std::move(compiled);
+    }
+    return out_->nodes.size() != before;
+  }
+
   // Loads an external document into the index, or throws MissingDocument.
   const Json* LoadDocument(const std::string& uri, Dialect referrer) {
-    Dialect meta;
-    std::string text;
-    if (FindMetaschema(uri, &meta)) {
-      text = std::string(MetaschemaText(meta));
-    } else {
+    std::string text(ShippedDocument(uri));
+    if (text.empty()) {
       auto it = documents_.find(uri);
       if (it == documents_.end()) throw MissingDocument(uri);
       text = it->second;
@@ -163,9 +227,10 @@ class Compiler {
         std::make_unique<Json>(ParseJson(text, options_.max_depth, &depth, options_.should_stop)));
     CheckDefinitionDepth(depth, options_);
     const Json* doc = loaded_.back().get();
-    Dialect dialect = DialectOf(*doc, referrer);
+    DocumentDialect dialect =
+        ResolveDocumentDialect(*doc, referrer, documents_, loaded_, options_.max_depth);
     resources_.emplace(uri, doc);
-    IndexResource(*doc, Scope{uri, dialect, uri});
+    IndexResource(*doc, Scope{uri, dialect.dialect, uri, dialect.vocabularies}, true);
     out_->external_documents.push_back(uri);
     return doc;
   }
@@ -204,8 +269,10 @@ class Compiler {
                         TruncateUtf8(token, 100) + "\".");
       }
       node = child;
-      // A pointer into a subschema that was not indexed keeps the nearest known base.
-      if (scopes_.count(node) == 0) scopes_.emplace(node, scope);
+      // A pointer into a place that is not a keyword of the dialect (say
+      // "$defs" in draft 7) reaches subschemas that were not indexed: they
+      // and theirs resolve against the nearest known base.
+      if (scopes_.count(node) == 0) IndexResource(*node, scope, false);
       scope = ScopeOf(node);
     }
     return node;
@@ -236,58 +303,18 @@ class Compiler {
     return fragment.empty() ? root : FollowPointer(root, fragment, ref);
   }
 
-  static double Number(const Json& v, const char* keyword) {
-    if (!v.is_number()) Invalid(std::string("\"") + keyword + "\" must be a number");
-    return v.as_number();
-  }
-
-  static uint64_t Count(const Json& v, const char* keyword) {
-    if (!v.is_integer() || v.as_number() < 0) {
-      Invalid(std::string("\"") + keyword + "\" must be a non-negative integer");
-    }
-    return v.as_number() > 1e18 ? UINT64_MAX : static_cast<uint64_t>(v.as_number());
-  }
-
-  NodeId Subschema(const Json& v, const char* keyword) {
-    if (!v.is_object() && !v.is_bool()) {
-      Invalid(std::string("\"") + keyword + "\" must be a schema (an object or a boolean)");
-    }
-    return NodeFor(&v);
-  }
-
-  std::vector<NodeId> SchemaArray(const Json& v, const char* keyword) {
-    if (!v.is_array() || v.items().empty()) {
-      Invalid(std::string("\"") + keyword + "\" must be a non-empty array of schemas");
-    }
-    std::vector<NodeId> ids;
-    for (const Json& item : v.items()) ids.push_back(Subschema(item, keyword));
-    return ids;
-  }
-
-  static std::vector<std::string> StringArray(const Json& v, const char* keyword) {
-    std::vector<std::string> out;
-    if (v.is_array()) {
-      for (const Json& item : v.items()) {
-        if (!item.is_string()) break;
-        out.push_back(item.as_string());
-      }
-      if (out.size() == v.items().size()) return out;
-    }
-    Invalid(std::string("\"") + keyword + "\" must be an array of strings");
-  }
-
-  static uint8_t TypeBitOf(const Json& v) {
-    static const std::pair<const char*, uint8_t> kNames[] = {
-        {"null", kTypeNull},      {"boolean", kTypeBoolean}, {"object", kTypeObject},
-        {"array", kTypeArray},    {"number", kTypeNumber},   {"string", kTypeString},
-        {"integer", kTypeInteger}};
-    if (v.is_string()) {
-      for (const auto& n : kNames) {
-        if (v.as_string() == n.first) return n.second;
+  static CompileStep FindKeyword(const std::vector<const Vocabulary*>& vocabularies,
+                                 const std::string& name, bool* known) {
+    for (const Vocabulary* vocabulary : vocabularies) {
+      for (const Keyword& keyword : vocabulary->keywords) {
+        if (name == keyword.name) {
+          *known = true;
+          return keyword.compile;
+        }
       }
     }
-    Invalid("\"type\" names an unknown type " + ToJsonText(v, 60),
-            "Types are null, boolean, object, array, number, string and integer.");
+    *known = false;
+    return nullptr;
   }
 
   void Fill(SchemaNode& node, const Json& json, const Scope& scope) {
@@ -297,172 +324,46 @@ class Compiler {
       return;
     }
     if (!json.is_object()) Invalid("a subschema must be an object, found " + ToJsonText(json, 60));
-    const Dialect d = scope.dialect;
-    if (const Json* ref = json.Find("$ref"); ref != nullptr && ref->is_string()) {
-      node.ref_text = ref->as_string();
-      const Json* target = Resolve(ref->as_string(), scope);
-      node.ref = NodeFor(target);
+    scope_ = &scope;
+    KeywordSite site{node, json, scope.dialect, *this};
+    const Json* ref = json.Find("$ref");
+    if (!IsModern(scope.dialect) && ref != nullptr && ref->is_string()) {
+      // Drafts 4-7: a $ref replaces every sibling keyword.
+      bool known = false;
+      FindKeyword(*scope.vocabularies, "$ref", &known)(site, *ref);
+      node.ref_only = true;
       return;
     }
-    bool exclusive_max_flag = false, exclusive_min_flag = false;
     for (const Json::Member& m : json.members()) {
-      const std::string& k = m.first;
-      const Json& v = m.second;
-      if (k == "type") {
-        if (v.is_array()) {
-          for (const Json& t : v.items()) node.types |= TypeBitOf(t);
-          if (v.items().empty()) Invalid("\"type\" must not be an empty array");
-        } else {
-          node.types = TypeBitOf(v);
-        }
-      } else if (k == "enum") {
-        if (!v.is_array()) Invalid("\"enum\" must be an array");
-        node.has_enum = true;
-        node.enum_values = v.items();
-        // Longer enums are looked up by hash (JsonHash: the evaluator's hash
-        // of a record's value agrees with it).
-        if (node.enum_values.size() > kEnumScanLimit) {
-          for (size_t i = 0; i < node.enum_values.size(); i++) {
-            node.enum_index.emplace(JsonHash(node.enum_values[i]), i);
-          }
-        }
-      } else if (k == "const" && d != Dialect::kDraft4) {
-        node.const_value = v;
-      } else if (k == "multipleOf") {
-        node.multiple_of = Number(v, "multipleOf");
-        if (!(*node.multiple_of > 0)) Invalid("\"multipleOf\" must be greater than 0");
-      } else if (k == "maximum") {
-        node.maximum = Number(v, "maximum");
-      } else if (k == "minimum") {
-        node.minimum = Number(v, "minimum");
-      } else if (k == "exclusiveMaximum") {
-        if (d == Dialect::kDraft4) {
-          if (!v.is_bool()) Invalid("\"exclusiveMaximum\" must be a boolean in draft-04");
-          exclusive_max_flag = v.as_bool();
-        } else {
-          node.exclusive_maximum = Number(v, "exclusiveMaximum");
-        }
-      } else if (k == "exclusiveMinimum") {
-        if (d == Dialect::kDraft4) {
-          if (!v.is_bool()) Invalid("\"exclusiveMinimum\" must be a boolean in draft-04");
-          exclusive_min_flag = v.as_bool();
-        } else {
-          node.exclusive_minimum = Number(v, "exclusiveMinimum");
-        }
-      } else if (k == "maxLength") {
-        node.max_length = Count(v, "maxLength");
-      } else if (k == "minLength") {
-        node.min_length = Count(v, "minLength");
-      } else if (k == "pattern") {
-        if (!v.is_string()) Invalid("\"pattern\" must be a string");
-        node.pattern = Pattern::Compile(v.as_string());
-      } else if (k == "format") {
-        if (!v.is_string()) Invalid("\"format\" must be a string");
-        if (FormatDefinedIn(v.as_string(), d)) node.format = v.as_string();
-      } else if (k == "items") {
-        if (v.is_array()) {
-          for (const Json& item : v.items()) node.items_array.push_back(Subschema(item, "items"));
-        } else {
-          node.items = Subschema(v, "items");
-        }
-      } else if (k == "maxItems") {
-        node.max_items = Count(v, "maxItems");
-      } else if (k == "minItems") {
-        node.min_items = Count(v, "minItems");
-      } else if (k == "uniqueItems") {
-        if (!v.is_bool()) Invalid("\"uniqueItems\" must be a boolean");
-        node.unique_items = v.as_bool();
-      } else if (k == "contains" && d != Dialect::kDraft4) {
-        node.contains = Subschema(v, "contains");
-      } else if (k == "maxProperties") {
-        node.max_properties = Count(v, "maxProperties");
-      } else if (k == "minProperties") {
-        node.min_properties = Count(v, "minProperties");
-      } else if (k == "required") {
-        node.required = StringArray(v, "required");
-      } else if (k == "properties") {
-        if (!v.is_object()) Invalid("\"properties\" must be an object");
-        for (const Json::Member& p : v.members()) {
-          node.properties.emplace_back(p.first, Subschema(p.second, "properties"));
-        }
-        // In jsonb's key order (length, then bytes): a record's members
-        // arrive in that order, and are matched in one merged pass.
-        std::sort(node.properties.begin(), node.properties.end(),
-                  [](const auto& a, const auto& b) { return KeyLess(a.first, b.first); });
-      } else if (k == "patternProperties") {
-        if (!v.is_object()) Invalid("\"patternProperties\" must be an object");
-        for (const Json::Member& p : v.members()) {
-          node.pattern_properties.emplace_back(Pattern::Compile(p.first),
-                                               Subschema(p.second, "patternProperties"));
-        }
-      } else if (k == "dependencies") {
-        if (!v.is_object()) Invalid("\"dependencies\" must be an object");
-        for (const Json::Member& p : v.members()) {
-          if (p.second.is_array()) {
-            node.property_dependencies.emplace_back(p.first, StringArray(p.second, "dependencies"));
-          } else {
-            node.schema_dependencies.emplace_back(p.first, Subschema(p.second, "dependencies"));
-          }
-        }
-      } else if (k == "propertyNames" && d != Dialect::kDraft4) {
-        node.property_names = Subschema(v, "propertyNames");
-      } else if (k == "allOf") {
-        node.all_of = SchemaArray(v, "allOf");
-      } else if (k == "anyOf") {
-        node.any_of = SchemaArray(v, "anyOf");
-      } else if (k == "oneOf") {
-        node.one_of = SchemaArray(v, "oneOf");
-      } else if (k == "not") {
-        node.not_schema = Subschema(v, "not");
-      } else if (k == "if" && d == Dialect::kDraft7) {
-        node.if_schema = Subschema(v, "if");
-      } else if (k == "then" && d == Dialect::kDraft7) {
-        node.then_schema = Subschema(v, "then");
-      } else if (k == "else" && d == Dialect::kDraft7) {
-        node.else_schema = Subschema(v, "else");
-      }
+      bool known = false;
+      CompileStep step = FindKeyword(*scope.vocabularies, m.first, &known);
+      if (step != nullptr) step(site, m.second);
     }
-    // additionalItems and additionalProperties depend on their siblings.
-    if (const Json* v = json.Find("additionalItems"); v != nullptr && !node.items_array.empty()) {
-      node.additional_items = Subschema(*v, "additionalItems");
-    }
-    if (const Json* v = json.Find("additionalProperties"); v != nullptr) {
-      node.additional_properties = Subschema(*v, "additionalProperties");
-    }
-    // Required names that are also properties are checked in the member pass.
-    for (const std::string& name : node.required) {
-      auto prop = std::lower_bound(node.properties.begin(), node.properties.end(), name,
-                                   [](const std::pair<std::string, NodeId>& p,
-                                      const std::string& k) { return KeyLess(p.first, k); });
-      if (prop != node.properties.end() && prop->first == name) {
-        node.required_property_index.push_back(static_cast<size_t>(prop - node.properties.begin()));
-      } else {
-        node.required_elsewhere.push_back(name);
-      }
-    }
-    if (exclusive_max_flag && node.maximum) {
-      node.exclusive_maximum = node.maximum;
-      node.maximum.reset();
-    }
-    if (exclusive_min_flag && node.minimum) {
-      node.exclusive_minimum = node.minimum;
-      node.minimum.reset();
-    }
+    FinishValidation(node);
     // {} and its like accept everything: the validator then skips them.
-    if (Unconstrained(node)) node.kind = SchemaNode::Kind::kAlwaysValid;
+    if (Unconstrained(node)) {
+      if (node.ref != kNoNode) {
+        node.ref_only = true;
+      } else {
+        node.kind = SchemaNode::Kind::kAlwaysValid;
+      }
+    }
   }
 
+  // True when nothing but $ref constrains the node.
   static bool Unconstrained(const SchemaNode& n) {
     return n.types == 0 && !n.has_enum && !n.const_value && !n.multiple_of && !n.maximum &&
            !n.minimum && !n.exclusive_maximum && !n.exclusive_minimum && !n.max_length &&
-           !n.min_length && !n.max_items && !n.min_items && !n.max_properties &&
-           !n.min_properties && !n.pattern && n.format.empty() && n.items == kNoNode &&
-           n.items_array.empty() && n.contains == kNoNode && !n.unique_items &&
-           n.required.empty() && n.properties.empty() && n.pattern_properties.empty() &&
-           n.additional_properties == kNoNode && n.property_dependencies.empty() &&
-           n.schema_dependencies.empty() && n.property_names == kNoNode && n.all_of.empty() &&
-           n.any_of.empty() && n.one_of.empty() && n.not_schema == kNoNode &&
-           n.if_schema == kNoNode && n.then_schema == kNoNode && n.else_schema == kNoNode;
+           !n.min_length && !n.max_items && !n.min_items && !n.max_contains && !n.min_contains &&
+           !n.max_properties && !n.min_properties && !n.pattern && n.format.empty() &&
+           n.items == kNoNode && n.items_array.empty() && n.additional_items == kNoNode &&
+           n.contains == kNoNode && !n.unique_items && n.required.empty() && n.properties.empty() &&
+           n.pattern_properties.empty() && n.additional_properties == kNoNode &&
+           n.property_dependencies.empty() && n.schema_dependencies.empty() &&
+           n.property_names == kNoNode && n.all_of.empty() && n.any_of.empty() &&
+           n.one_of.empty() && n.not_schema == kNoNode && n.if_schema == kNoNode &&
+           n.then_schema == kNoNode && n.else_schema == kNoNode && n.dynamic_ref == kNoNode &&
+           !n.TracksAnnotations();
   }
 
   // Subschemas applied to the same value as their parent. A cycle of these
@@ -470,6 +371,7 @@ class Compiler {
   static void SameInstanceEdges(const SchemaNode& n, std::vector<NodeId>& out) {
     out.clear();
     if (n.ref != kNoNode) out.push_back(n.ref);
+    if (n.dynamic_ref != kNoNode) out.push_back(n.dynamic_ref);
     out.insert(out.end(), n.all_of.begin(), n.all_of.end());
     out.insert(out.end(), n.any_of.begin(), n.any_of.end());
     out.insert(out.end(), n.one_of.begin(), n.one_of.end());
@@ -522,6 +424,12 @@ class Compiler {
   std::map<std::string, const Json*> resources_;
   std::map<std::string, const Json*> anchors_;
   std::deque<std::pair<const Json*, NodeId>> pending_;
+  // Per resource base: its dynamic anchors, and whether it has "$recursiveAnchor": true.
+  std::map<std::string, std::vector<std::pair<std::string, const Json*>>> dynamic_anchors_;
+  std::set<std::string> recursive_anchors_;
+  std::map<std::string, uint32_t> resource_index_;
+  std::vector<std::string> resource_bases_;
+  const Scope* scope_ = nullptr;  // of the subschema being compiled
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/metaschema_check.hpp"
+#include "core/vocabularies/vocabulary.hpp"
 
 namespace schemareg {
 
@@ -23,12 +24,19 @@ std::unique_ptr<CompiledSchema> PrepareDefinition(std::string_view text,
                 "a schema definition must be a JSON object or a boolean",
                 "It is " + ToJsonText(definition, 60) + ".");
   }
-  Dialect dialect = DialectOf(definition, options.default_dialect);
-  if (definition.is_bool() && dialect == Dialect::kDraft4) {
+  std::vector<std::unique_ptr<Json>> parsed;
+  DocumentDialect dialect = ResolveDocumentDialect(definition, options.default_dialect, documents,
+                                                   parsed, options.max_depth);
+  if (definition.is_bool() && dialect.dialect == Dialect::kDraft4) {
     throw Error(sqlstate::kInvalidObjectDefinition,
                 "a draft-04 schema definition must be a JSON object");
   }
-  if (check_metaschema) CheckAgainstMetaschema(definition, dialect);
+  if (check_metaschema && dialect.metaschema_document != nullptr) {
+    CheckAgainstCustomMetaschema(definition, *dialect.metaschema_document, dialect.metaschema,
+                                 documents, options);
+  } else if (check_metaschema) {
+    CheckAgainstMetaschema(definition, dialect.dialect);
+  }
   return CompileSchema(definition, documents, options);
 }
 

@@ -12,6 +12,7 @@ namespace sqlstate {
 inline constexpr const char* kCheckViolation = "23514";
 inline constexpr const char* kUndefinedObject = "42704";
 inline constexpr const char* kInvalidParameterValue = "22023";
+inline constexpr const char* kFeatureNotSupported = "0A000";
 inline constexpr const char* kInvalidObjectDefinition = "42P17";
 inline constexpr const char* kNumericValueOutOfRange = "22003";
 inline constexpr const char* kInvalidTextRepresentation = "22P02";

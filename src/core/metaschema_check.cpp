@@ -1,5 +1,6 @@
 #include "core/metaschema_check.hpp"
 
+#include <iterator>
 #include <memory>
 #include <string>
 
@@ -20,7 +21,7 @@ namespace {
 
 // valijson's compiled metaschema, built once per dialect and kept for the process.
 const valijson::Schema& Metaschema(Dialect dialect) {
-  static std::unique_ptr<valijson::Schema> cache[3];
+  static std::unique_ptr<valijson::Schema> cache[std::size(kAllDialects)];
   auto& slot = cache[static_cast<int>(dialect)];
   if (!slot) {
     rapidjson::Document doc;
@@ -38,7 +39,7 @@ const valijson::Schema& Metaschema(Dialect dialect) {
 
 // schemareg's compiled metaschema, for the error detail.
 const CompiledSchema& OwnMetaschema(Dialect dialect) {
-  static std::unique_ptr<CompiledSchema> cache[3];
+  static std::unique_ptr<CompiledSchema> cache[std::size(kAllDialects)];
   auto& slot = cache[static_cast<int>(dialect)];
   if (!slot) {
     CompileOptions options;
@@ -59,9 +60,40 @@ std::string ContextToPointer(const std::vector<std::string>& context) {
   return pointer.empty() ? "/" : pointer;
 }
 
+// The metaschema's errors for a definition, as the error detail lists them.
+std::string MetaschemaErrors(const Json& definition, const CompiledSchema& metaschema) {
+  std::string detail;
+  ValidateOptions options;
+  options.max_errors = 10;
+  options.assert_formats = false;
+  ErrorList errors = CollectErrors(metaschema, definition, options);
+  for (const ValidationError& e : errors.kept) {
+    if (!detail.empty()) detail += "\n";
+    detail += (e.path.empty() ? std::string("(root)") : e.path) + ": " + e.message + " (" +
+              e.keyword + ")";
+  }
+  return detail;
+}
+
+[[noreturn]] void NotConforming(const std::string& metaschema, const std::string& detail) {
+  throw Error(sqlstate::kInvalidObjectDefinition,
+              "schema definition does not conform to the " + metaschema + " metaschema", detail,
+              "Check the keywords at the paths listed in the detail.");
+}
+
 }  // namespace
 
 void CheckAgainstMetaschema(const Json& definition, Dialect dialect) {
+  // valijson knows drafts 4 to 7; the evaluator checks the later ones alone
+  // (formats are annotations in their metaschemas).
+  if (IsModern(dialect)) {
+    ValidateOptions options;
+    options.assert_formats = false;
+    if (!IsValid(OwnMetaschema(dialect), definition, options)) {
+      NotConforming(DialectName(dialect), MetaschemaErrors(definition, OwnMetaschema(dialect)));
+    }
+    return;
+  }
   // Re-serialised, 2.0 reaches valijson as 2: drafts 6 and 7 count it as an
   // integer ("maxItems": 2.0 is valid), valijson's RapidJSON adapter does not.
   std::string text = ToJsonText(definition);
@@ -74,24 +106,26 @@ void CheckAgainstMetaschema(const Json& definition, Dialect dialect) {
   valijson::ValidationResults results;
   valijson::adapters::RapidJsonAdapter adapter(doc);
   if (validator.validate(Metaschema(dialect), adapter, &results)) return;
-  std::string detail;
-  ValidateOptions options;
-  options.max_errors = 10;
-  ErrorList errors = CollectErrors(OwnMetaschema(dialect), definition, options);
-  for (const ValidationError& e : errors.kept) {
-    if (!detail.empty()) detail += "\n";
-    detail += (e.path.empty() ? std::string("(root)") : e.path) + ": " + e.message + " (" +
-              e.keyword + ")";
-  }
+  std::string detail = MetaschemaErrors(definition, OwnMetaschema(dialect));
   // Should the engines disagree, valijson's own first message still explains.
   valijson::ValidationResults::Error error;
   if (detail.empty() && results.popError(error)) {
     detail = ContextToPointer(error.context) + ": " + error.description;
   }
-  throw Error(sqlstate::kInvalidObjectDefinition,
-              std::string("schema definition does not conform to the ") + DialectName(dialect) +
-                  " metaschema",
-              detail, "Check the keywords at the paths listed in the detail.");
+  NotConforming(DialectName(dialect), detail);
+}
+
+void CheckAgainstCustomMetaschema(const Json& definition, const Json& metaschema,
+                                  const std::string& uri, const DocumentSource& documents,
+                                  const CompileOptions& options) {
+  std::unique_ptr<CompiledSchema> compiled = CompileSchema(metaschema, documents, options);
+  ValidateOptions validate;
+  validate.assert_formats = false;
+  validate.stack_budget = options.stack_budget;
+  validate.should_stop = options.should_stop;
+  if (!IsValid(*compiled, definition, validate)) {
+    NotConforming("\"" + TruncateUtf8(uri, 200) + "\"", MetaschemaErrors(definition, *compiled));
+  }
 }
 
 }  // namespace schemareg

@@ -1,8 +1,10 @@
-// Checks a definition against its draft's metaschema, with valijson.
+// Checks a definition against its metaschema: valijson for drafts 4 to 7,
+// schemareg's own evaluator for the later ones and for custom metaschemas.
 #pragma once
 
 #include "core/dialect.hpp"
 #include "core/json.hpp"
+#include "core/schema.hpp"
 
 namespace schemareg {
 
@@ -11,5 +13,11 @@ namespace schemareg {
 // and keywords, which valijson's messages do not. The definition's nesting
 // must already be bounded (valijson recurses on it).
 void CheckAgainstMetaschema(const Json& definition, Dialect dialect);
+
+// The same for a metaschema of one's own (`uri`, parsed): schemareg's
+// evaluator gives the verdict.
+void CheckAgainstCustomMetaschema(const Json& definition, const Json& metaschema,
+                                  const std::string& uri, const DocumentSource& documents,
+                                  const CompileOptions& options);
 
 }  // namespace schemareg

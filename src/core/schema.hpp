@@ -44,54 +44,103 @@ inline constexpr size_t kMaxTrackedProperties = 256;
 // Enums up to this long are scanned; longer ones are looked up by hash.
 inline constexpr size_t kEnumScanLimit = 8;
 
-// One subschema. Keywords absent from the definition keep their "absent" value.
+// One subschema, its keywords grouped by the vocabulary that defines them
+// (src/core/vocabularies/). Keywords absent from the definition keep their
+// "absent" value.
 struct SchemaNode {
   enum class Kind : uint8_t { kAlwaysValid, kAlwaysInvalid, kKeywords };
   Kind kind = Kind::kKeywords;
-  // Drafts 4-7: a $ref replaces every sibling keyword.
+  // The schema resource (CompiledSchema::resources) the subschema is in.
+  uint32_t resource = 0;
+
+  // core: $ref, $dynamicRef (2020-12), $recursiveRef (2019-09).
   NodeId ref = kNoNode;
   std::string ref_text;
+  // True when $ref is the only keyword (always in drafts 4-7, where it
+  // replaces its siblings): the node evaluates as its target.
+  bool ref_only = false;
+  NodeId dynamic_ref = kNoNode;  // the target as resolved statically
+  // $dynamicRef: the $dynamicAnchor the dynamic scope is searched for; empty
+  // when the static target has none (the reference is then static).
+  std::string dynamic_anchor;
+  // $recursiveRef whose static target has "$recursiveAnchor": true.
+  bool recursive_ref = false;
 
+  // validation: any instance.
   uint8_t types = 0;
   bool has_enum = false;
   std::vector<Json> enum_values;
   // Hash of each enum value -> its index, for enums longer than kEnumScanLimit.
   std::unordered_multimap<size_t, size_t> enum_index;
   std::optional<Json> const_value;
-
+  // validation: numbers and strings.
   std::optional<double> multiple_of, maximum, minimum, exclusive_maximum, exclusive_minimum;
-  std::optional<uint64_t> max_length, min_length, max_items, min_items, max_properties,
-      min_properties;
+  std::optional<uint64_t> max_length, min_length;
   std::unique_ptr<Pattern> pattern;
-  std::string format;  // empty when absent or unknown
-
-  NodeId items = kNoNode;             // "items" as one schema
-  std::vector<NodeId> items_array;    // "items" as an array of schemas
-  NodeId additional_items = kNoNode;  // only with items_array
-  NodeId contains = kNoNode;
+  // validation: arrays and objects.
+  std::optional<uint64_t> max_items, min_items, max_contains, min_contains, max_properties,
+      min_properties;
   bool unique_items = false;
-
   std::vector<std::string> required;
   // The required names that are also "properties" (their indexes there), and
   // the others: the fast path checks the first in its pass over the members.
   std::vector<size_t> required_property_index;
   std::vector<std::string> required_elsewhere;
+  // "dependencies" with an array (drafts 4-7), or "dependentRequired".
+  std::vector<std::pair<std::string, std::vector<std::string>>> property_dependencies;
+  bool dependent_required = false;  // which of the two, for messages
+
+  // applicator: arrays. "items" as one schema, or the positional schemas
+  // ("items" as an array in drafts 4 to 2019-09, "prefixItems" in 2020-12) and
+  // the schema of the items after them ("additionalItems", or 2020-12's "items").
+  NodeId items = kNoNode;
+  std::vector<NodeId> items_array;
+  NodeId additional_items = kNoNode;
+  bool prefix_items = false;  // 2020-12's names, for messages
+  NodeId contains = kNoNode;
+  // Whether the items "contains" matches are evaluated items (2020-12).
+  bool contains_annotates = false;
+  // applicator: objects.
   std::vector<std::pair<std::string, NodeId>> properties;  // sorted by KeyLess
   std::vector<std::pair<std::unique_ptr<Pattern>, NodeId>> pattern_properties;
   NodeId additional_properties = kNoNode;
-  std::vector<std::pair<std::string, std::vector<std::string>>> property_dependencies;
+  // "dependencies" with a schema (drafts 4-7), or "dependentSchemas".
   std::vector<std::pair<std::string, NodeId>> schema_dependencies;
   NodeId property_names = kNoNode;
-
+  // applicator: in place.
   std::vector<NodeId> all_of, any_of, one_of;
   NodeId not_schema = kNoNode;
   NodeId if_schema = kNoNode, then_schema = kNoNode, else_schema = kNoNode;
+
+  // unevaluated (2019-09 and 2020-12).
+  NodeId unevaluated_properties = kNoNode;
+  NodeId unevaluated_items = kNoNode;
+
+  // format: the name, empty when absent or not defined in the dialect, and
+  // whether the dialect makes it an annotation (2020-12's format-annotation).
+  std::string format;
+  bool format_annotation_only = false;
+
+  bool TracksAnnotations() const {
+    return unevaluated_properties != kNoNode || unevaluated_items != kNoNode;
+  }
+};
+
+// A schema resource: a document, or a subschema with its own $id.
+struct SchemaResource {
+  NodeId root = kNoNode;
+  bool recursive_anchor = false;                                // 2019-09
+  std::vector<std::pair<std::string, NodeId>> dynamic_anchors;  // 2020-12
 };
 
 // The program of one schema version and of every document it references.
 struct CompiledSchema {
   std::vector<std::unique_ptr<SchemaNode>> nodes;
   NodeId root = 0;
+  std::vector<SchemaResource> resources;
+  // True when a $dynamicRef or $recursiveRef depends on the dynamic scope:
+  // only then does the evaluator track the resources it passes through.
+  bool uses_dynamic_scope = false;
 
   // True when every record is valid ({}, true): callers may skip reading it.
   bool AcceptsEverything() const { return nodes[root]->kind == SchemaNode::Kind::kAlwaysValid; }
@@ -127,14 +176,19 @@ inline constexpr const char* kRegistryUriPrefix = "urn:schemareg:";
 // Thrown when a $ref needs a document that is neither in the definition, a
 // shipped metaschema, nor in the DocumentSource. The caller fetches it (from
 // the registry) and compiles again, or reports it as not found.
+// `for_metaschema`: the document is a metaschema a "$schema" names (2019-09
+// and later let a schema declare its own dialect that way).
 class MissingDocument : public std::exception {
  public:
-  explicit MissingDocument(std::string uri) : uri_(std::move(uri)) {}
+  explicit MissingDocument(std::string uri, bool for_metaschema = false)
+      : uri_(std::move(uri)), for_metaschema_(for_metaschema) {}
   const std::string& uri() const { return uri_; }
+  bool for_metaschema() const { return for_metaschema_; }
   const char* what() const noexcept override { return uri_.c_str(); }
 
  private:
   std::string uri_;
+  bool for_metaschema_;
 };
 
 // Compiles a parsed definition. Throws Error (42P17 for a definition that

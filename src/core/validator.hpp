@@ -42,8 +42,11 @@ struct ValidateOptions {
   StopCheck should_stop = nullptr;
   // Bytes of stack the validator may use before it stops with 54000.
   size_t stack_budget = 1024 * 1024;
-  // Whether "format" is an assertion (drafts 4-7 leave this to the implementation).
+  // Whether "format" is an assertion (drafts 4-7 leave this to the
+  // implementation), and whether it is one where the dialect makes it an
+  // annotation too (2020-12's format-annotation vocabulary).
   bool assert_formats = true;
+  bool assert_annotation_formats = false;
   // Levels of the record the evaluation may descend before it stops with 54000.
   size_t max_depth = SIZE_MAX;
   // Errors CollectErrors keeps, and bytes of their path, keyword and message

@@ -230,6 +230,14 @@ std::unique_ptr<CompiledSchema> CompileDefinition(const std::string& definition_
         row = FetchByUri(uri, registered_id);
         if (row.found && viewer != InvalidOid && !Visible(viewer, row)) row = RegistryRow();
       }
+      if (!row.found && missing.for_metaschema()) {
+        throw Error(sqlstate::kInvalidParameterValue,
+                    "unknown \"$schema\" \"" + TruncateUtf8(missing.uri(), 200) + "\"",
+                    "It is neither a draft schemareg supports (draft-04, draft-06, draft-07, "
+                    "2019-09, 2020-12) nor the \"$id\" of a registered metaschema.",
+                    "Register the metaschema first, or leave \"$schema\" out to use "
+                    "schemareg.default_dialect.");
+      }
       if (!row.found) {
         throw Error(sqlstate::kUndefinedObject,
                     "$ref \"" + TruncateUtf8(missing.uri(), 200) +

@@ -17,7 +17,7 @@ int default_dialect = static_cast<int>(Dialect::kDraft7);
 int max_depth = 1000;
 int max_error_detail = 20;
 int max_errors = static_cast<int>(kDefaultMaxErrors);
-bool assert_formats = true;
+int assert_formats = 1;
 int fail_backend_steps = 0;
 
 const struct config_enum_entry kFailOptions[] = {
@@ -34,7 +34,19 @@ const struct config_enum_entry kDialectOptions[] = {
     {"draft4", static_cast<int>(Dialect::kDraft4), false},
     {"draft6", static_cast<int>(Dialect::kDraft6), false},
     {"draft7", static_cast<int>(Dialect::kDraft7), false},
+    {"draft2019-09", static_cast<int>(Dialect::kDraft2019_09), false},
+    {"draft2020-12", static_cast<int>(Dialect::kDraft2020_12), false},
     {nullptr, 0, false},
+};
+
+// off: no format asserts; on: formats assert except where the dialect makes
+// them annotations (2020-12's default format-annotation vocabulary); always:
+// there too, as ajv does. The boolean spellings of 0.1.0's boolean setting
+// still work.
+const struct config_enum_entry kAssertFormatOptions[] = {
+    {"off", 0, false}, {"on", 1, false},    {"always", 2, false}, {"false", 0, true},
+    {"true", 1, true}, {"no", 0, true},     {"yes", 1, true},     {"0", 0, true},
+    {"1", 1, true},    {nullptr, 0, false},
 };
 
 }  // namespace
@@ -60,9 +72,12 @@ void DefineSettings() {
       nullptr);
   // Superuser only: a writer of a bound table would otherwise turn it off in
   // its own session and store records the table's schema refuses.
-  DefineCustomBoolVariable("schemareg.assert_formats",
+  DefineCustomEnumVariable("schemareg.assert_formats",
                            "Whether the \"format\" keyword rejects values (date-time, email, ...).",
-                           nullptr, &assert_formats, true, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+                           "on: except where the dialect makes it an annotation (2020-12); always: "
+                           "there too; off: never.",
+                           &assert_formats, 1, kAssertFormatOptions, PGC_SUSET, 0, nullptr, nullptr,
+                           nullptr);
   DefineCustomEnumVariable(
       "schemareg.fail_backend_steps", "Lifecycle steps the faulty test backend fails (for tests).",
       nullptr, &fail_backend_steps, 0, kFailOptions, PGC_SUSET, 0, nullptr, ApplyFaults, nullptr);
@@ -107,7 +122,8 @@ CompileOptions CurrentCompileOptions(Dialect dialect) {
 
 ValidateOptions CurrentValidateOptions() {
   ValidateOptions options;
-  options.assert_formats = assert_formats;
+  options.assert_formats = assert_formats != 0;
+  options.assert_annotation_formats = assert_formats == 2;
   options.should_stop = ShouldStop;
   options.stack_budget = StackBudget();
   options.max_depth = static_cast<size_t>(max_depth);

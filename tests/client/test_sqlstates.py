@@ -305,12 +305,27 @@ class BadDefinitionTest(ClientCase):
     def test_unknown_dollar_schema(self):
         e = self.check_refused({"$schema": "http://example.com/nope#"},
                                errors.InvalidParameterValue, "22023")
-        self.assertEqual(e.diag.message_primary, 'unknown "$schema" "http://example.com/nope#"')
+        # Neither a draft nor a registered metaschema's $id.
+        self.assertEqual(e.diag.message_primary, 'unknown "$schema" "http://example.com/nope"')
         self.assertIn("default_dialect", e.diag.message_hint)
 
-    def test_draft_2020_12_is_unknown(self):
-        self.check_refused({"$schema": "https://json-schema.org/draft/2020-12/schema"},
-                           errors.InvalidParameterValue, "22023")
+    def test_unpublished_draft_is_unknown(self):
+        e = self.check_refused({"$schema": "https://json-schema.org/draft/2021-01/schema"},
+                               errors.InvalidParameterValue, "22023")
+        self.assertEqual(e.diag.message_detail,
+                         "schemareg supports draft-04, draft-06, draft-07, 2019-09 and 2020-12.")
+
+    def test_unknown_required_vocabulary(self):
+        meta = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+                "$id": "https://example.com/meta-needs-custom",
+                "$vocabulary": {"https://json-schema.org/draft/2020-12/vocab/core": True,
+                                "https://example.com/vocab/custom": True}}
+        self.create("sqlstates/meta", meta)
+        with self.assertRaises(errors.FeatureNotSupported) as cm:
+            self.create("bad/def", {"$schema": "https://example.com/meta-needs-custom"})
+        self.assertEqual(cm.exception.sqlstate, "0A000")
+        self.assertIn("https://example.com/vocab/custom", cm.exception.diag.message_primary)
+        self.assertEqual(self.count_rows(), 1, "only the metaschema is stored")
 
     def test_pattern_with_lookahead(self):
         for definition in ({"pattern": "^(?=a)b"}, {"pattern": "(?!x)"},

@@ -84,7 +84,7 @@ class Documents {
   std::optional<std::string> Text(std::string uri) const {
     uri = uri.substr(0, uri.find('#'));
     Dialect dialect;
-    if (schemareg::FindMetaschema(uri, &dialect)) {
+    if (schemareg::FindDialect(uri, &dialect)) {
       return std::string(schemareg::MetaschemaText(dialect));
     }
     if (uri.compare(0, kRemoteBase.size(), kRemoteBase) != 0) return std::nullopt;

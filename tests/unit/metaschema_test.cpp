@@ -14,8 +14,6 @@
 namespace schemareg {
 namespace {
 
-constexpr Dialect kAllDialects[] = {Dialect::kDraft4, Dialect::kDraft6, Dialect::kDraft7};
-
 // The Error CheckAgainstMetaschema throws for `text`, or one with code "" when it passes.
 Error MetaschemaError(const std::string& text, Dialect dialect) {
   try {
@@ -93,17 +91,17 @@ TEST(MetaschemaTest, Draft4BooleanExclusiveBounds) {
   EXPECT_EQ(MetaschemaError(R"({"exclusiveMaximum": true})", Dialect::kDraft6).code(), "42P17");
 }
 
-TEST(DialectTest, FindMetaschemaAcceptsHttpHttpsAndEmptyFragment) {
+TEST(DialectTest, FindDialectAcceptsHttpHttpsAndEmptyFragment) {
   Dialect d = Dialect::kDraft7;
-  EXPECT_TRUE(FindMetaschema("http://json-schema.org/draft-04/schema#", &d));
+  EXPECT_TRUE(FindDialect("http://json-schema.org/draft-04/schema#", &d));
   EXPECT_EQ(d, Dialect::kDraft4);
-  EXPECT_TRUE(FindMetaschema("https://json-schema.org/draft-06/schema", &d));
+  EXPECT_TRUE(FindDialect("https://json-schema.org/draft-06/schema", &d));
   EXPECT_EQ(d, Dialect::kDraft6);
-  EXPECT_TRUE(FindMetaschema("http://json-schema.org/draft-07/schema", &d));
+  EXPECT_TRUE(FindDialect("http://json-schema.org/draft-07/schema", &d));
   EXPECT_EQ(d, Dialect::kDraft7);
-  EXPECT_FALSE(FindMetaschema("http://json-schema.org/draft-03/schema#", &d));
-  EXPECT_FALSE(FindMetaschema("json-schema.org/draft-07/schema#", &d));
-  EXPECT_FALSE(FindMetaschema("http://json-schema.org/draft-07/schema#/definitions", &d));
+  EXPECT_FALSE(FindDialect("http://json-schema.org/draft-03/schema#", &d));
+  EXPECT_FALSE(FindDialect("json-schema.org/draft-07/schema#", &d));
+  EXPECT_FALSE(FindDialect("http://json-schema.org/draft-07/schema#/definitions", &d));
 }
 
 TEST(DialectTest, DialectOfFallsBackWithoutSchema) {
@@ -120,11 +118,12 @@ TEST(DialectTest, NamesRoundTrip) {
     ASSERT_TRUE(ParseDialectName(DialectName(d), &parsed));
     EXPECT_EQ(parsed, d);
     Dialect found;
-    ASSERT_TRUE(FindMetaschema(MetaschemaUri(d), &found));
+    ASSERT_TRUE(FindDialect(MetaschemaUri(d), &found));
     EXPECT_EQ(found, d);
   }
   Dialect unused;
-  EXPECT_FALSE(ParseDialectName("draft2019-09", &unused));
+  EXPECT_FALSE(ParseDialectName("draft2019-9", &unused));
+  EXPECT_FALSE(ParseDialectName("2020-12", &unused));
 }
 
 }  // namespace

@@ -615,7 +615,11 @@ TEST(CompilerTest, RefToDraft4MetaschemaUsesDraft4Rules) {
 }
 
 TEST(CompilerTest, UnknownSchemaUriIs22023) {
-  EXPECT_EQ(CompileOutcome(R"({"$schema": "http://example.com/my-schema#"})"), "22023");
+  // Another absolute URI may name a metaschema of one's own, to be fetched.
+  EXPECT_EQ(CompileOutcome(R"({"$schema": "http://example.com/my-schema#"})"),
+            "missing http://example.com/my-schema");
+  EXPECT_EQ(CompileOutcome(R"({"$schema": "https://json-schema.org/draft/2021-01/schema"})"),
+            "22023");
   EXPECT_EQ(CompileOutcome(R"({"$schema": "http://json-schema.org/draft-03/schema#"})"), "22023");
   EXPECT_EQ(CompileOutcome(R"({"$schema": 7})"), "22023");
 }

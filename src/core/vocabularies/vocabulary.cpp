@@ -1,0 +1,45 @@
+// What the compile steps of the vocabularies share.
+#include "core/vocabularies/vocabulary.hpp"
+
+#include "core/error.hpp"
+
+namespace schemareg {
+
+void InvalidKeyword(const std::string& message, const std::string& detail) {
+  throw Error(sqlstate::kInvalidObjectDefinition, message, detail);
+}
+
+double NumberValue(const Json& v, const char* keyword) {
+  if (!v.is_number()) InvalidKeyword(std::string("\"") + keyword + "\" must be a number");
+  return v.as_number();
+}
+
+uint64_t CountValue(const Json& v, const char* keyword) {
+  if (!v.is_integer() || v.as_number() < 0) {
+    InvalidKeyword(std::string("\"") + keyword + "\" must be a non-negative integer");
+  }
+  return v.as_number() > 1e18 ? UINT64_MAX : static_cast<uint64_t>(v.as_number());
+}
+
+std::vector<std::string> StringArray(const Json& v, const char* keyword) {
+  std::vector<std::string> out;
+  if (v.is_array()) {
+    for (const Json& item : v.items()) {
+      if (!item.is_string()) break;
+      out.push_back(item.as_string());
+    }
+    if (out.size() == v.items().size()) return out;
+  }
+  InvalidKeyword(std::string("\"") + keyword + "\" must be an array of strings");
+}
+
+std::vector<NodeId> SchemaArray(KeywordSite& site, const Json& v, const char* keyword) {
+  if (!v.is_array() || v.items().empty()) {
+    InvalidKeyword(std::string("\"") + keyword + "\" must be a non-empty array of schemas");
+  }
+  std::vector<NodeId> ids;
+  for (const Json& item : v.items()) ids.push_back(site.compiler.Subschema(item, keyword));
+  return ids;
+}
+
+}  // namespace schemareg
