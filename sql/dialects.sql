@@ -86,6 +86,17 @@ SELECT (schemareg.create_schema('d/order20', '{"$defs": {"sku": {"type": "string
 RESET schemareg.default_dialect;
 SELECT * FROM schemareg.validation_errors('d/order20', '{"sku": "ABC-123456", "size": [3, "cm", 1], "gift": true, "note": 1}');
 SELECT schemareg.validate_record('d/order20', '{"sku": "ABC-1", "size": [3, "in"], "gift": true, "to": "Ann"}') AS valid;
+-- fields() follows $ref beside its siblings and prefixItems; compare() knows
+-- the new keywords.
+SELECT * FROM schemareg.fields('d/order20');
+SELECT (schemareg.revise_schema('d/order20:1', '{"$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$defs": {"sku": {"type": "string"}}, "type": "object", "required": ["sku"],
+        "properties": {"sku": {"$ref": "#/$defs/sku"},
+                       "size": {"prefixItems": [{"type": "number"}, {"enum": ["cm", "in", "mm"]}], "items": false}},
+        "dependentRequired": {"gift": ["to", "from"]},
+        "unevaluatedProperties": false}')).version;
+SELECT path, change, backward, forward FROM schemareg.compare('d/order20:1', 'd/order20:2') ORDER BY path, change;
+
 -- 2020-12 makes "format" an annotation unless schemareg.assert_formats = always.
 SELECT (schemareg.create_schema('d/ip20', '{"$schema": "https://json-schema.org/draft/2020-12/schema", "format": "ipv4"}')).status;
 SELECT schemareg.validate_record('d/ip20', '"nope"') AS annotation;

@@ -104,7 +104,8 @@ $$;
 
 -- The fields under one subschema (following $ref and allOf), as rows of
 -- fields(); `seen` holds the references on the way here, so that a
--- recursive schema is walked once.
+-- recursive schema is walked once. In drafts 2019-09 and later a $ref
+-- applies beside its siblings, and "prefixItems" names the items by position.
 CREATE FUNCTION @extschema@._walk_fields(doc bigint, node jsonb, prefix text,
                                          parent_required boolean, seen text[], caller oid)
     RETURNS TABLE (path text, type text, format text, required boolean, description text)
@@ -116,24 +117,29 @@ DECLARE
     part jsonb;
     resolved jsonb;
     resolved_doc bigint;
+    own jsonb;
     child_type text;
     ref_key text;
+    i bigint;
+    modern boolean := (SELECT v.dialect IN ('draft2019-09', 'draft2020-12')
+                         FROM @extschema@.schema_versions v WHERE v.id = doc);
 BEGIN
     IF jsonb_typeof(node) <> 'object' OR cardinality(seen) > 64 THEN
         RETURN;
     END IF;
     IF node ? '$ref' THEN
-        IF (doc || ' ' || (node ->> '$ref')) = ANY (seen) THEN
+        IF NOT (doc || ' ' || (node ->> '$ref')) = ANY (seen) THEN
+            target := @extschema@._follow_ref(doc, node ->> '$ref', caller);
+            IF target.to_id IS NOT NULL THEN
+                RETURN QUERY SELECT * FROM @extschema@._walk_fields(target.to_id, target.node, prefix,
+                                                                    parent_required,
+                                                                    seen || (doc || ' ' || (node ->> '$ref')),
+                                                                    caller);
+            END IF;
+        END IF;
+        IF NOT coalesce(modern, false) THEN
             RETURN;
         END IF;
-        target := @extschema@._follow_ref(doc, node ->> '$ref', caller);
-        IF target.to_id IS NOT NULL THEN
-            RETURN QUERY SELECT * FROM @extschema@._walk_fields(target.to_id, target.node, prefix,
-                                                                parent_required,
-                                                                seen || (doc || ' ' || (node ->> '$ref')),
-                                                                caller);
-        END IF;
-        RETURN;
     END IF;
     FOR part IN SELECT jsonb_array_elements(CASE WHEN jsonb_typeof(node -> 'allOf') = 'array'
                                                  THEN node -> 'allOf' ELSE '[]' END) LOOP
@@ -142,7 +148,8 @@ BEGIN
     END LOOP;
     IF jsonb_typeof(node -> 'properties') = 'object' THEN
         FOR key, child IN SELECT e.key, e.value FROM jsonb_each(node -> 'properties') e ORDER BY e.key LOOP
-            -- What a field is: its own keywords, or those of what its $ref names.
+            -- What a field is: its own keywords, or those of what its $ref names
+            -- (and, from 2019-09, its own beside them).
             resolved := child;
             resolved_doc := doc;
             ref_key := NULL;
@@ -154,32 +161,48 @@ BEGIN
                     resolved_doc := target.to_id;
                 END IF;
             END IF;
-            child_type := CASE jsonb_typeof(resolved -> 'type')
-                              WHEN 'string' THEN resolved ->> 'type'
+            own := CASE WHEN modern AND jsonb_typeof(child) = 'object' THEN child - '$ref' ELSE '{}' END;
+            child_type := CASE jsonb_typeof(coalesce(own -> 'type', resolved -> 'type'))
+                              WHEN 'string' THEN coalesce(own -> 'type', resolved -> 'type') #>> '{}'
                               WHEN 'array' THEN (SELECT string_agg(t, ',')
-                                                   FROM jsonb_array_elements_text(resolved -> 'type') t)
-                              ELSE CASE WHEN resolved ? 'properties' THEN 'object'
-                                        WHEN resolved ? 'items' THEN 'array' END
+                                                   FROM jsonb_array_elements_text(coalesce(own -> 'type', resolved -> 'type')) t)
+                              ELSE CASE WHEN resolved ? 'properties' OR own ? 'properties' THEN 'object'
+                                        WHEN resolved ? 'items' OR resolved ? 'prefixItems'
+                                             OR own ? 'items' OR own ? 'prefixItems' THEN 'array' END
                           END;
             path := prefix || '/' || replace(replace(key, '~', '~0'), '/', '~1');
             type := child_type;
-            format := resolved ->> 'format';
+            format := coalesce(own ->> 'format', resolved ->> 'format');
             required := parent_required AND coalesce(node -> 'required' ? key, false);
             description := coalesce(child ->> 'description', resolved ->> 'description');
             RETURN NEXT;
             -- A reference met on the way here is not followed again.
             CONTINUE WHEN ref_key = ANY (seen);
             -- Nested objects: their fields too (required only where every level is).
+            IF modern THEN
+                -- The field's own keywords, its $ref included.
+                resolved := child;
+                resolved_doc := doc;
+            END IF;
             RETURN QUERY SELECT * FROM @extschema@._walk_fields(resolved_doc, resolved, path, required,
                                                                 array_remove(seen || ref_key, NULL),
                                                                 caller);
             -- Items of an array: under "/*" (required in each item, where the
-            -- array itself is required).
+            -- array itself is required), or by position for "prefixItems".
             IF jsonb_typeof(resolved -> 'items') = 'object' THEN
                 RETURN QUERY SELECT * FROM @extschema@._walk_fields(resolved_doc, resolved -> 'items',
                                                                     path || '/*', required,
                                                                     array_remove(seen || ref_key, NULL),
                                                                     caller);
+            END IF;
+            IF modern AND jsonb_typeof(resolved -> 'prefixItems') = 'array' THEN
+                FOR part, i IN SELECT e.value, e.n - 1
+                                 FROM jsonb_array_elements(resolved -> 'prefixItems') WITH ORDINALITY AS e(value, n) LOOP
+                    RETURN QUERY SELECT * FROM @extschema@._walk_fields(resolved_doc, part,
+                                                                        path || '/' || i, required,
+                                                                        array_remove(seen || ref_key, NULL),
+                                                                        caller);
+                END LOOP;
             END IF;
         END LOOP;
     END IF;

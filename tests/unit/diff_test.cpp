@@ -99,5 +99,51 @@ TEST(DiffTest, UnclassifiedKeywordsAreNeitherWay) {
             (V{"/anyOf anyOf changed 00"}));
 }
 
+// Drafts 2019-09 and 2020-12.
+TEST(DiffTest, ModernKeywords) {
+  EXPECT_EQ(Changes(R"({"dependentRequired": {"a": ["b"]}})",
+                    R"({"dependentRequired": {"a": ["b", "c"], "d": ["e"]}})"),
+            (V{"/dependentRequired/a dependentRequired \"c\" added 01",
+               "/dependentRequired/d dependentRequired \"e\" added 01"}));
+  EXPECT_EQ(Changes(R"({"dependentSchemas": {"a": {"required": ["b"]}}})", R"({})"),
+            (V{"/dependentSchemas/a dependent schema \"a\" removed 10"}));
+  EXPECT_EQ(Changes(R"({"$defs": {"a": {"type": "string"}}})", R"({"$defs": {}})"),
+            (V{"/$defs/a definition \"a\" removed 11"}));
+  EXPECT_EQ(Changes(R"({"$defs": {"a": {"type": "string"}}})",
+                    R"({"$defs": {"a": {"type": ["string", "null"]}}})"),
+            (V{"/$defs/a/type type widened 10"}));
+  EXPECT_EQ(Changes(R"({"minContains": 2})", R"({"minContains": 1})"),
+            (V{"/minContains minContains relaxed 10"}));
+  EXPECT_EQ(Changes(R"({"maxContains": 2})", R"({"maxContains": 1})"),
+            (V{"/maxContains maxContains tightened 01"}));
+  EXPECT_EQ(Changes(R"({"deprecated": false, "type": "string"})",
+                    R"({"deprecated": true, "type": "string"})"),
+            (V{" annotations changed 11"}));
+}
+
+TEST(DiffTest, UnevaluatedPropertiesFalseClosesAnObject) {
+  EXPECT_EQ(
+      Changes(
+          R"({"properties": {"a": {}}, "unevaluatedProperties": false})",
+          R"({"properties": {"a": {}, "b": {"type": "string"}}, "unevaluatedProperties": false})"),
+      (V{"/properties/b property \"b\" added 10"}));
+  EXPECT_EQ(Changes(R"({"unevaluatedProperties": true})", R"({"unevaluatedProperties": false})"),
+            (V{"/unevaluatedProperties unevaluatedProperties closed 01"}));
+  EXPECT_EQ(Changes(R"({"unevaluatedItems": false})", R"({})"),
+            (V{"/unevaluatedItems unevaluatedItems opened 10"}));
+}
+
+TEST(DiffTest, PrefixItems) {
+  EXPECT_EQ(Changes(R"({"prefixItems": [{"type": "string"}]})",
+                    R"({"prefixItems": [{"type": "string"}, {"type": "number"}]})"),
+            (V{"/prefixItems/1 prefix item 1 added 01"}));
+  EXPECT_EQ(Changes(R"({"prefixItems": [{"type": "string"}], "items": false})",
+                    R"({"prefixItems": [{"type": "string"}, {"type": "number"}], "items": false})"),
+            (V{"/prefixItems/1 prefix item 1 added 10"}));
+  EXPECT_EQ(Changes(R"({"prefixItems": [{"type": "string"}]})",
+                    R"({"prefixItems": [{"type": ["string", "null"]}]})"),
+            (V{"/prefixItems/0/type type widened 10"}));
+}
+
 }  // namespace
 }  // namespace schemareg
