@@ -88,6 +88,7 @@ class Compiler : public KeywordCompiler {
       }
     } while (CompileDynamicAnchors());
     CheckSameInstanceCycles();
+    MarkSharedNodes();
     return std::move(out_);
   }
 
@@ -378,6 +379,39 @@ class Compiler : public KeywordCompiler {
     for (const auto& dep : n.schema_dependencies) out.push_back(dep.second);
     for (NodeId id : {n.not_schema, n.if_schema, n.then_schema, n.else_schema}) {
       if (id != kNoNode) out.push_back(id);
+    }
+  }
+
+  // Counts the chains of in-place applicators that reach each node (the
+  // graph has no cycle: CheckSameInstanceCycles). A node many reach would be
+  // evaluated that many times at one value: the evaluator memoizes it.
+  void MarkSharedNodes() {
+    constexpr uint64_t kMemoizeFrom = 32, kSaturate = uint64_t{1} << 40;
+    const auto& nodes = out_->nodes;
+    std::vector<uint32_t> in_degree(nodes.size(), 0);
+    std::vector<NodeId> edges;
+    for (const auto& node : nodes) {
+      SameInstanceEdges(*node, edges);
+      for (NodeId child : edges) in_degree[child]++;
+    }
+    // Kahn's order: every node after all that reach it.
+    std::vector<uint64_t> chains(nodes.size(), 0);
+    std::vector<NodeId> ready;
+    for (NodeId id = 0; id < nodes.size(); id++) {
+      if (in_degree[id] == 0) {
+        chains[id] = 1;
+        ready.push_back(id);
+      }
+    }
+    while (!ready.empty()) {
+      NodeId id = ready.back();
+      ready.pop_back();
+      SameInstanceEdges(*nodes[id], edges);
+      for (NodeId child : edges) {
+        chains[child] = std::min(kSaturate, chains[child] + chains[id]);
+        if (--in_degree[child] == 0) ready.push_back(child);
+      }
+      if (chains[id] >= kMemoizeFrom) out_->nodes[id]->memoize = true;
     }
   }
 

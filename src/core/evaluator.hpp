@@ -93,6 +93,9 @@ class Evaluator {
       Fail("false", "no value is allowed here");
       return false;
     }
+    if (n.memoize && annotations_ == nullptr && !schema_.uses_dynamic_scope) {
+      return EvalMemoized(id, n, value);
+    }
     if (schema_.uses_dynamic_scope && n.resource != dynamic_scope_.back()) {
       dynamic_scope_.push_back(n.resource);
       bool ok = EvalNode(n, value);
@@ -168,7 +171,7 @@ class Evaluator {
     SCHEMAREG_CHECK(validation::CheckAnyType(*this, n, value));
     switch (value.type()) {
       case JsonType::kNumber:
-        SCHEMAREG_CHECK(validation::CheckNumber(*this, n, value.as_number()));
+        SCHEMAREG_CHECK(validation::CheckNumber(*this, n, value));
         break;
       case JsonType::kString:
         SCHEMAREG_CHECK(validation::CheckString(*this, n, value.as_string()));
@@ -270,6 +273,44 @@ class Evaluator {
     return ok;
   }
 
+  // A node many chains reach, at one value: its result is computed once per
+  // mode. In fast mode a value stands for every equal one (null and booleans
+  // have no place of their own); with errors, only the same place does, and a
+  // failure reported once is not reported again.
+  bool EvalMemoized(NodeId id, const Node& n, const Value& value) {
+    const void* place = value.identity();
+    bool scalar = value.type() == JsonType::kNull || value.type() == JsonType::kBool;
+    if (place == nullptr && (!scalar || !fast())) return EvalNode(n, value);
+    MemoKey key{id, place, static_cast<uint8_t>(value.type()),
+                value.type() == JsonType::kBool && value.as_bool()};
+    auto& memo = fast() ? fast_memo_ : errors_memo_;
+    auto it = memo.find(key);
+    if (it != memo.end()) return it->second;
+    // A pass found in fast mode needs no errors either.
+    if (!fast()) {
+      auto passed = fast_memo_.find(key);
+      if (passed != fast_memo_.end() && passed->second) return true;
+    }
+    bool ok = EvalNode(n, value);
+    memo.emplace(key, ok);
+    return ok;
+  }
+
+  struct MemoKey {
+    NodeId node;
+    const void* place;
+    uint8_t type;
+    bool flag;
+    bool operator==(const MemoKey& o) const {
+      return node == o.node && place == o.place && type == o.type && flag == o.flag;
+    }
+  };
+  struct MemoHash {
+    size_t operator()(const MemoKey& k) const {
+      return std::hash<const void*>()(k.place) * 31 + k.node * 7 + k.type * 2 + k.flag;
+    }
+  };
+
   bool EvalNode(const Node& n, const Value& value) {
     if (n.ref_only) return Eval(n.ref, value);
     if (n.TracksAnnotations()) return unevaluated::EvalTracking(*this, n, value);
@@ -280,6 +321,7 @@ class Evaluator {
   const ValidateOptions& options_;
   ErrorList* errors_;
   Annotations* annotations_ = nullptr;
+  std::unordered_map<MemoKey, bool, MemoHash> fast_memo_, errors_memo_;
   // The resources the evaluation is in, outermost first (only when a dynamic
   // reference needs them).
   std::vector<uint32_t> dynamic_scope_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -29,6 +30,19 @@ Json Json::Number(double d) {
   return j;
 }
 
+Json Json::Number(double d, std::string_view text) {
+  Json j = Number(d);
+  if (!Decimal::FromJson(text).IsShort()) j.number_text_ = std::string(text);
+  return j;
+}
+
+Decimal Json::as_decimal() const {
+  if (!number_text_.empty()) return Decimal::FromJson(number_text_);
+  std::string text;
+  AppendJsonNumber(text, number_);
+  return Decimal::FromJson(text);
+}
+
 Json Json::String(std::string s) {
   Json j;
   j.type_ = JsonType::kString;
@@ -49,7 +63,9 @@ Json Json::Object() {
 }
 
 bool Json::is_integer() const {
-  return type_ == JsonType::kNumber && std::isfinite(number_) && std::floor(number_) == number_;
+  if (type_ != JsonType::kNumber) return false;
+  if (!number_text_.empty()) return as_decimal().IsIntegral();
+  return std::isfinite(number_) && std::floor(number_) == number_;
 }
 
 const Json* Json::Find(std::string_view key) const {
@@ -69,6 +85,17 @@ void Json::Set(std::string key, Json value) {
   members_.emplace_back(std::move(key), std::move(value));
 }
 
+size_t MixMember(size_t name, size_t value) {
+  static const uint64_t seed = std::random_device()() * 0x9e3779b97f4a7c15ULL + 1;
+  uint64_t x = (name ^ seed) * 0xbf58476d1ce4e5b9ULL + value;
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return static_cast<size_t>(x);
+}
+
 bool JsonEqual(const Json& a, const Json& b) {
   return ValuesEqual(JsonRef(a), JsonRef(b), [] {});
 }
@@ -79,11 +106,17 @@ size_t JsonHash(const Json& value) {
 
 namespace {
 
+// RapidJSON refuses a number beyond double's range (1e400, or 400 digits).
+// Such a number is handed to the Builder as a string that starts with this
+// marker (a control character JSON text must escape), in a text that has no
+// "schemareg-number:" of its own.
+constexpr std::string_view kNumberMarker = "\x01schemareg-number:";
+
 // Builds a Json tree from RapidJSON's SAX events, refusing nesting past max_depth.
 class Builder {
  public:
-  Builder(size_t max_depth, StopCheck should_stop)
-      : max_depth_(max_depth), should_stop_(should_stop) {}
+  Builder(size_t max_depth, StopCheck should_stop, bool marked_numbers)
+      : max_depth_(max_depth), should_stop_(should_stop), marked_numbers_(marked_numbers) {}
 
   bool Null() { return Add(Json()); }
   bool Bool(bool b) { return Add(Json::Bool(b)); }
@@ -93,18 +126,19 @@ class Builder {
   bool Uint64(uint64_t u) { return Add(Json::Number(static_cast<double>(u))); }
   bool Double(double d) { return Add(Json::Number(d)); }
   bool RawNumber(const char* str, rapidjson::SizeType length, bool) {
-    // Numbers arrive as text so that values beyond double's range still parse.
+    // Numbers arrive as text: beyond double's range they are +-inf, and
+    // their text keeps them exact.
     std::string text(str, length);
     double d = std::strtod(text.c_str(), nullptr);
-    if (!std::isfinite(d)) {
-      out_of_range_ = true;
-      bad_number_ = text;
-      return false;
-    }
-    return Add(Json::Number(d));
+    return Add(Json::Number(d, text));
   }
   bool String(const char* str, rapidjson::SizeType length, bool) {
-    return Add(Json::String(std::string(str, length)));
+    std::string_view value(str, length);
+    if (marked_numbers_ && value.substr(0, kNumberMarker.size()) == kNumberMarker) {
+      return RawNumber(str + kNumberMarker.size(),
+                       static_cast<rapidjson::SizeType>(length - kNumberMarker.size()), false);
+    }
+    return Add(Json::String(std::string(value)));
   }
   bool StartObject() { return Open(Json::Object()); }
   bool Key(const char* str, rapidjson::SizeType length, bool) {
@@ -117,8 +151,6 @@ class Builder {
 
   bool depth_exceeded() const { return depth_exceeded_; }
   bool interrupted() const { return interrupted_; }
-  bool out_of_range() const { return out_of_range_; }
-  const std::string& bad_number() const { return bad_number_; }
   size_t deepest() const { return deepest_; }
   Json Take() { return std::move(root_); }
 
@@ -192,10 +224,9 @@ class Builder {
 
   size_t max_depth_;
   StopCheck should_stop_;
+  bool marked_numbers_;  // strings starting with kNumberMarker are numbers
   bool depth_exceeded_ = false;
   bool interrupted_ = false;
-  bool out_of_range_ = false;
-  std::string bad_number_;
   size_t deepest_ = 0;
   size_t values_ = 0;
   std::vector<Frame> stack_;
@@ -253,41 +284,56 @@ void AppendJsonNumber(std::string& out, double d) {
   out += buf;
 }
 
+namespace {
+
+// Rewrites the number at `offset` as a string marked kNumberMarker.
+void MarkNumber(std::string& text, size_t offset) {
+  size_t end = text.find_first_not_of("0123456789+-.eE", offset);
+  if (end == std::string::npos) end = text.size();
+  std::string number = text.substr(offset, end - offset);
+  text.replace(offset, end - offset, "\"\\u0001schemareg-number:" + number + "\"");
+}
+
+}  // namespace
+
 Json ParseJson(std::string_view text, size_t max_depth, size_t* depth, StopCheck should_stop) {
-  Builder builder(max_depth, should_stop);
-  rapidjson::Reader reader;
-  rapidjson::MemoryStream stream(text.data(), text.size());
-  constexpr unsigned kFlags = rapidjson::kParseIterativeFlag |
-                              rapidjson::kParseNumbersAsStringsFlag |
-                              rapidjson::kParseValidateEncodingFlag;
-  rapidjson::ParseResult result = reader.Parse<kFlags>(stream, builder);
-  if (builder.interrupted()) throw Interrupted();
-  if (depth != nullptr) *depth = builder.deepest();
-  if (builder.depth_exceeded()) {
-    throw Error(sqlstate::kProgramLimitExceeded,
-                "JSON value is nested more than " + std::to_string(max_depth) + " levels deep", "",
-                "Raise schemareg.max_depth, or flatten the document.");
-  }
-  // RapidJSON itself refuses some (1e400), strtod the others (2e308).
-  if (builder.out_of_range() || result.Code() == rapidjson::kParseErrorNumberTooBig) {
-    std::string which = builder.bad_number();
-    if (!builder.out_of_range()) {
-      // RapidJSON's offset is where the number starts.
-      size_t end = text.find_first_not_of("0123456789+-.eE", result.Offset());
-      which = std::string(
-          text.substr(result.Offset(), std::min<size_t>(end, text.size()) - result.Offset()));
+  std::string rewritten;  // the text, once a number had to be written out
+  for (int attempt = 0;; attempt++) {
+    std::string_view input = rewritten.empty() ? text : std::string_view(rewritten);
+    Builder builder(max_depth, should_stop, !rewritten.empty());
+    rapidjson::Reader reader;
+    rapidjson::MemoryStream stream(input.data(), input.size());
+    constexpr unsigned kFlags = rapidjson::kParseIterativeFlag |
+                                rapidjson::kParseNumbersAsStringsFlag |
+                                rapidjson::kParseValidateEncodingFlag;
+    rapidjson::ParseResult result = reader.Parse<kFlags>(stream, builder);
+    if (builder.interrupted()) throw Interrupted();
+    if (depth != nullptr) *depth = builder.deepest();
+    if (builder.depth_exceeded()) {
+      throw Error(sqlstate::kProgramLimitExceeded,
+                  "JSON value is nested more than " + std::to_string(max_depth) + " levels deep",
+                  "", "Raise schemareg.max_depth, or flatten the document.");
     }
-    if (which.size() > 40) which = which.substr(0, 40) + "...";
-    throw Error(sqlstate::kNumericValueOutOfRange,
-                "JSON number " + which + " is too large for schemareg",
-                "Numbers are compared as IEEE doubles, whose magnitude ends near 1.8e308.");
+    if (result.Code() == rapidjson::kParseErrorNumberTooBig) {
+      if (rewritten.empty()) rewritten = std::string(text);
+      if (attempt < 1000 && text.find("schemareg-number:") == std::string_view::npos) {
+        MarkNumber(rewritten, result.Offset());
+        continue;
+      }
+      size_t end = rewritten.find_first_not_of("0123456789+-.eE", result.Offset());
+      std::string which = rewritten.substr(
+          result.Offset(), std::min<size_t>(end, rewritten.size()) - result.Offset());
+      throw Error(sqlstate::kProgramLimitExceeded,
+                  "JSON number " + TruncateUtf8(which, 40) + " is too large for schemareg",
+                  "A document may hold 1,000 numbers beyond 1e308 at most.");
+    }
+    if (result.IsError()) {
+      throw Error(sqlstate::kInvalidTextRepresentation,
+                  std::string("invalid JSON: ") + rapidjson::GetParseError_En(result.Code()) +
+                      " at offset " + std::to_string(result.Offset()));
+    }
+    return builder.Take();
   }
-  if (result.IsError()) {
-    throw Error(sqlstate::kInvalidTextRepresentation,
-                std::string("invalid JSON: ") + rapidjson::GetParseError_En(result.Code()) +
-                    " at offset " + std::to_string(result.Offset()));
-  }
-  return builder.Take();
 }
 
 std::string ToJsonText(const Json& value, size_t max_chars) {

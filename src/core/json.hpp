@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/decimal.hpp"
 #include "core/error.hpp"
 
 namespace schemareg {
@@ -23,6 +24,9 @@ class Json {
   Json() = default;
   static Json Bool(bool b);
   static Json Number(double d);
+  // A number with the text it was written as (kept when the double does not
+  // say it exactly).
+  static Json Number(double d, std::string_view text);
   static Json String(std::string s);
   static Json Array();
   static Json Object();
@@ -39,6 +43,10 @@ class Json {
 
   bool as_bool() const { return bool_; }
   double as_number() const { return number_; }
+  // Whether the double says the number exactly enough (Decimal::IsShort),
+  // and the number exactly.
+  bool number_is_short() const { return number_text_.empty(); }
+  Decimal as_decimal() const;
   const std::string& as_string() const { return string_; }
   const std::vector<Json>& items() const { return items_; }
   std::vector<Json>& items() { return items_; }
@@ -54,6 +62,7 @@ class Json {
   JsonType type_ = JsonType::kNull;
   bool bool_ = false;
   double number_ = 0;
+  std::string number_text_;  // only for numbers that are not short
   std::string string_;
   std::vector<Json> items_;
   std::vector<Member> members_;
@@ -67,9 +76,9 @@ bool JsonEqual(const Json& a, const Json& b);
 size_t JsonHash(const Json& value);
 
 // Parses JSON text. Throws Error 22P02 on bad text, 22003 for a number beyond
-// double's range and 54000 when nesting exceeds max_depth. Parsing is iterative: no recursion on the input. When
-// `depth` is given it receives the deepest nesting met (0 for a scalar).
-// When `should_stop` says so the parse throws Interrupted.
+// double's range and 54000 when nesting exceeds max_depth. Parsing is iterative: no recursion on
+// the input. When `depth` is given it receives the deepest nesting met (0 for a scalar). When
+// `should_stop` says so the parse throws Interrupted.
 Json ParseJson(std::string_view text, size_t max_depth, size_t* depth = nullptr,
                StopCheck should_stop = nullptr);
 

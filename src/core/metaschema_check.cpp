@@ -1,5 +1,7 @@
 #include "core/metaschema_check.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <iterator>
 #include <memory>
 #include <string>
@@ -75,6 +77,20 @@ std::string MetaschemaErrors(const Json& definition, const CompiledSchema& metas
   return detail;
 }
 
+bool HasHugeNumber(const Json& json) {
+  switch (json.type()) {
+    case JsonType::kNumber:
+      return !std::isfinite(json.as_number());
+    case JsonType::kArray:
+      return std::any_of(json.items().begin(), json.items().end(), HasHugeNumber);
+    case JsonType::kObject:
+      return std::any_of(json.members().begin(), json.members().end(),
+                         [](const Json::Member& m) { return HasHugeNumber(m.second); });
+    default:
+      return false;
+  }
+}
+
 [[noreturn]] void NotConforming(const std::string& metaschema, const std::string& detail) {
   throw Error(sqlstate::kInvalidObjectDefinition,
               "schema definition does not conform to the " + metaschema + " metaschema", detail,
@@ -85,8 +101,9 @@ std::string MetaschemaErrors(const Json& definition, const CompiledSchema& metas
 
 void CheckAgainstMetaschema(const Json& definition, Dialect dialect) {
   // valijson knows drafts 4 to 7; the evaluator checks the later ones alone
-  // (formats are annotations in their metaschemas).
-  if (IsModern(dialect)) {
+  // (formats are annotations in their metaschemas), and any definition with
+  // a number beyond double's range, which valijson's RapidJSON refuses.
+  if (IsModern(dialect) || HasHugeNumber(definition)) {
     ValidateOptions options;
     options.assert_formats = false;
     if (!IsValid(OwnMetaschema(dialect), definition, options)) {

@@ -44,6 +44,18 @@ inline constexpr size_t kMaxTrackedProperties = 256;
 // Enums up to this long are scanned; longer ones are looked up by hash.
 inline constexpr size_t kEnumScanLimit = 8;
 
+// A number a keyword compares with (bounds, multipleOf): its double for the
+// fast path, and the number exactly for ties and fractions.
+struct NumberBound {
+  double value = 0;
+  bool is_short = true;  // Decimal::IsShort
+  Decimal exact;
+  // A whole number below 2^53: multipleOf by it is exact in doubles.
+  bool small_integer = false;
+
+  static NumberBound Of(const Json& number);
+};
+
 // One subschema, its keywords grouped by the vocabulary that defines them
 // (src/core/vocabularies/). Keywords absent from the definition keep their
 // "absent" value.
@@ -74,7 +86,7 @@ struct SchemaNode {
   std::unordered_multimap<size_t, size_t> enum_index;
   std::optional<Json> const_value;
   // validation: numbers and strings.
-  std::optional<double> multiple_of, maximum, minimum, exclusive_maximum, exclusive_minimum;
+  std::optional<NumberBound> multiple_of, maximum, minimum, exclusive_maximum, exclusive_minimum;
   std::optional<uint64_t> max_length, min_length;
   std::unique_ptr<Pattern> pattern;
   // validation: arrays and objects.
@@ -120,6 +132,11 @@ struct SchemaNode {
   // whether the dialect makes it an annotation (2020-12's format-annotation).
   std::string format;
   bool format_annotation_only = false;
+
+  // Reached over many chains of in-place applicators (allOf, anyOf, $ref,
+  // ...): results at a value are kept, so that such a schema costs its size,
+  // not 2^depth (compiler.cpp decides).
+  bool memoize = false;
 
   bool TracksAnnotations() const {
     return unevaluated_properties != kNoNode || unevaluated_items != kNoNode;

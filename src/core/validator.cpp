@@ -43,15 +43,6 @@ uint64_t CodePoints(std::string_view s) {
   return n;
 }
 
-// Allows only the rounding error of the decimal-to-binary conversion (0.0075
-// is a multiple of 0.0001; 1e9 + 0.5 is not a multiple of 1).
-bool IsMultiple(double value, double divisor) {
-  if (!std::isfinite(value) || !std::isfinite(value / divisor)) return false;
-  double remainder = std::fmod(std::fabs(value), divisor);
-  double distance = std::min(remainder, divisor - remainder);
-  return distance <= 4 * std::numeric_limits<double>::epsilon() * std::fabs(value);
-}
-
 bool FormatOk(const std::string& format, std::string_view s) {
   if (format == "regex") {
     try {

@@ -7,7 +7,11 @@
 // A Value provides:
 //   JsonType type() const;
 //   bool as_bool() const;                  // kBool
-//   double as_number() const;              // kNumber
+//   double as_number() const;              // kNumber: the nearest double (+-inf beyond)
+//   bool number_is_short() const;          // kNumber: as_number() says it exactly
+//                                          // enough (Decimal::IsShort)
+//   Decimal number_decimal() const;        // kNumber: the number exactly
+//   bool number_is_integral() const;       // kNumber: no fractional part, exactly
 //   std::string_view as_string() const;    // kString
 //   size_t size() const;                   // kArray, kObject
 //   Value item(size_t i) const;            // kArray
@@ -16,6 +20,8 @@
 //                                          // (false from f stops; the result is false then)
 //   bool Find(std::string_view key, Value* out) const;  // kObject
 //   static Value Key(std::string_view s);  // a string value holding a member's name
+//   const void* identity() const;          // with type() and as_bool(), which value of
+//                                          // the record this is (for memoizing)
 #pragma once
 
 #include <algorithm>
@@ -27,6 +33,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/decimal.hpp"
 #include "core/error.hpp"
 #include "core/json.hpp"
 
@@ -41,6 +48,9 @@ class JsonRef {
   JsonType type() const { return json_ != nullptr ? json_->type() : JsonType::kString; }
   bool as_bool() const { return json_->as_bool(); }
   double as_number() const { return json_->as_number(); }
+  bool number_is_short() const { return json_->number_is_short(); }
+  Decimal number_decimal() const { return json_->as_decimal(); }
+  bool number_is_integral() const { return json_->is_integer(); }
   std::string_view as_string() const {
     return json_ != nullptr ? std::string_view(json_->as_string()) : key_;
   }
@@ -63,6 +73,9 @@ class JsonRef {
     }
     return true;
   }
+  const void* identity() const {
+    return json_ != nullptr ? static_cast<const void*>(json_) : key_.data();
+  }
   bool Find(std::string_view key, JsonRef* out) const {
     const Json* found = json_->Find(key);
     if (found == nullptr) return false;
@@ -75,6 +88,26 @@ class JsonRef {
   const Json* json_ = nullptr;
   std::string_view key_;
 };
+
+// A number's text: from its double when that says it exactly enough.
+template <typename V>
+void AppendNumberText(const V& v, std::string& out) {
+  if (v.number_is_short()) {
+    AppendJsonNumber(out, v.as_number());
+  } else {
+    out += v.number_decimal().ToText();
+  }
+}
+
+// Whether two numbers are equal, exactly: different doubles are different
+// numbers (rounding keeps order); equal ones are checked exactly unless both
+// are short.
+template <typename A, typename B>
+bool NumbersEqual(const A& a, const B& b) {
+  if (a.as_number() != b.as_number()) return false;
+  if (a.number_is_short() && b.number_is_short()) return true;
+  return CompareDecimals(a.number_decimal(), b.number_decimal()) == 0;
+}
 
 // Compact JSON text of a value (for messages): stops once more than
 // max_chars are written, so the recursion is bounded by it too.
@@ -89,7 +122,7 @@ void AppendValueText(const V& v, std::string& out, size_t max_chars) {
       out += v.as_bool() ? "true" : "false";
       break;
     case JsonType::kNumber:
-      AppendJsonNumber(out, v.as_number());
+      AppendNumberText(v, out);
       break;
     case JsonType::kString:
       AppendJsonString(out, v.as_string());
@@ -133,7 +166,7 @@ bool ValuesEqual(const A& a, const B& b, Poll&& poll) {
     case JsonType::kBool:
       return a.as_bool() == b.as_bool();
     case JsonType::kNumber:
-      return a.as_number() == b.as_number();
+      return NumbersEqual(a, b);
     case JsonType::kString:
       return a.as_string() == b.as_string();
     case JsonType::kArray:
@@ -149,6 +182,11 @@ bool ValuesEqual(const A& a, const B& b, Poll&& poll) {
   }
   return false;
 }
+
+// A member's name and value hashes mixed: an object's hash sums them, so
+// that member order does not matter, and the mix (seeded per process) keeps
+// values that move between names from colliding.
+size_t MixMember(size_t name, size_t value);
 
 // A hash consistent with ValuesEqual, the same for equal values of any type.
 template <typename V, typename Poll>
@@ -179,7 +217,7 @@ size_t ValueHash(const V& v, Poll&& poll) {
       // Order-independent: sum the member hashes.
       size_t sum = 0;
       v.ForEachMember([&](std::string_view name, const V& member) {
-        sum += std::hash<std::string_view>()(name) * 31 + ValueHash(member, poll);
+        sum += MixMember(std::hash<std::string_view>()(name), ValueHash(member, poll));
         return true;
       });
       mix(sum);

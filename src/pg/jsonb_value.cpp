@@ -3,9 +3,11 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <cstdio>
 #include <cstring>
 #include <string>
 
+#include "core/decimal.hpp"
 #include "core/error.hpp"
 #include "pg/guard.hpp"
 
@@ -36,47 +38,69 @@ constexpr double kPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7
                                    1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                    1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
-// The double nearest to a numeric when that can be computed exactly: a
-// mantissa of at most 2^53 times a power of ten up to 10^22 is one correctly
-// rounded IEEE operation, the same double strtod gives for its text. False
-// otherwise (more digits, larger exponents).
-bool FastNumericToDouble(const char* numeric, double* out) {
+// A numeric's sign, weight and base-10000 digits, read from its header.
+struct NumericParts {
+  bool negative = false;
+  int weight = 0;
+  size_t count = 0;  // digits
+  const char* digits = nullptr;
+
+  uint16_t Digit(size_t i) const {
+    uint16_t digit;
+    std::memcpy(&digit, digits + i * sizeof(uint16_t), sizeof digit);
+    return digit;
+  }
+};
+
+// False for the special values (NaN, infinities), which jsonb never holds.
+bool ReadNumeric(const char* numeric, NumericParts* parts) {
   const char* data = VARDATA_ANY(numeric);
   size_t size = VARSIZE_ANY_EXHDR(numeric);
   if (size < sizeof(uint16_t)) return false;
   uint16_t header;
   std::memcpy(&header, data, sizeof header);
   if ((header & kSignMask) == kSpecial) return false;
-  bool negative;
-  int weight;
   size_t header_size;
   if ((header & kShort) != 0) {
-    negative = (header & kShortNegative) != 0;
-    weight = (header & kShortWeightSign) != 0
-                 ? static_cast<int>(~kShortWeightMask | (header & kShortWeightMask))
-                 : static_cast<int>(header & kShortWeightMask);
+    parts->negative = (header & kShortNegative) != 0;
+    parts->weight = (header & kShortWeightSign) != 0
+                        ? static_cast<int>(~kShortWeightMask | (header & kShortWeightMask))
+                        : static_cast<int>(header & kShortWeightMask);
     header_size = sizeof(uint16_t);
   } else {
-    negative = (header & kSignMask) == kNegative;
+    parts->negative = (header & kSignMask) == kNegative;
     int16_t long_weight;
     if (size < 2 * sizeof(uint16_t)) return false;
     std::memcpy(&long_weight, data + sizeof(uint16_t), sizeof long_weight);
-    weight = long_weight;
+    parts->weight = long_weight;
     header_size = 2 * sizeof(uint16_t);
   }
-  size_t digits = (size - header_size) / sizeof(uint16_t);
+  parts->count = (size - header_size) / sizeof(uint16_t);
+  parts->digits = data + header_size;
+  return true;
+}
+
+size_t DecimalDigits(uint16_t digit) {
+  return digit >= 1000 ? 4 : digit >= 100 ? 3 : digit >= 10 ? 2 : 1;
+}
+
+// The double nearest to a numeric when that can be computed exactly: a
+// mantissa of at most 2^53 times a power of ten up to 10^22 is one correctly
+// rounded IEEE operation, the same double strtod gives for its text. False
+// otherwise (more digits, larger exponents).
+bool FastNumericToDouble(const char* numeric, double* out) {
+  NumericParts parts;
+  if (!ReadNumeric(numeric, &parts)) return false;
   uint64_t mantissa = 0;
-  for (size_t i = 0; i < digits; i++) {
-    uint16_t digit;
-    std::memcpy(&digit, data + header_size + i * sizeof(uint16_t), sizeof digit);
+  for (size_t i = 0; i < parts.count; i++) {
     if (mantissa > (UINT64_MAX - 9999) / 10000) return false;
-    mantissa = mantissa * 10000 + digit;
+    mantissa = mantissa * 10000 + parts.Digit(i);
   }
   if (mantissa == 0) {
     *out = 0;
     return true;
   }
-  long exponent = 4L * (weight - static_cast<long>(digits) + 1);
+  long exponent = 4L * (parts.weight - static_cast<long>(parts.count) + 1);
   while (mantissa % 10 == 0) {
     mantissa /= 10;
     exponent++;
@@ -84,28 +108,31 @@ bool FastNumericToDouble(const char* numeric, double* out) {
   if (mantissa > (uint64_t{1} << 53) || exponent < -22 || exponent > 22) return false;
   double value = static_cast<double>(mantissa);
   value = exponent >= 0 ? value * kPowersOfTen[exponent] : value / kPowersOfTen[-exponent];
-  *out = negative ? -value : value;
+  *out = parts.negative ? -value : value;
   return true;
 }
 
-// Everything else: the numeric's text, read by strtod (as a record's text
-// would be).
-double SlowNumericToDouble(const char* numeric) {
-  char* text = nullptr;
-  PgGuard([&] {
-    Numeric value = DatumGetNumeric(PointerGetDatum(numeric));
-    text = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(value)));
-  });
-  double d = std::strtod(text, nullptr);
-  if (!std::isfinite(d)) {
-    std::string which(text);
-    if (which.size() > 40) which = which.substr(0, 40) + "...";
-    throw Error(sqlstate::kNumericValueOutOfRange,
-                "JSON number " + which + " is too large for schemareg",
-                "Numbers are compared as IEEE doubles, whose magnitude ends near 1.8e308.");
+// The numeric exactly.
+Decimal NumericDecimal(const NumericParts& parts) {
+  std::string digits;
+  digits.reserve(parts.count * 4);
+  for (size_t i = 0; i < parts.count; i++) {
+    unsigned digit = parts.Digit(i) % 10000;
+    for (unsigned power = 1000; power > 0; power /= 10) {
+      digits += static_cast<char>('0' + digit / power % 10);
+    }
   }
-  PgGuard([&] { pfree(text); });
-  return d;
+  return Decimal::FromDigits(parts.negative, std::move(digits),
+                             4L * (parts.weight - static_cast<long>(parts.count) + 1));
+}
+
+// Everything else: the numeric's exact text, read by strtod (as a record's
+// text would be); +-inf beyond double's range, where the evaluator compares
+// the decimals.
+double SlowNumericToDouble(const char* numeric) {
+  NumericParts parts;
+  if (!ReadNumeric(numeric, &parts)) return std::nan("");
+  return std::strtod(NumericDecimal(parts).ToText().c_str(), nullptr);
 }
 
 }  // namespace
@@ -153,6 +180,35 @@ JsonbRef JsonbRef::FromEntry(JEntry entry, const char* base, uint32 offset, uint
 }
 
 uint32 JsonbRef::OffsetOf(uint32 index) const { return getJsonbOffset(container_, index); }
+
+bool JsonbRef::number_is_short() const {
+  NumericParts parts;
+  if (!ReadNumeric(data_, &parts) || parts.count == 0) return true;
+  uint16_t last = parts.Digit(parts.count - 1);
+  size_t trailing = 0;
+  while (trailing < 3 && last % 10 == 0) {
+    last /= 10;
+    trailing++;
+  }
+  size_t first_digits = DecimalDigits(parts.Digit(0));
+  size_t significant = 4 * (parts.count - 1) + first_digits - trailing;
+  long magnitude = 4L * parts.weight + static_cast<long>(first_digits);
+  return significant <= 15 && magnitude > -290 && magnitude < 290;
+}
+
+Decimal JsonbRef::number_decimal() const {
+  NumericParts parts;
+  if (!ReadNumeric(data_, &parts)) return Decimal{};
+  return NumericDecimal(parts);
+}
+
+bool JsonbRef::number_is_integral() const {
+  NumericParts parts;
+  if (!ReadNumeric(data_, &parts)) return false;
+  // Every base-10000 digit is at or above the units (trailing zero digits
+  // are not stored).
+  return parts.count == 0 || static_cast<long>(parts.count) <= parts.weight + 1;
+}
 
 double JsonbRef::as_number() const {
   double d;

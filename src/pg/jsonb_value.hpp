@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <string_view>
 
+#include "core/decimal.hpp"
 #include "core/json.hpp"
 #include "pg/postgres.hpp"
 
@@ -21,8 +22,11 @@ class JsonbRef {
 
   JsonType type() const { return type_; }
   bool as_bool() const { return flag_; }
-  // Throws Error 22003 for a number beyond double's range.
+  // The nearest double; +-inf beyond double's range.
   double as_number() const;
+  bool number_is_short() const;
+  Decimal number_decimal() const;
+  bool number_is_integral() const;
   std::string_view as_string() const { return {data_, length_}; }
   size_t size() const { return JsonContainerSize(container_); }
   JsonbRef item(size_t i) const;
@@ -62,6 +66,9 @@ class JsonbRef {
   }
 
   bool Find(std::string_view key, JsonbRef* out) const;
+  const void* identity() const {
+    return container_ != nullptr ? static_cast<const void*>(container_) : data_;
+  }
 
  private:
   JsonbRef() = default;

@@ -34,6 +34,10 @@ class BigRecord {
   JsonType type() const { return type_; }
   bool as_bool() const { return false; }
   double as_number() const { return 1; }
+  bool number_is_short() const { return true; }
+  Decimal number_decimal() const { return Decimal::FromJson("1"); }
+  bool number_is_integral() const { return true; }
+  const void* identity() const { return nullptr; }
   std::string_view as_string() const { return key_; }
   size_t size() const { return type_ == JsonType::kArray ? count_ : 1; }
   BigRecord item(size_t) const { return BigRecord(JsonType::kNumber, 0, {}); }
@@ -166,6 +170,56 @@ TEST(ErrorLimitsTest, BigRecordKeepsBoundedErrors) {
   ASSERT_EQ(errors.kept.size(), 253u);
   EXPECT_EQ(errors.kept[0].path, "/" + key.substr(0, kMaxErrorPathBytes - 1) + "...");
   EXPECT_LE(KeptBytes(errors), kMaxErrorBytes);
+}
+
+}  // namespace
+}  // namespace schemareg
+
+namespace schemareg {
+namespace {
+
+// Each level refers twice to the next: 2^depth evaluations without memoizing.
+std::string Exponential(const char* combinator, int depth) {
+  std::string defs = R"("l0": {"type": "string", "pattern": "^x[0-9]+$"})";
+  for (int i = 1; i <= depth; i++) {
+    std::string prev = "{\"$ref\": \"#/definitions/l" + std::to_string(i - 1) + "\"}";
+    defs += ",\"l" + std::to_string(i) + "\": {\"" + combinator + "\": [" + prev + "," + prev + "]}";
+  }
+  return "{\"definitions\": {" + defs + "}, \"$ref\": \"#/definitions/l" + std::to_string(depth) +
+         "\"}";
+}
+
+TEST(ValidatorLimitsTest, ExponentialSchemasAreEvaluatedOncePerValue) {
+  for (const char* combinator : {"allOf", "anyOf", "oneOf"}) {
+    auto schema = PrepareDefinition(Exponential(combinator, 60), {}, CompileOptions{}, true);
+    Json bad = ParseJson(R"("zzz")", 10);
+    Json good = ParseJson(R"("x1")", 10);
+    // Without memoizing, 2^60 steps: this would not end.
+    EXPECT_FALSE(IsValid(*schema, bad, {})) << combinator;
+    ErrorList errors = CollectErrors(*schema, bad, {});
+    EXPECT_FALSE(errors.empty()) << combinator;
+    if (std::string(combinator) != "oneOf") {
+      EXPECT_TRUE(IsValid(*schema, good, {})) << combinator;
+      EXPECT_TRUE(CollectErrors(*schema, good, {}).empty()) << combinator;
+    }
+  }
+}
+
+TEST(ValidatorLimitsTest, UniqueItemsHashesDoNotCollideWhenValuesMove) {
+  // Objects whose members swap values: equal sums of name and value hashes
+  // made every pair collide before.
+  std::string items;
+  for (int i = 0; i < 3000; i++) {
+    if (i > 0) items += ",";
+    items += "{\"a\": " + std::to_string(i) + ", \"b\": " + std::to_string(3000 - i) + "}";
+  }
+  auto schema = PrepareDefinition(R"({"uniqueItems": true})", {}, CompileOptions{}, true);
+  Json record = ParseJson("[" + items + "]", 10);
+  EXPECT_TRUE(IsValid(*schema, record, {}));
+  EXPECT_NE(JsonHash(ParseJson(R"({"a": 1, "b": 2})", 5)),
+            JsonHash(ParseJson(R"({"a": 2, "b": 1})", 5)));
+  EXPECT_EQ(JsonHash(ParseJson(R"({"a": 1, "b": 2})", 5)),
+            JsonHash(ParseJson(R"({"b": 2, "a": 1})", 5)));
 }
 
 }  // namespace

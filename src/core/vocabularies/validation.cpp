@@ -50,7 +50,9 @@ void CompileConst(KeywordSite& site, const Json& v) { site.node.const_value = v;
 
 void CompileMultipleOf(KeywordSite& site, const Json& v) {
   site.node.multiple_of = NumberValue(v, "multipleOf");
-  if (!(*site.node.multiple_of > 0)) InvalidKeyword("\"multipleOf\" must be greater than 0");
+  if (site.node.multiple_of->exact.IsZero() || site.node.multiple_of->exact.negative) {
+    InvalidKeyword("\"multipleOf\" must be greater than 0");
+  }
 }
 
 // Draft 4: "exclusiveMaximum": true makes "maximum" exclusive.
@@ -62,7 +64,7 @@ bool Draft4Exclusive(const KeywordSite& site, const char* flag) {
 }
 
 void CompileMaximum(KeywordSite& site, const Json& v) {
-  double bound = NumberValue(v, "maximum");
+  NumberBound bound = NumberValue(v, "maximum");
   if (site.dialect == Dialect::kDraft4 && Draft4Exclusive(site, "exclusiveMaximum")) {
     site.node.exclusive_maximum = bound;
   } else {
@@ -71,7 +73,7 @@ void CompileMaximum(KeywordSite& site, const Json& v) {
 }
 
 void CompileMinimum(KeywordSite& site, const Json& v) {
-  double bound = NumberValue(v, "minimum");
+  NumberBound bound = NumberValue(v, "minimum");
   if (site.dialect == Dialect::kDraft4 && Draft4Exclusive(site, "exclusiveMinimum")) {
     site.node.exclusive_minimum = bound;
   } else {

@@ -4,8 +4,10 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
+#include "core/decimal.hpp"
 #include "core/schema.hpp"
 #include "core/validator.hpp"
 #include "core/value.hpp"
@@ -19,11 +21,8 @@ std::string Num(double d);
 std::string Quoted(std::string_view name);
 // Code points in a UTF-8 string.
 uint64_t CodePoints(std::string_view s);
-// Whether value is a multiple of divisor, up to the rounding of decimal input.
-bool IsMultiple(double value, double divisor);
 // Whether a string is valid for a format ("regex" compiles it).
 bool FormatOk(const std::string& format, std::string_view s);
-inline bool IsInteger(double d) { return std::isfinite(d) && std::floor(d) == d; }
 }  // namespace evaluator_detail
 
 namespace validation {
@@ -36,7 +35,7 @@ const char* TypeName(const Value& v) {
     case JsonType::kBool:
       return "boolean";
     case JsonType::kNumber:
-      return evaluator_detail::IsInteger(v.as_number()) ? "integer" : "number";
+      return v.number_is_integral() ? "integer" : "number";
     case JsonType::kString:
       return "string";
     case JsonType::kArray:
@@ -61,7 +60,10 @@ bool CheckAnyType(Ev& ev, const SchemaNode& n, const Value& value) {
         bit = kTypeBoolean;
         break;
       case JsonType::kNumber:
-        bit = kTypeNumber | (evaluator_detail::IsInteger(value.as_number()) ? kTypeInteger : 0);
+        // Whether it is an integer matters only when "number" is not allowed.
+        bit = (n.types & kTypeNumber) != 0 ? kTypeNumber
+              : value.number_is_integral() ? kTypeInteger
+                                           : kTypeNumber;
         break;
       case JsonType::kString:
         bit = kTypeString;
@@ -105,36 +107,72 @@ bool CheckAnyType(Ev& ev, const SchemaNode& n, const Value& value) {
   return ok;
 }
 
+// <0, 0, >0 as the number is below, at, above the bound, exactly: doubles
+// that differ keep the order of the numbers (rounding is monotonic); a tie
+// is settled exactly unless both are short.
+template <typename Value>
+int CompareToBound(const Value& v, double x, const NumberBound& bound) {
+  if (x < bound.value) return -1;
+  if (x > bound.value) return 1;
+  if (bound.is_short && v.number_is_short()) return 0;
+  return CompareDecimals(v.number_decimal(), bound.exact);
+}
+
+// multipleOf, exactly: in doubles for whole numbers below 2^53, else on the
+// decimals.
+template <typename Value>
+bool IsMultipleOf(const Value& v, double x, const NumberBound& divisor) {
+  if (divisor.small_integer && std::fabs(x) < 9007199254740992.0 && v.number_is_integral()) {
+    return std::fmod(x, divisor.value) == 0;
+  }
+  return IsMultipleOfDecimal(v.number_decimal(), divisor.exact);
+}
+
+// The number as messages write it.
+template <typename Value>
+std::string NumberText(const Value& v) {
+  std::string out;
+  AppendNumberText(v, out);
+  return TruncateUtf8(out, 60);
+}
+
+inline std::string BoundText(const NumberBound& bound) {
+  return bound.is_short ? evaluator_detail::Num(bound.value)
+                        : TruncateUtf8(bound.exact.ToText(), 60);
+}
+
 // maximum, exclusiveMaximum, minimum, exclusiveMinimum, multipleOf.
-template <typename Ev>
-bool CheckNumber(Ev& ev, const SchemaNode& n, double x) {
-  using evaluator_detail::Num;
+template <typename Ev, typename Value>
+bool CheckNumber(Ev& ev, const SchemaNode& n, const Value& value) {
+  if (!n.maximum && !n.exclusive_maximum && !n.minimum && !n.exclusive_minimum &&
+      !n.multiple_of) {
+    return true;
+  }
+  double x = value.as_number();
   bool ok = true;
-  auto check = [&](bool pass, const char* keyword, auto message) {
+  auto check = [&](bool pass, const char* keyword, const char* relation, const NumberBound& bound) {
     if (!pass) {
-      ev.Fail(keyword, message());
+      ev.Fail(keyword, NumberText(value) + relation + BoundText(bound));
       ok = false;
     }
     return pass || !ev.fast();
   };
-  if (n.maximum && !check(x <= *n.maximum, "maximum", [&] {
-        return Num(x) + " is greater than the maximum " + Num(*n.maximum);
-      }))
+  if (n.maximum && !check(CompareToBound(value, x, *n.maximum) <= 0, "maximum",
+                          " is greater than the maximum ", *n.maximum))
     return false;
-  if (n.exclusive_maximum && !check(x < *n.exclusive_maximum, "exclusiveMaximum", [&] {
-        return Num(x) + " is not less than the exclusive maximum " + Num(*n.exclusive_maximum);
-      }))
+  if (n.exclusive_maximum &&
+      !check(CompareToBound(value, x, *n.exclusive_maximum) < 0, "exclusiveMaximum",
+             " is not less than the exclusive maximum ", *n.exclusive_maximum))
     return false;
-  if (n.minimum && !check(x >= *n.minimum, "minimum",
-                          [&] { return Num(x) + " is less than the minimum " + Num(*n.minimum); }))
+  if (n.minimum && !check(CompareToBound(value, x, *n.minimum) >= 0, "minimum",
+                          " is less than the minimum ", *n.minimum))
     return false;
-  if (n.exclusive_minimum && !check(x > *n.exclusive_minimum, "exclusiveMinimum", [&] {
-        return Num(x) + " is not greater than the exclusive minimum " + Num(*n.exclusive_minimum);
-      }))
+  if (n.exclusive_minimum &&
+      !check(CompareToBound(value, x, *n.exclusive_minimum) > 0, "exclusiveMinimum",
+             " is not greater than the exclusive minimum ", *n.exclusive_minimum))
     return false;
-  if (n.multiple_of && !check(evaluator_detail::IsMultiple(x, *n.multiple_of), "multipleOf", [&] {
-        return Num(x) + " is not a multiple of " + Num(*n.multiple_of);
-      }))
+  if (n.multiple_of && !check(IsMultipleOf(value, x, *n.multiple_of), "multipleOf",
+                              " is not a multiple of ", *n.multiple_of))
     return false;
   return ok;
 }

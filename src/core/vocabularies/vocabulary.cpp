@@ -1,6 +1,8 @@
 // What the compile steps of the vocabularies share.
 #include "core/vocabularies/vocabulary.hpp"
 
+#include <cmath>
+
 #include "core/error.hpp"
 
 namespace schemareg {
@@ -9,9 +11,18 @@ void InvalidKeyword(const std::string& message, const std::string& detail) {
   throw Error(sqlstate::kInvalidObjectDefinition, message, detail);
 }
 
-double NumberValue(const Json& v, const char* keyword) {
+NumberBound NumberBound::Of(const Json& number) {
+  NumberBound bound;
+  bound.value = number.as_number();
+  bound.exact = number.as_decimal();
+  bound.is_short = bound.exact.IsShort();
+  bound.small_integer = bound.exact.IsIntegral() && std::fabs(bound.value) < 9007199254740992.0;
+  return bound;
+}
+
+NumberBound NumberValue(const Json& v, const char* keyword) {
   if (!v.is_number()) InvalidKeyword(std::string("\"") + keyword + "\" must be a number");
-  return v.as_number();
+  return NumberBound::Of(v);
 }
 
 uint64_t CountValue(const Json& v, const char* keyword) {

@@ -74,7 +74,7 @@ DocumentDialect ResolveDocumentDialect(const Json& document, Dialect fallback,
 
 // Shared by the compile steps.
 [[noreturn]] void InvalidKeyword(const std::string& message, const std::string& detail = {});
-double NumberValue(const Json& value, const char* keyword);
+NumberBound NumberValue(const Json& value, const char* keyword);
 uint64_t CountValue(const Json& value, const char* keyword);
 std::vector<std::string> StringArray(const Json& value, const char* keyword);
 std::vector<NodeId> SchemaArray(KeywordSite& site, const Json& value, const char* keyword);
