@@ -66,9 +66,9 @@ CREATE FUNCTION @extschema@._unlock_key(space text, key text) RETURNS void
 -- Record writers hold this lock shared on each version they add records to or
 -- take records from, until their transaction ends (src/pg/counts.cpp).
 -- update_schema and delete_schema take it exclusively, before they lock the
--- version's row (writers lock that row, through a foreign key, while they
--- hold the shared lock): they wait for every writer of the version, and
--- writers that come later wait for them.
+-- version's row (writers that add a count row lock that row, through
+-- record_counts' foreign key, while they hold the shared lock): they wait
+-- for every writer of the version, and writers that come later wait for them.
 -- The registry's locks are lock tags that SQL's advisory lock functions
 -- cannot take (src/pg/locks.cpp): no role can hold them to block it.
 CREATE OR REPLACE FUNCTION @extschema@._lock_version(id bigint) RETURNS void
@@ -188,13 +188,7 @@ BEGIN
     INSERT INTO @extschema@.names AS n (name, last_version, owner) VALUES (name, version, owner)
         ON CONFLICT ON CONSTRAINT names_pkey
         DO UPDATE SET last_version = excluded.last_version, owner = coalesce(n.owner, excluded.owner);
-    BEGIN
-        INSERT INTO @extschema@.dependencies (schema_id, depends_on)
-        SELECT DISTINCT rid, u FROM unnest(uses) AS u;
-    EXCEPTION WHEN foreign_key_violation THEN
-        RAISE EXCEPTION 'a schema that "%:%" uses was deleted meanwhile', name, version
-            USING ERRCODE = 'serialization_failure', HINT = 'Retry the transaction.';
-    END;
+    PERFORM @extschema@._add_dependencies(rid, uses, name || ':' || version);
     PERFORM @extschema@._retry_create(rid);
     SELECT * INTO r FROM @extschema@.schemas s WHERE s.id = rid;
     RETURN r;
@@ -1440,6 +1434,126 @@ CREATE FUNCTION @extschema@.check()
 
 COMMENT ON FUNCTION @extschema@.check() IS
     'lists every inconsistency: bindings, triggers, counts, dependencies, unfinished versions (admins)';
+
+------------------------------------------------------------------------------
+-- Restores (issue 12, items 1 and 2): pg_restore -j loads the registry's
+-- tables concurrently, in any order, so dependencies has no foreign keys;
+-- the functions that write it keep what they guaranteed.
+------------------------------------------------------------------------------
+ALTER TABLE @extschema@.dependencies DROP CONSTRAINT dependencies_schema_id_fkey,
+                                     DROP CONSTRAINT dependencies_depends_on_fkey;
+
+-- Whether a dependency row names version `id` as used, as committed now.
+CREATE FUNCTION @extschema@._used_now(id bigint) RETURNS boolean
+    LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_used_now';
+
+-- Records that version `version_id` (`ref`) uses the registered versions
+-- `uses`, each locked FOR KEY SHARE first (as a foreign key's check locks
+-- it): a delete of one waits for this transaction and then sees the use
+-- (_retry_delete), and one deleted meanwhile is refused with 40001.
+CREATE FUNCTION @extschema@._add_dependencies(version_id bigint, uses bigint[], ref text)
+    RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    locked bigint[];
+BEGIN
+    locked := ARRAY(SELECT v.id FROM @extschema@.schema_versions v WHERE v.id = ANY (uses)
+                       FOR KEY SHARE);
+    IF cardinality(locked) < (SELECT count(DISTINCT u) FROM unnest(uses) u) THEN
+        RAISE EXCEPTION 'a schema that "%" uses was deleted meanwhile', ref
+            USING ERRCODE = 'serialization_failure', HINT = 'Retry the transaction.';
+    END IF;
+    INSERT INTO @extschema@.dependencies (schema_id, depends_on)
+    SELECT DISTINCT version_id, u FROM unnest(uses) AS u;
+END
+$$;
+
+-- The delete step of the lifecycle for a version that nothing uses: deleting,
+-- the backend's delete, then the row is gone; delete_schema again or
+-- reconcile() retries a failure. Returns the status, or 'gone'.
+CREATE OR REPLACE FUNCTION @extschema@._retry_delete(id bigint) RETURNS text
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v @extschema@.schema_versions;
+BEGIN
+    UPDATE @extschema@.schema_versions s SET status = 'deleting', updated_at = now()
+     WHERE s.id = _retry_delete.id RETURNING * INTO v;
+    IF NOT FOUND THEN
+        RETURN 'gone';
+    END IF;
+    IF NOT @extschema@._backend_step(v, 'delete') THEN
+        RETURN 'deleting';
+    END IF;
+    -- Its count rows are all zero (the caller checked under the table locks),
+    -- and the uses it recorded go with it.
+    DELETE FROM @extschema@.record_counts c WHERE c.schema_id = v.id;
+    DELETE FROM @extschema@.dependencies d WHERE d.schema_id = v.id;
+    BEGIN
+        DELETE FROM @extschema@.schema_versions s WHERE s.id = v.id;
+    EXCEPTION WHEN foreign_key_violation THEN
+        -- Counted records committed after this transaction's snapshot (the
+        -- writers' lock on the version keeps this from happening).
+        RAISE EXCEPTION 'schema "%:%" is used by records and cannot be deleted', v.name, v.version
+            USING ERRCODE = 'dependent_objects_still_exist',
+                  HINT = 'Delete or move the records that use it first.';
+    END;
+    -- Its row is deleted, so locked by this transaction: every transaction
+    -- that locked it to record a use has ended, and none can lock it now. A
+    -- use committed after this transaction's snapshot (REPEATABLE READ) is
+    -- seen as committed now, as a foreign key's check would see it.
+    IF @extschema@._used_now(v.id) THEN
+        RAISE EXCEPTION 'schema "%:%" is used by another schema and cannot be deleted',
+                        v.name, v.version
+            USING ERRCODE = 'dependent_objects_still_exist',
+                  HINT = 'Delete the schemas that use it first.';
+    END IF;
+    RETURN 'gone';
+END
+$$;
+
+CREATE OR REPLACE FUNCTION @extschema@._do_update_schema(caller oid, ref text, definition jsonb,
+                                              description text)
+    RETURNS @extschema@.schemas
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    r @extschema@.schemas;
+    checked record;
+BEGIN
+    IF definition IS NULL THEN
+        RAISE EXCEPTION 'update_schema: definition must not be null'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    r := @extschema@._lock_schema(ref, caller);
+    IF r.id IS NULL THEN
+        RAISE EXCEPTION 'schema "%" does not exist', ref USING ERRCODE = 'undefined_object';
+    END IF;
+    PERFORM @extschema@._require_owner(r.name, r.version, r.owner, caller, 'update');
+    IF r.status <> 'exists' THEN
+        RAISE EXCEPTION 'schema "%:%" is % and cannot be updated', r.name, r.version, r.status
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    PERFORM @extschema@._refuse_if_used(r, caller, 'edited in place',
+        format('Make a new version with schemareg.revise_schema(%L, definition).',
+               r.name || ':' || r.version),
+        format('Make a new version with schemareg.revise_schema(%L, definition).',
+               r.name || ':' || r.version));
+    checked := @extschema@._check_definition(r.name, definition, r.public, caller);
+    IF r.id = ANY (checked.uses) THEN
+        RAISE EXCEPTION 'schema "%:%" cannot refer to itself', r.name, r.version
+            USING ERRCODE = 'invalid_object_definition',
+                  HINT = 'Use a JSON Pointer ("#/definitions/...") within the definition.';
+    END IF;
+    UPDATE @extschema@.schema_versions s
+       SET definition = _do_update_schema.definition, dialect = checked.dialect,
+           hash = sha256(convert_to(_do_update_schema.definition::text, 'UTF8')),
+           description = coalesce(_do_update_schema.description, s.description), updated_at = now()
+     WHERE s.id = r.id;
+    DELETE FROM @extschema@.dependencies d WHERE d.schema_id = r.id;
+    PERFORM @extschema@._add_dependencies(r.id, checked.uses, r.name || ':' || r.version);
+    SELECT * INTO r FROM @extschema@.schemas s WHERE s.id = r.id;
+    RETURN r;
+END
+$$;
 
 ------------------------------------------------------------------------------
 -- Replicated registry tables: a logical subscriber's caches follow the

@@ -40,10 +40,15 @@ CREATE TABLE @extschema@.names (
 COMMENT ON TABLE @extschema@.names IS 'schema names and the last version number each had';
 
 -- Which registered schemas a schema's $refs use (by $id); a used schema
--- cannot be deleted or edited in place.
+-- cannot be deleted or edited in place. No foreign keys: pg_restore -j loads
+-- the registry's tables concurrently, in any order. What they guaranteed is
+-- kept by the only functions that write the table: a use is recorded with
+-- the used version's row locked FOR KEY SHARE (_add_dependencies), and a
+-- version is deleted with the uses it recorded, only while nothing uses it
+-- as committed once its row is locked (_retry_delete).
 CREATE TABLE @extschema@.dependencies (
-    schema_id  bigint NOT NULL REFERENCES @extschema@.schema_versions (id) ON DELETE CASCADE,
-    depends_on bigint NOT NULL REFERENCES @extschema@.schema_versions (id),
+    schema_id  bigint NOT NULL,
+    depends_on bigint NOT NULL,
     PRIMARY KEY (schema_id, depends_on)
 );
 CREATE INDEX dependencies_depends_on ON @extschema@.dependencies (depends_on);

@@ -270,3 +270,12 @@ SCHEMAREG_FUNCTION(_uri_taken_now) {
       "AND schemareg._base_uri(s.definition, s.dialect) = $1)",
       2, types, values, "looking up a $id");
 }
+
+// _used_now(id bigint) → boolean: whether a dependency row names version `id`
+// as used, as committed now: what a foreign key's check would see.
+SCHEMAREG_FUNCTION(_used_now) {
+  Oid types[1] = {INT8OID};
+  Datum values[1] = {PG_GETARG_DATUM(0)};
+  return QueryNow("SELECT EXISTS (SELECT FROM schemareg.dependencies d WHERE d.depends_on = $1)", 1,
+                  types, values, "looking up the users of a version");
+}
