@@ -64,7 +64,11 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.dependencies', '');
 -- reference each schema version. A writer adds its statement's deltas to the
 -- slot of its backend (its backend id, which no two live backends share), so
 -- writers of one schema never queue on one row; the count of a version is the
--- sum of its slots.
+-- sum of its slots. Not kept by pg_dump: the counts are derived from the
+-- bound tables' rows, which a restore loads before, after or while it loads
+-- the registry, with or without their triggers; the registry counts what it
+-- could not count as it came in (_on_registry_rows, _on_ddl). Counts in a
+-- dump would be added to those.
 CREATE TABLE @extschema@.record_counts (
     schema_id bigint NOT NULL REFERENCES @extschema@.schema_versions (id),
     tbl       regclass NOT NULL,
@@ -74,7 +78,6 @@ CREATE TABLE @extschema@.record_counts (
 );
 CREATE INDEX record_counts_tbl ON @extschema@.record_counts (tbl);
 COMMENT ON TABLE @extschema@.record_counts IS 'records per schema version and bound table, in slots';
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.record_counts', '');
 
 -- Members of this role may see, change and delete every schema, and run
 -- recount() and reconcile(). Roles belong to the cluster, not the database:

@@ -53,8 +53,9 @@ CREATE FUNCTION @extschema@._lock_version(id bigint) RETURNS void
 CREATE FUNCTION @extschema@._exact_ref_count(id bigint) RETURNS bigint
     LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_exact_ref_count';
 
--- The lock of a name ('name'), a top-level $id being registered ('uri') or
--- the starters of jobs on a table ('job'), until the transaction ends.
+-- The lock of a name ('name'), a top-level $id being registered ('uri'), the
+-- starters of jobs on a table ('job') or the counting of what a restore loads
+-- ('restore', one key), until the transaction ends.
 CREATE FUNCTION @extschema@._lock_key(space text, key text) RETURNS void
     LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_lock_key';
 -- The same without waiting: 55P03 when another transaction holds it.
