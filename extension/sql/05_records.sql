@@ -257,7 +257,6 @@ DECLARE
     existing @extschema@.bindings;
     col name;
     want regtype;
-    trig record;
 BEGIN
     IF tbl IS NULL OR record_column IS NULL OR schema_column IS NULL OR mode IS NULL
        OR follow_latest IS NULL THEN
@@ -299,18 +298,7 @@ BEGIN
             -- as attach() made them (gone with a 0.1.0 DROP TRIGGER, or a
             -- registry re-imported), and the rows checked and counted again.
             IF NOT @extschema@._triggers_intact(tbl) THEN
-                DELETE FROM @extschema@.bindings b WHERE b.tbl = _do_attach.tbl;
-                EXECUTE format('DROP TRIGGER IF EXISTS "~schemareg_validate" ON %s', tbl);
-                EXECUTE format('DROP TRIGGER IF EXISTS "~schemareg_count" ON %s', tbl);
-                FOR trig IN SELECT g.tgrelid::regclass AS rel, g.tgname FROM @extschema@._tree(tbl) x
-                              JOIN pg_trigger g ON g.tgrelid = x
-                             WHERE g.tgfoid = '@extschema@._on_truncate'::regproc
-                                OR g.tgname = '~schemareg_truncate' LOOP
-                    EXECUTE format('DROP TRIGGER %I ON %s', trig.tgname, trig.rel);
-                END LOOP;
-                INSERT INTO @extschema@.bindings SELECT existing.*;
-                PERFORM @extschema@._check_shape(existing);
-                PERFORM @extschema@._bind(tbl, schema_column);
+                PERFORM @extschema@._rebind(existing);
                 RAISE NOTICE 'the schemareg triggers of "%" were made again; its rows were checked and counted',
                              tbl;
             END IF;
@@ -344,7 +332,12 @@ $$;
 
 -- True when a trigger is one that attach() makes, as it makes it: its name,
 -- its function, its events (tgtype: ROW 1, BEFORE 2, INSERT 4, DELETE 8,
--- UPDATE 16, TRUNCATE 32), no WHEN condition, no arguments, no column list.
+-- UPDATE 16, TRUNCATE 32), no WHEN condition, no column list, and as its
+-- arguments the binding (the row triggers: record_column, schema_column,
+-- mode, errors_column or '', follow_latest; what repair() makes a lost
+-- binding from) or none (the TRUNCATE trigger, and row triggers made before
+-- 0.2.0). The triggers cannot be replaced while the table is bound, so their
+-- arguments stay the binding's.
 CREATE FUNCTION @extschema@._trigger_as_made(name name, fn oid, kind smallint, qual pg_node_tree,
                                              nargs smallint, columns int2vector)
     RETURNS boolean
@@ -352,8 +345,13 @@ CREATE FUNCTION @extschema@._trigger_as_made(name name, fn oid, kind smallint, q
     SELECT (name, fn, kind) IN (('~schemareg_validate', '@extschema@._validate_row'::regproc, 31),
                                 ('~schemareg_count', '@extschema@._count_row'::regproc, 29),
                                 ('~schemareg_truncate', '@extschema@._on_truncate'::regproc, 32))
-       AND qual IS NULL AND nargs = 0 AND cardinality(columns::int2[]) = 0
+       AND qual IS NULL AND cardinality(columns::int2[]) = 0
+       AND (nargs = 0 OR (nargs = 5 AND name <> '~schemareg_truncate'))
 $$;
+
+-- A trigger's arguments (pg_trigger.tgargs and tgnargs) as text.
+CREATE FUNCTION @extschema@._trigger_args(args bytea, nargs smallint) RETURNS text[]
+    LANGUAGE c STRICT IMMUTABLE AS 'MODULE_PATHNAME', '_trigger_args';
 
 -- True when every table of a bound tree has both row triggers of attach(),
 -- as attach() makes them, enabled always, and its TRUNCATE triggers, where
@@ -416,10 +414,19 @@ $$;
 
 -- The triggers of a new binding (its row in schemareg.bindings written):
 -- the rows already there are checked (and bare names rewritten) as if the
--- table's owner wrote them now, then counted from the heap.
+-- table's owner wrote them now, then counted from the heap. The row
+-- triggers carry the binding as their arguments (the C functions read the
+-- binding's row; a table whose row a restore did not bring says with them
+-- how it was bound, for repair()).
 CREATE FUNCTION @extschema@._bind(tbl regclass, schema_column name) RETURNS void
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    b @extschema@.bindings;
+    args text;
 BEGIN
+    SELECT * INTO b FROM @extschema@.bindings x WHERE x.tbl = _bind.tbl;
+    args := format('%L, %L, %L, %L, %L', b.record_column, b.schema_column, b.mode,
+                   coalesce(b.errors_column, ''), b.follow_latest);
     -- BEFORE DELETE too, though it checks nothing: it loads the module before
     -- any AFTER trigger fires, so that the statement's counts are written at
     -- its end (the executor hook is then in place).
@@ -427,7 +434,7 @@ BEGIN
     -- triggers (which could otherwise change a row after it was checked);
     -- _validate_row refuses to run where another one would fire after it.
     EXECUTE format('CREATE TRIGGER "~schemareg_validate" BEFORE INSERT OR UPDATE OR DELETE ON %s
-                    FOR EACH ROW EXECUTE FUNCTION @extschema@._validate_row()', tbl);
+                    FOR EACH ROW EXECUTE FUNCTION @extschema@._validate_row(%s)', tbl, args);
     -- As the table's owner, restricted (_rewrite_rows), whoever binds it: the
     -- table's triggers and expressions run with its owner's rights only, and
     -- no rule, policy or trigger of the table can keep a row from being
@@ -435,7 +442,7 @@ BEGIN
     PERFORM @extschema@._rewrite_rows((SELECT c.relowner FROM pg_class c WHERE c.oid = tbl), tbl,
                                       schema_column, false);
     EXECUTE format('CREATE TRIGGER "~schemareg_count" AFTER INSERT OR UPDATE OR DELETE ON %s
-                    FOR EACH ROW EXECUTE FUNCTION @extschema@._count_row()', tbl);
+                    FOR EACH ROW EXECUTE FUNCTION @extschema@._count_row(%s)', tbl, args);
     PERFORM @extschema@._recount_table(tbl::oid, true);
     -- Also for replicated writes (session_replication_role = replica, as a
     -- logical replication subscriber applies them): counts stay exact there.
@@ -444,6 +451,30 @@ BEGIN
     EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER "~schemareg_validate"', tbl);
     EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER "~schemareg_count"', tbl);
     PERFORM @extschema@._sync_tree(tbl, true);
+END
+$$;
+
+-- Makes a binding's triggers again, as attach() makes them, and checks and
+-- counts its rows again (attach() again with the same arguments, repair()).
+-- The caller holds the table (SHARE ROW EXCLUSIVE).
+CREATE FUNCTION @extschema@._rebind(b @extschema@.bindings) RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    trig record;
+BEGIN
+    -- First the binding: only the triggers of an unbound table may go.
+    DELETE FROM @extschema@.bindings x WHERE x.tbl = b.tbl;
+    EXECUTE format('DROP TRIGGER IF EXISTS "~schemareg_validate" ON %s', b.tbl);
+    EXECUTE format('DROP TRIGGER IF EXISTS "~schemareg_count" ON %s', b.tbl);
+    FOR trig IN SELECT g.tgrelid::regclass AS rel, g.tgname FROM @extschema@._tree(b.tbl) x
+                  JOIN pg_trigger g ON g.tgrelid = x
+                 WHERE g.tgfoid = '@extschema@._on_truncate'::regproc
+                    OR g.tgname = '~schemareg_truncate' LOOP
+        EXECUTE format('DROP TRIGGER %I ON %s', trig.tgname, trig.rel);
+    END LOOP;
+    INSERT INTO @extschema@.bindings SELECT b.*;
+    PERFORM @extschema@._check_shape(b);
+    PERFORM @extschema@._bind(b.tbl, b.schema_column);
 END
 $$;
 
