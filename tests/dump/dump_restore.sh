@@ -3,8 +3,9 @@
 # every way an operator restores one, gives the same registry: the same
 # versions, names, dependencies, bindings and counts, the same rows in the
 # bound tables, the same triggers, and check() finds nothing to repair.
-#   * pg_restore, serial, and pg_restore -j 4 (five times: it loads the
-#     registry's tables and the bound tables concurrently, in any order);
+#   * pg_restore, serial, in one transaction, and pg_restore -j 4 (five
+#     times: it loads the registry's tables and the bound tables
+#     concurrently, in any order); a plain SQL dump through psql;
 #   * split restores, the schema first and the data after: pg_dump -s and
 #     pg_dump -a through psql, with and without --disable-triggers, and
 #     pg_restore -s then pg_restore -a -j 4, with and without
@@ -136,6 +137,9 @@ restore() {
   fi
   compare "$label"
 }
+plain() {
+  pg_dump -d $src | psql -X -q -v ON_ERROR_STOP=1 -d $dst >/dev/null
+}
 split_plain() {
   pg_dump -s -d $src | psql -X -q -v ON_ERROR_STOP=1 -d $dst >/dev/null
   pg_dump -a "$@" -d $src | psql -X -q -v ON_ERROR_STOP=1 -d $dst >/dev/null
@@ -209,6 +213,8 @@ if [[ "$repaired" != "$expected_repaired" ]]; then
 fi
 compare "pg_restore, damaged and repaired"
 
+restore "pg_restore --single-transaction" pg_restore -1 -d $dst "$dumpfile"
+restore "pg_dump | psql" plain
 for i in 1 2 3 4 5; do
   restore "pg_restore -j 4 (run $i)" pg_restore -j 4 -d $dst "$dumpfile"
 done
