@@ -167,8 +167,9 @@ UPDATE @extschema@.names n
    SET owner = (SELECT v.owner FROM @extschema@.schema_versions v
                  WHERE v.name = n.name ORDER BY v.version LIMIT 1);
 
--- The lock of a name ('name'), a top-level $id being registered ('uri') or
--- the starters of jobs on a table ('job'), until the transaction ends.
+-- The lock of a name ('name'), a top-level $id being registered ('uri'), the
+-- starters of jobs on a table ('job') or the counting of what a restore loads
+-- ('restore', one key), until the transaction ends.
 CREATE FUNCTION @extschema@._lock_key(space text, key text) RETURNS void
     LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_lock_key';
 
@@ -183,9 +184,9 @@ CREATE FUNCTION @extschema@._unlock_key(space text, key text) RETURNS void
 -- Record writers hold this lock shared on each version they add records to or
 -- take records from, until their transaction ends (src/pg/counts.cpp).
 -- update_schema and delete_schema take it exclusively, before they lock the
--- version's row (writers lock that row, through a foreign key, while they
--- hold the shared lock): they wait for every writer of the version, and
--- writers that come later wait for them.
+-- version's row (writers that add a count row lock that row, through
+-- record_counts' foreign key, while they hold the shared lock): they wait
+-- for every writer of the version, and writers that come later wait for them.
 -- The registry's locks are lock tags that SQL's advisory lock functions
 -- cannot take (src/pg/locks.cpp): no role can hold them to block it.
 CREATE OR REPLACE FUNCTION @extschema@._lock_version(id bigint) RETURNS void
@@ -305,13 +306,7 @@ BEGIN
     INSERT INTO @extschema@.names AS n (name, last_version, owner) VALUES (name, version, owner)
         ON CONFLICT ON CONSTRAINT names_pkey
         DO UPDATE SET last_version = excluded.last_version, owner = coalesce(n.owner, excluded.owner);
-    BEGIN
-        INSERT INTO @extschema@.dependencies (schema_id, depends_on)
-        SELECT DISTINCT rid, u FROM unnest(uses) AS u;
-    EXCEPTION WHEN foreign_key_violation THEN
-        RAISE EXCEPTION 'a schema that "%:%" uses was deleted meanwhile', name, version
-            USING ERRCODE = 'serialization_failure', HINT = 'Retry the transaction.';
-    END;
+    PERFORM @extschema@._add_dependencies(rid, uses, name || ':' || version);
     PERFORM @extschema@._retry_create(rid);
     SELECT * INTO r FROM @extschema@.schemas s WHERE s.id = rid;
     RETURN r;
@@ -734,7 +729,6 @@ DECLARE
     existing @extschema@.bindings;
     col name;
     want regtype;
-    trig record;
 BEGIN
     IF tbl IS NULL OR record_column IS NULL OR schema_column IS NULL OR mode IS NULL
        OR follow_latest IS NULL THEN
@@ -776,18 +770,7 @@ BEGIN
             -- as attach() made them (gone with a 0.1.0 DROP TRIGGER, or a
             -- registry re-imported), and the rows checked and counted again.
             IF NOT @extschema@._triggers_intact(tbl) THEN
-                DELETE FROM @extschema@.bindings b WHERE b.tbl = _do_attach.tbl;
-                EXECUTE format('DROP TRIGGER IF EXISTS "~schemareg_validate" ON %s', tbl);
-                EXECUTE format('DROP TRIGGER IF EXISTS "~schemareg_count" ON %s', tbl);
-                FOR trig IN SELECT g.tgrelid::regclass AS rel, g.tgname FROM @extschema@._tree(tbl) x
-                              JOIN pg_trigger g ON g.tgrelid = x
-                             WHERE g.tgfoid = '@extschema@._on_truncate'::regproc
-                                OR g.tgname = '~schemareg_truncate' LOOP
-                    EXECUTE format('DROP TRIGGER %I ON %s', trig.tgname, trig.rel);
-                END LOOP;
-                INSERT INTO @extschema@.bindings SELECT existing.*;
-                PERFORM @extschema@._check_shape(existing);
-                PERFORM @extschema@._bind(tbl, schema_column);
+                PERFORM @extschema@._rebind(existing);
                 RAISE NOTICE 'the schemareg triggers of "%" were made again; its rows were checked and counted',
                              tbl;
             END IF;
@@ -821,7 +804,12 @@ $$;
 
 -- True when a trigger is one that attach() makes, as it makes it: its name,
 -- its function, its events (tgtype: ROW 1, BEFORE 2, INSERT 4, DELETE 8,
--- UPDATE 16, TRUNCATE 32), no WHEN condition, no arguments, no column list.
+-- UPDATE 16, TRUNCATE 32), no WHEN condition, no column list, and as its
+-- arguments the binding (the row triggers: record_column, schema_column,
+-- mode, errors_column or '', follow_latest; what repair() makes a lost
+-- binding from) or none (the TRUNCATE trigger, and row triggers made before
+-- 0.2.0). The triggers cannot be replaced while the table is bound, so their
+-- arguments stay the binding's.
 CREATE FUNCTION @extschema@._trigger_as_made(name name, fn oid, kind smallint, qual pg_node_tree,
                                              nargs smallint, columns int2vector)
     RETURNS boolean
@@ -829,8 +817,13 @@ CREATE FUNCTION @extschema@._trigger_as_made(name name, fn oid, kind smallint, q
     SELECT (name, fn, kind) IN (('~schemareg_validate', '@extschema@._validate_row'::regproc, 31),
                                 ('~schemareg_count', '@extschema@._count_row'::regproc, 29),
                                 ('~schemareg_truncate', '@extschema@._on_truncate'::regproc, 32))
-       AND qual IS NULL AND nargs = 0 AND cardinality(columns::int2[]) = 0
+       AND qual IS NULL AND cardinality(columns::int2[]) = 0
+       AND (nargs = 0 OR (nargs = 5 AND name <> '~schemareg_truncate'))
 $$;
+
+-- A trigger's arguments (pg_trigger.tgargs and tgnargs) as text.
+CREATE FUNCTION @extschema@._trigger_args(args bytea, nargs smallint) RETURNS text[]
+    LANGUAGE c STRICT IMMUTABLE AS 'MODULE_PATHNAME', '_trigger_args';
 
 -- True when every table of a bound tree has both row triggers of attach(),
 -- as attach() makes them, enabled always, and its TRUNCATE triggers, where
@@ -893,10 +886,19 @@ $$;
 
 -- The triggers of a new binding (its row in schemareg.bindings written):
 -- the rows already there are checked (and bare names rewritten) as if the
--- table's owner wrote them now, then counted from the heap.
+-- table's owner wrote them now, then counted from the heap. The row
+-- triggers carry the binding as their arguments (the C functions read the
+-- binding's row; a table whose row a restore did not bring says with them
+-- how it was bound, for repair()).
 CREATE FUNCTION @extschema@._bind(tbl regclass, schema_column name) RETURNS void
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    b @extschema@.bindings;
+    args text;
 BEGIN
+    SELECT * INTO b FROM @extschema@.bindings x WHERE x.tbl = _bind.tbl;
+    args := format('%L, %L, %L, %L, %L', b.record_column, b.schema_column, b.mode,
+                   coalesce(b.errors_column, ''), b.follow_latest);
     -- BEFORE DELETE too, though it checks nothing: it loads the module before
     -- any AFTER trigger fires, so that the statement's counts are written at
     -- its end (the executor hook is then in place).
@@ -904,7 +906,7 @@ BEGIN
     -- triggers (which could otherwise change a row after it was checked);
     -- _validate_row refuses to run where another one would fire after it.
     EXECUTE format('CREATE TRIGGER "~schemareg_validate" BEFORE INSERT OR UPDATE OR DELETE ON %s
-                    FOR EACH ROW EXECUTE FUNCTION @extschema@._validate_row()', tbl);
+                    FOR EACH ROW EXECUTE FUNCTION @extschema@._validate_row(%s)', tbl, args);
     -- As the table's owner, restricted (_rewrite_rows), whoever binds it: the
     -- table's triggers and expressions run with its owner's rights only, and
     -- no rule, policy or trigger of the table can keep a row from being
@@ -912,7 +914,7 @@ BEGIN
     PERFORM @extschema@._rewrite_rows((SELECT c.relowner FROM pg_class c WHERE c.oid = tbl), tbl,
                                       schema_column, false);
     EXECUTE format('CREATE TRIGGER "~schemareg_count" AFTER INSERT OR UPDATE OR DELETE ON %s
-                    FOR EACH ROW EXECUTE FUNCTION @extschema@._count_row()', tbl);
+                    FOR EACH ROW EXECUTE FUNCTION @extschema@._count_row(%s)', tbl, args);
     PERFORM @extschema@._recount_table(tbl::oid, true);
     -- Also for replicated writes (session_replication_role = replica, as a
     -- logical replication subscriber applies them): counts stay exact there.
@@ -921,6 +923,30 @@ BEGIN
     EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER "~schemareg_validate"', tbl);
     EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER "~schemareg_count"', tbl);
     PERFORM @extschema@._sync_tree(tbl, true);
+END
+$$;
+
+-- Makes a binding's triggers again, as attach() makes them, and checks and
+-- counts its rows again (attach() again with the same arguments, repair()).
+-- The caller holds the table (SHARE ROW EXCLUSIVE).
+CREATE FUNCTION @extschema@._rebind(b @extschema@.bindings) RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    trig record;
+BEGIN
+    -- First the binding: only the triggers of an unbound table may go.
+    DELETE FROM @extschema@.bindings x WHERE x.tbl = b.tbl;
+    EXECUTE format('DROP TRIGGER IF EXISTS "~schemareg_validate" ON %s', b.tbl);
+    EXECUTE format('DROP TRIGGER IF EXISTS "~schemareg_count" ON %s', b.tbl);
+    FOR trig IN SELECT g.tgrelid::regclass AS rel, g.tgname FROM @extschema@._tree(b.tbl) x
+                  JOIN pg_trigger g ON g.tgrelid = x
+                 WHERE g.tgfoid = '@extschema@._on_truncate'::regproc
+                    OR g.tgname = '~schemareg_truncate' LOOP
+        EXECUTE format('DROP TRIGGER %I ON %s', trig.tgname, trig.rel);
+    END LOOP;
+    INSERT INTO @extschema@.bindings SELECT b.*;
+    PERFORM @extschema@._check_shape(b);
+    PERFORM @extschema@._bind(b.tbl, b.schema_column);
 END
 $$;
 
@@ -997,10 +1023,14 @@ END
 $$;
 
 -- Brings a bound tree up to date with its partitions: a member with rows but
--- no counts is counted (from the heap), counts of tables that left every tree
--- are forgotten, and with add_triggers (attach() only: pg_restore recreates
--- the triggers itself, and its ALTER TABLEs reach _on_ddl) every member gets
--- the TRUNCATE trigger.
+-- no counts (rows a restore loaded before their table's triggers) is counted
+-- from the heap, counts of tables that left every tree are forgotten, and
+-- with add_triggers (attach() only: pg_restore recreates the triggers itself,
+-- and its ALTER TABLEs reach _on_ddl) every member gets the TRUNCATE trigger.
+-- After other DDL (not add_triggers), only the members that the command
+-- holds are counted: pg_restore -j creates the triggers of a tree's tables
+-- concurrently, and locking another member would deadlock with the command
+-- that holds it (the command that does gets to count it).
 CREATE OR REPLACE FUNCTION @extschema@._sync_tree(root regclass, add_triggers boolean) RETURNS void
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -1014,6 +1044,7 @@ BEGIN
             EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER "~schemareg_truncate"', t);
         END IF;
         IF (SELECT c.relkind FROM pg_class c WHERE c.oid = t) = 'r'
+           AND (add_triggers OR @extschema@._locked_by_me(t))
            AND NOT EXISTS (SELECT FROM @extschema@.record_counts c WHERE c.tbl = t)
            AND @extschema@._table_rows(t, 1) > 0 THEN
             PERFORM @extschema@._recount_table(t::oid, true);
@@ -1026,9 +1057,15 @@ $$;
 -- 2BP01 or 55000 unless a bound table still has what its binding needs: the
 -- bound columns (by name: not renamed or dropped), and attach()'s triggers
 -- neither disabled nor renamed. Triggers merely enabled (ENABLE TRIGGER, not
--- ALWAYS) are set back to ALWAYS. (Triggers not there yet are left to
--- pg_restore, which makes them after the binding's row; DROP TRIGGER is
--- refused by _on_drop.)
+-- ALWAYS) are set back to ALWAYS; so are disabled ones when the session's
+-- role may write the registry itself (pg_restore --disable-triggers runs
+-- DISABLE TRIGGER ALL on every table it loads: the other triggers stay
+-- disabled, schemareg's check and count what it loads). The triggers looked
+-- at are those of the tables the command holds (a command that changes a
+-- trigger holds its table; another table's lock is not waited for, and
+-- another transaction's changes are its own command's to check).
+-- (Triggers not there yet are left to pg_restore, which makes them after the
+-- binding's row; DROP TRIGGER is refused by _on_drop.)
 CREATE FUNCTION @extschema@._check_binding(b @extschema@.bindings) RETURNS void
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -1049,16 +1086,26 @@ BEGIN
                        @extschema@._trigger_as_made(g.tgname, g.tgfoid, g.tgtype, g.tgqual,
                                                     g.tgnargs, g.tgattr) AS as_made
                   FROM @extschema@._tree(b.tbl) t JOIN pg_trigger g ON g.tgrelid = t
-                 WHERE g.tgfoid IN ('@extschema@._validate_row'::regproc,
-                                    '@extschema@._count_row'::regproc,
-                                    '@extschema@._on_truncate'::regproc)
-                    OR g.tgname IN ('~schemareg_validate', '~schemareg_count', '~schemareg_truncate') LOOP
-        IF NOT trig.as_made OR trig.tgenabled NOT IN ('A', 'O') THEN
+                 WHERE (g.tgfoid IN ('@extschema@._validate_row'::regproc,
+                                     '@extschema@._count_row'::regproc,
+                                     '@extschema@._on_truncate'::regproc)
+                        OR g.tgname IN ('~schemareg_validate', '~schemareg_count', '~schemareg_truncate'))
+                   AND @extschema@._locked_by_me(t) LOOP
+        IF NOT trig.as_made OR (trig.tgenabled NOT IN ('A', 'O')
+                                AND NOT has_table_privilege(session_user,
+                                                            '@extschema@.schema_versions', 'INSERT')) THEN
             RAISE EXCEPTION 'the schemareg triggers of table "%" cannot be disabled, renamed or replaced', trig.tbl
                 USING ERRCODE = 'object_not_in_prerequisite_state',
                       DETAIL = 'Without them the table''s rows would be counted but not checked.',
                       HINT = 'Call schemareg.detach() to unbind the table.';
-        ELSIF trig.tgenabled = 'O' THEN
+        ELSIF trig.tgenabled <> 'A'
+              -- (not set back already by the DDL that setting back another one fired)
+              AND (SELECT g.tgenabled FROM pg_trigger g
+                    WHERE g.tgrelid = trig.tbl AND g.tgname = trig.tgname) <> 'A' THEN
+            IF trig.tgenabled <> 'O' THEN
+                RAISE NOTICE 'trigger "%" of table "%" stays enabled always', trig.tgname, trig.tbl
+                    USING DETAIL = 'The table is bound: schemareg checks and counts its rows.';
+            END IF;
             EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', trig.tbl, trig.tgname);
         END IF;
     END LOOP;
@@ -1077,6 +1124,20 @@ DECLARE
     b @extschema@.bindings;
     x record;
 BEGIN
+    -- The registry's own triggers stay enabled ALWAYS: they keep every
+    -- backend's caches right and count what a restore loads (pg_restore
+    -- --disable-triggers disables every trigger of the tables it loads).
+    FOR x IN SELECT g.tgrelid::regclass AS tbl, g.tgname
+               FROM pg_event_trigger_ddl_commands() d JOIN pg_trigger g ON g.tgrelid = d.objid
+              WHERE d.classid = 'pg_class'::regclass AND d.schema_name = '@extschema@'
+                AND NOT d.in_extension AND NOT g.tgisinternal AND g.tgenabled <> 'A' LOOP
+        -- (Set back already by the DDL that setting back another one fired.)
+        CONTINUE WHEN (SELECT g.tgenabled FROM pg_trigger g
+                        WHERE g.tgrelid = x.tbl AND g.tgname = x.tgname) = 'A';
+        RAISE NOTICE 'trigger "%" of table "%" stays enabled always', x.tgname, x.tbl
+            USING DETAIL = 'It keeps the registry''s caches and counts right.';
+        EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', x.tbl, x.tgname);
+    END LOOP;
     IF NOT EXISTS (SELECT FROM @extschema@.bindings) THEN
         RETURN;
     END IF;
@@ -1466,8 +1527,32 @@ $$;
 -- (issue 12, item 3).
 ------------------------------------------------------------------------------
 
+-- Tables with schemareg's row triggers that no binding governs (a restore
+-- that did not bring the registry's rows, or triggers made by hand), with
+-- the binding their arguments give (record_column, schema_column, mode,
+-- errors_column or '', follow_latest), when both row triggers give the same
+-- one (NULL for triggers made before 0.2.0, which carry none).
+CREATE FUNCTION @extschema@._unbound_triggers() RETURNS TABLE (tbl regclass, args text[])
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT v.tgrelid::regclass,
+           CASE WHEN v.tgnargs = 5 AND c.tgnargs = 5
+                     AND @extschema@._trigger_args(v.tgargs, v.tgnargs)
+                         = @extschema@._trigger_args(c.tgargs, c.tgnargs)
+                THEN @extschema@._trigger_args(v.tgargs, v.tgnargs) END
+      FROM pg_trigger v
+      LEFT JOIN pg_trigger c ON c.tgrelid = v.tgrelid AND c.tgname = '~schemareg_count'
+                            AND c.tgfoid = '@extschema@._count_row'::regproc
+     WHERE v.tgname = '~schemareg_validate' AND v.tgfoid = '@extschema@._validate_row'::regproc
+       AND v.tgparentid = 0
+       AND NOT EXISTS (SELECT FROM @extschema@.bindings b
+                        WHERE b.tbl = v.tgrelid
+                           OR b.tbl::oid IN (SELECT a FROM pg_partition_ancestors(v.tgrelid) a))
+$$;
+
 -- What an admin would want repaired, one row each: bindings of tables that
--- are gone, schemareg triggers missing or not enabled ALWAYS, stored counts
+-- are gone, tables with schemareg triggers but no binding (a restore that
+-- did not bring the registry's rows), schemareg triggers missing or not
+-- enabled ALWAYS, stored counts
 -- that differ from the rows (counted from the heap, under SHARE locks),
 -- counts of tables no binding governs, dependencies that differ from what
 -- the definitions use now (by name: a $ref by $id goes to the newest
@@ -1483,6 +1568,12 @@ DECLARE
     recorded text[];
 BEGIN
     PERFORM @extschema@._require_admin(caller, 'check');
+    RETURN QUERY
+    SELECT 'binding', u.tbl::text,
+           CASE WHEN u.args IS NOT NULL
+                THEN 'has schemareg triggers but no binding (repair() makes it as their arguments say)'
+                ELSE 'has schemareg triggers but no binding (attach() it, or drop them)' END
+      FROM @extschema@._unbound_triggers() u ORDER BY u.tbl::oid;
     FOR b IN SELECT * FROM @extschema@.bindings x ORDER BY x.tbl::oid LOOP
         IF NOT EXISTS (SELECT FROM pg_class k WHERE k.oid = b.tbl) THEN
             RETURN QUERY SELECT 'binding', b.tbl::oid::text,
@@ -1557,6 +1648,394 @@ CREATE FUNCTION @extschema@.check()
 
 COMMENT ON FUNCTION @extschema@.check() IS
     'lists every inconsistency: bindings, triggers, counts, dependencies, unfinished versions (admins)';
+
+-- repair(): makes again what check() finds and what can be derived, and
+-- returns what it changed, one row each; nothing on a consistent registry
+-- (after a correct restore, for one). In order: bindings of tables that are
+-- gone are forgotten; each version's dependencies are recorded again from
+-- its definition, compiled as its owner would register it now (a $ref by
+-- name:version: that version; by $id: the version already recorded for that
+-- name, else the newest of the name when the version was made), and rows
+-- naming versions that are gone are forgotten; counts of tables no binding
+-- governs are forgotten and every bound table is counted again from its
+-- heap (as recount(): a table another transaction holds is passed over,
+-- with a WARNING); a table with schemareg triggers but no binding is bound
+-- as their arguments say (as its owner would attach it: its rows checked as
+-- the owner and counted); a bound table whose triggers are missing or not
+-- as attach() makes them gets them again (as attach() again does). Nothing
+-- of a table's owner runs with the registry's rights. Versions left pending
+-- or deleting are reconcile()'s.
+CREATE FUNCTION @extschema@._do_repair(caller oid)
+    RETURNS TABLE (kind text, object text, detail text)
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    b @extschema@.bindings;
+    u record;
+    v @extschema@.schema_versions;
+    trig record;
+    used bigint[];
+    want bigint[];
+    have bigint[];
+BEGIN
+    PERFORM @extschema@._require_admin(caller, 'repair');
+    FOR b IN DELETE FROM @extschema@.bindings x WHERE NOT EXISTS (SELECT FROM pg_class k WHERE k.oid = x.tbl)
+             RETURNING * LOOP
+        RETURN QUERY SELECT 'binding', b.tbl::oid::text, 'forgotten: its table is gone';
+    END LOOP;
+
+    -- Dependencies first: the rows checked below need their schemas to compile.
+    FOR u IN DELETE FROM @extschema@.dependencies d
+              WHERE NOT EXISTS (SELECT FROM @extschema@.schema_versions s WHERE s.id = d.schema_id)
+                 OR NOT EXISTS (SELECT FROM @extschema@.schema_versions s WHERE s.id = d.depends_on)
+             RETURNING d.* LOOP
+        RETURN QUERY
+        SELECT 'dependency',
+               format('%s uses %s',
+                      coalesce((SELECT s.name || ':' || s.version FROM @extschema@.schema_versions s
+                                 WHERE s.id = u.schema_id), 'version ' || u.schema_id),
+                      coalesce((SELECT s.name || ':' || s.version FROM @extschema@.schema_versions s
+                                 WHERE s.id = u.depends_on), 'version ' || u.depends_on)),
+               'forgotten: a version it names is gone';
+    END LOOP;
+    FOR v IN SELECT * FROM @extschema@.schema_versions x WHERE x.status = 'exists' ORDER BY x.id LOOP
+        BEGIN
+            -- Compiled as its owner would register it now, in its own dialect.
+            PERFORM set_config('schemareg.default_dialect', v.dialect, true);
+            used := (SELECT c.uses FROM @extschema@._compile(v.definition, v.owner) c);
+        EXCEPTION WHEN OTHERS THEN
+            RETURN QUERY SELECT 'dependency', v.name || ':' || v.version,
+                                'not repaired: its definition does not compile now: ' || SQLERRM;
+            CONTINUE;
+        END;
+        have := ARRAY(SELECT d.depends_on FROM @extschema@.dependencies d
+                       WHERE d.schema_id = v.id ORDER BY 1);
+        want := ARRAY(
+            SELECT DISTINCT w FROM (
+                -- Recorded uses of names it uses: kept (their pin).
+                SELECT d.depends_on AS w
+                  FROM @extschema@.dependencies d JOIN @extschema@.schema_versions r ON r.id = d.depends_on
+                 WHERE d.schema_id = v.id
+                   AND r.name IN (SELECT s.name FROM @extschema@.schema_versions s WHERE s.id = ANY (used))
+                UNION ALL
+                -- Names it uses that none is recorded for.
+                SELECT CASE
+                    WHEN EXISTS (SELECT FROM jsonb_path_query(v.definition, 'lax $.**."$ref"') r
+                                  WHERE split_part(r #>> '{}', '#', 1) = s.name || ':' || s.version)
+                    THEN s.id
+                    ELSE coalesce((SELECT p.id FROM @extschema@.schema_versions p
+                                    WHERE p.name = s.name AND p.status = 'exists'
+                                      AND p.created_at <= v.created_at
+                                    ORDER BY p.version DESC LIMIT 1), s.id) END
+                  FROM @extschema@.schema_versions s
+                 WHERE s.id = ANY (used)
+                   AND s.name NOT IN (SELECT r.name FROM @extschema@.dependencies d
+                                        JOIN @extschema@.schema_versions r ON r.id = d.depends_on
+                                       WHERE d.schema_id = v.id)) x
+             ORDER BY 1);
+        CONTINUE WHEN want = have;
+        DELETE FROM @extschema@.dependencies d WHERE d.schema_id = v.id AND d.depends_on <> ALL (want);
+        INSERT INTO @extschema@.dependencies (schema_id, depends_on)
+        SELECT v.id, w FROM unnest(want) w ON CONFLICT DO NOTHING;
+        RETURN QUERY SELECT 'dependency', v.name || ':' || v.version,
+            format('recorded as using %s (it was: %s)',
+                   coalesce((SELECT string_agg(s.name || ':' || s.version, ', ' ORDER BY s.name, s.version)
+                               FROM @extschema@.schema_versions s WHERE s.id = ANY (want)), 'none'),
+                   coalesce((SELECT string_agg(coalesce(s.name || ':' || s.version, h::text), ', '
+                                               ORDER BY s.name, s.version)
+                               FROM unnest(have) h LEFT JOIN @extschema@.schema_versions s ON s.id = h),
+                            'none'));
+    END LOOP;
+
+    -- Counts, from the tables' heaps (before bindings and triggers are made
+    -- again, which count what they bind anew): of tables no binding
+    -- governs, but those about to be bound from their triggers, forgotten;
+    -- of every bound table, counted again.
+    RETURN QUERY
+    WITH gone AS (
+        DELETE FROM @extschema@.record_counts c
+         WHERE NOT EXISTS (SELECT FROM @extschema@.bindings x, @extschema@._tree(x.tbl) t WHERE t = c.tbl)
+           AND c.tbl::oid NOT IN (SELECT t FROM @extschema@._unbound_triggers() y, @extschema@._tree(y.tbl) t
+                                   WHERE y.args IS NOT NULL)
+        RETURNING c.*)
+    SELECT 'count', format('%s in %s', v2.name || ':' || v2.version, g.tbl::oid),
+           format('stored %s for a table no binding governs: forgotten', sum(g.n))
+      FROM gone g JOIN @extschema@.schema_versions v2 ON v2.id = g.schema_id
+     GROUP BY v2.id, v2.name, v2.version, g.tbl HAVING sum(g.n) <> 0 ORDER BY v2.id, g.tbl::oid;
+    RETURN QUERY
+    SELECT 'count', format('%s in %s', d.ref, d.tbl_name),
+           format('stored %s, rows %s: counted again', d.stored, d.actual)
+      FROM @extschema@.bindings x, @extschema@._recount_table(x.tbl::oid, false) d
+     ORDER BY d.tbl_name::text, d.ref;
+
+    -- Bindings from the triggers' arguments.
+    FOR u IN SELECT * FROM @extschema@._unbound_triggers() x ORDER BY x.tbl::oid LOOP
+        IF u.args IS NULL THEN
+            RETURN QUERY SELECT 'binding', u.tbl::text,
+                'not made: its schemareg triggers do not say how it was bound (attach() it, or drop them)';
+            CONTINUE;
+        END IF;
+        BEGIN
+            -- An unbound table's schemareg triggers may go; attach() makes them again.
+            EXECUTE format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', u.tbl);
+            EXECUTE format('DROP TRIGGER IF EXISTS "~schemareg_validate" ON %s', u.tbl);
+            EXECUTE format('DROP TRIGGER IF EXISTS "~schemareg_count" ON %s', u.tbl);
+            FOR trig IN SELECT g.tgrelid::regclass AS rel, g.tgname FROM @extschema@._tree(u.tbl) x
+                          JOIN pg_trigger g ON g.tgrelid = x
+                         WHERE g.tgname = '~schemareg_truncate' LOOP
+                EXECUTE format('DROP TRIGGER %I ON %s', trig.tgname, trig.rel);
+            END LOOP;
+            PERFORM @extschema@._do_attach((SELECT c.relowner FROM pg_class c WHERE c.oid = u.tbl), u.tbl,
+                                           u.args[1]::name, u.args[2]::name, u.args[3],
+                                           nullif(u.args[4], '')::name, u.args[5]::boolean);
+        EXCEPTION WHEN OTHERS THEN
+            RETURN QUERY SELECT 'binding', u.tbl::text,
+                'not made from its schemareg triggers: ' || SQLERRM;
+            CONTINUE;
+        END;
+        RETURN QUERY SELECT 'binding', u.tbl::text,
+            format('made from its schemareg triggers (%s, %s, %s%s%s); its rows checked and counted',
+                   u.args[1], u.args[2], u.args[3], coalesce(', ' || nullif(u.args[4], ''), ''),
+                   CASE WHEN u.args[5]::boolean THEN ', follow_latest' ELSE '' END);
+    END LOOP;
+
+    -- Triggers of bound tables, as attach() makes them.
+    FOR b IN SELECT * FROM @extschema@.bindings x ORDER BY x.tbl::oid LOOP
+        CONTINUE WHEN @extschema@._triggers_intact(b.tbl);
+        BEGIN
+            EXECUTE format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', b.tbl);
+            PERFORM @extschema@._rebind(b);
+        EXCEPTION WHEN OTHERS THEN
+            RETURN QUERY SELECT 'trigger', b.tbl::text, 'not made again: ' || SQLERRM;
+            CONTINUE;
+        END;
+        RETURN QUERY SELECT 'trigger', b.tbl::text,
+            'schemareg triggers made again; its rows checked and counted';
+    END LOOP;
+
+END
+$$;
+
+CREATE FUNCTION @extschema@.repair()
+    RETURNS TABLE (kind text, object text, detail text)
+    LANGUAGE c AS 'MODULE_PATHNAME', '_gate';
+COMMENT ON FUNCTION @extschema@.repair() IS
+    'makes again what check() finds that can be derived (bindings, triggers, dependencies, counts) and returns what it changed (admins)';
+
+------------------------------------------------------------------------------
+-- Restores (issue 12, items 1 and 2): pg_restore -j loads the registry's
+-- tables concurrently, in any order, so dependencies has no foreign keys;
+-- the functions that write it keep what they guaranteed.
+------------------------------------------------------------------------------
+ALTER TABLE @extschema@.dependencies DROP CONSTRAINT dependencies_schema_id_fkey,
+                                     DROP CONSTRAINT dependencies_depends_on_fkey;
+
+-- Whether a dependency row names version `id` as used, as committed now.
+CREATE FUNCTION @extschema@._used_now(id bigint) RETURNS boolean
+    LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_used_now';
+
+-- Records that version `version_id` (`ref`) uses the registered versions
+-- `uses`, each locked FOR KEY SHARE first (as a foreign key's check locks
+-- it): a delete of one waits for this transaction and then sees the use
+-- (_retry_delete), and one deleted meanwhile is refused with 40001.
+CREATE FUNCTION @extschema@._add_dependencies(version_id bigint, uses bigint[], ref text)
+    RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    locked bigint[];
+BEGIN
+    locked := ARRAY(SELECT v.id FROM @extschema@.schema_versions v WHERE v.id = ANY (uses)
+                       FOR KEY SHARE);
+    IF cardinality(locked) < (SELECT count(DISTINCT u) FROM unnest(uses) u) THEN
+        RAISE EXCEPTION 'a schema that "%" uses was deleted meanwhile', ref
+            USING ERRCODE = 'serialization_failure', HINT = 'Retry the transaction.';
+    END IF;
+    INSERT INTO @extschema@.dependencies (schema_id, depends_on)
+    SELECT DISTINCT version_id, u FROM unnest(uses) AS u;
+END
+$$;
+
+-- The delete step of the lifecycle for a version that nothing uses: deleting,
+-- the backend's delete, then the row is gone; delete_schema again or
+-- reconcile() retries a failure. Returns the status, or 'gone'.
+CREATE OR REPLACE FUNCTION @extschema@._retry_delete(id bigint) RETURNS text
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v @extschema@.schema_versions;
+BEGIN
+    UPDATE @extschema@.schema_versions s SET status = 'deleting', updated_at = now()
+     WHERE s.id = _retry_delete.id RETURNING * INTO v;
+    IF NOT FOUND THEN
+        RETURN 'gone';
+    END IF;
+    IF NOT @extschema@._backend_step(v, 'delete') THEN
+        RETURN 'deleting';
+    END IF;
+    -- Its count rows are all zero (the caller checked under the table locks),
+    -- and the uses it recorded go with it.
+    DELETE FROM @extschema@.record_counts c WHERE c.schema_id = v.id;
+    DELETE FROM @extschema@.dependencies d WHERE d.schema_id = v.id;
+    BEGIN
+        DELETE FROM @extschema@.schema_versions s WHERE s.id = v.id;
+    EXCEPTION WHEN foreign_key_violation THEN
+        -- Counted records committed after this transaction's snapshot (the
+        -- writers' lock on the version keeps this from happening).
+        RAISE EXCEPTION 'schema "%:%" is used by records and cannot be deleted', v.name, v.version
+            USING ERRCODE = 'dependent_objects_still_exist',
+                  HINT = 'Delete or move the records that use it first.';
+    END;
+    -- Its row is deleted, so locked by this transaction: every transaction
+    -- that locked it to record a use has ended, and none can lock it now. A
+    -- use committed after this transaction's snapshot (REPEATABLE READ) is
+    -- seen as committed now, as a foreign key's check would see it.
+    IF @extschema@._used_now(v.id) THEN
+        RAISE EXCEPTION 'schema "%:%" is used by another schema and cannot be deleted',
+                        v.name, v.version
+            USING ERRCODE = 'dependent_objects_still_exist',
+                  HINT = 'Delete the schemas that use it first.';
+    END IF;
+    RETURN 'gone';
+END
+$$;
+
+CREATE OR REPLACE FUNCTION @extschema@._do_update_schema(caller oid, ref text, definition jsonb,
+                                              description text)
+    RETURNS @extschema@.schemas
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    r @extschema@.schemas;
+    checked record;
+BEGIN
+    IF definition IS NULL THEN
+        RAISE EXCEPTION 'update_schema: definition must not be null'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    r := @extschema@._lock_schema(ref, caller);
+    IF r.id IS NULL THEN
+        RAISE EXCEPTION 'schema "%" does not exist', ref USING ERRCODE = 'undefined_object';
+    END IF;
+    PERFORM @extschema@._require_owner(r.name, r.version, r.owner, caller, 'update');
+    IF r.status <> 'exists' THEN
+        RAISE EXCEPTION 'schema "%:%" is % and cannot be updated', r.name, r.version, r.status
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    PERFORM @extschema@._refuse_if_used(r, caller, 'edited in place',
+        format('Make a new version with schemareg.revise_schema(%L, definition).',
+               r.name || ':' || r.version),
+        format('Make a new version with schemareg.revise_schema(%L, definition).',
+               r.name || ':' || r.version));
+    checked := @extschema@._check_definition(r.name, definition, r.public, caller);
+    IF r.id = ANY (checked.uses) THEN
+        RAISE EXCEPTION 'schema "%:%" cannot refer to itself', r.name, r.version
+            USING ERRCODE = 'invalid_object_definition',
+                  HINT = 'Use a JSON Pointer ("#/definitions/...") within the definition.';
+    END IF;
+    UPDATE @extschema@.schema_versions s
+       SET definition = _do_update_schema.definition, dialect = checked.dialect,
+           hash = sha256(convert_to(_do_update_schema.definition::text, 'UTF8')),
+           description = coalesce(_do_update_schema.description, s.description), updated_at = now()
+     WHERE s.id = r.id;
+    DELETE FROM @extschema@.dependencies d WHERE d.schema_id = r.id;
+    PERFORM @extschema@._add_dependencies(r.id, checked.uses, r.name || ':' || r.version);
+    SELECT * INTO r FROM @extschema@.schemas s WHERE s.id = r.id;
+    RETURN r;
+END
+$$;
+
+-- The counts are not kept by pg_dump any more: they are derived from the bound
+-- tables' rows (a restore's are counted as the registry's rows arrive).
+ALTER EXTENSION schemareg DROP TABLE @extschema@.record_counts;
+ALTER EXTENSION schemareg ADD TABLE @extschema@.record_counts;
+
+-- Restores. pg_restore -j, and data-only restores, load the registry's
+-- tables and the bound tables in any order, and a bound table's rows with or
+-- without its triggers. A row that comes before the registry rows it needs
+-- is written unchecked and uncounted by the role that restores (see
+-- RestoreAhead in src/pg/records.cpp), and the counts are not in the dump;
+-- what was not counted is counted when the registry rows arrive (here), or
+-- when the table's triggers are made (_on_ddl, _sync_tree).
+
+-- True while one of the registry's public functions runs in this backend:
+-- its own writes, as opposed to rows a restore loads.
+CREATE FUNCTION @extschema@._in_gate() RETURNS boolean
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', '_in_gate';
+-- The table and every table of its tree, locked in SHARE ROW EXCLUSIVE mode,
+-- the root first.
+CREATE FUNCTION @extschema@._lock_tree(tbl regclass) RETURNS void
+    LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_lock_tree';
+-- True when this transaction holds the table in SHARE ROW EXCLUSIVE mode or
+-- a stronger one.
+CREATE FUNCTION @extschema@._locked_by_me(tbl regclass) RETURNS boolean
+    LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_locked_by_me';
+
+-- Counts a bound tree's rows anew from its heap (rows a restore loaded
+-- without counting them), with its writers and DDL waiting, and sets back to
+-- ENABLE ALWAYS the schemareg triggers that a restore's ENABLE TRIGGER ALL
+-- (pg_restore --disable-triggers, before the binding's row was there) left
+-- enabled only.
+CREATE FUNCTION @extschema@._count_loaded(tbl regclass) RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    trig record;
+BEGIN
+    PERFORM @extschema@._lock_tree(tbl);
+    FOR trig IN SELECT g.tgrelid::regclass AS rel, g.tgname
+                  FROM @extschema@._tree(tbl) t JOIN pg_trigger g ON g.tgrelid = t
+                 WHERE g.tgenabled = 'O'
+                   AND @extschema@._trigger_as_made(g.tgname, g.tgfoid, g.tgtype, g.tgqual,
+                                                    g.tgnargs, g.tgattr) LOOP
+        EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', trig.rel, trig.tgname);
+    END LOOP;
+    PERFORM @extschema@._recount_table(tbl::oid, true);
+END
+$$;
+
+-- Rows loaded into the registry's tables other than by its functions (a
+-- restore): the bound tables whose rows it could not count as they came in
+-- are counted now. New bindings: their trees. The registry's first versions,
+-- or its first dependencies (before them, a restore's rows naming versions
+-- were written uncounted): every bound tree. Under the 'restore' lock, so
+-- that of two such loads committing at once, the second sees the first's rows.
+CREATE FUNCTION @extschema@._on_registry_rows() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    t regclass;
+    rows_in_all bigint;
+BEGIN
+    IF @extschema@._in_gate() THEN
+        RETURN NULL;
+    END IF;
+    PERFORM @extschema@._lock_key('restore', '');
+    IF TG_TABLE_NAME = 'bindings' THEN
+        FOR t IN SELECT n.tbl FROM new_rows n
+                  WHERE EXISTS (SELECT FROM pg_class k WHERE k.oid = n.tbl) ORDER BY n.tbl::oid LOOP
+            PERFORM @extschema@._count_loaded(t);
+        END LOOP;
+        RETURN NULL;
+    END IF;
+    EXECUTE format('SELECT count(*) FROM %s', TG_RELID::regclass) INTO rows_in_all;
+    IF rows_in_all > (SELECT count(*) FROM new_rows) THEN
+        RETURN NULL;
+    END IF;
+    FOR t IN SELECT b.tbl FROM @extschema@.bindings b
+              WHERE EXISTS (SELECT FROM pg_class k WHERE k.oid = b.tbl) ORDER BY b.tbl::oid LOOP
+        PERFORM @extschema@._count_loaded(t);
+    END LOOP;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER bindings_loaded AFTER INSERT ON @extschema@.bindings
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@._on_registry_rows();
+CREATE TRIGGER schema_versions_loaded AFTER INSERT ON @extschema@.schema_versions
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@._on_registry_rows();
+CREATE TRIGGER dependencies_loaded AFTER INSERT ON @extschema@.dependencies
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@._on_registry_rows();
+-- Also when the restore runs as a replica (pg_restore --disable-triggers).
+ALTER TABLE @extschema@.bindings ENABLE ALWAYS TRIGGER bindings_loaded;
+ALTER TABLE @extschema@.schema_versions ENABLE ALWAYS TRIGGER schema_versions_loaded;
+ALTER TABLE @extschema@.dependencies ENABLE ALWAYS TRIGGER dependencies_loaded;
 
 ------------------------------------------------------------------------------
 -- Replicated registry tables: a logical subscriber's caches follow the

@@ -35,7 +35,7 @@ SELECT outcome($$SELECT schemareg.validate_record('cache/s:2', 'true')$$);
 -- Direct changes to the registry table invalidate too (the trigger sees every statement).
 UPDATE schemareg.schema_versions SET definition = '{"type": "number"}' WHERE name = 'cache/s';
 SELECT schemareg.validate_record('cache/s', '1.5') AS direct_update_seen;
-TRUNCATE schemareg.schema_versions CASCADE;
+TRUNCATE schemareg.schema_versions, schemareg.dependencies CASCADE;
 SELECT outcome($$SELECT schemareg.validate_record('cache/s', '1')$$);
 
 -- Parallel workers load schemas too (reading the registry with the query's

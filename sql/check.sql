@@ -33,10 +33,53 @@ SELECT * FROM schemareg.recount() WHERE ref LIKE 'chk/%';
 SELECT ref, action, status FROM schemareg.reconcile() WHERE ref LIKE 'chk/%';
 SELECT * FROM schemareg.check() WHERE object LIKE '%chk%';
 
+-- repair() makes again what can be derived, and says what it changed: the
+-- dependency from the definition.
+SELECT * FROM schemareg.repair();
+SELECT * FROM schemareg.check() WHERE object LIKE '%chk%';
+SELECT * FROM schemareg.schema_dependencies WHERE ref LIKE 'chk/%' ORDER BY ref;
+-- More damage: a binding's row lost (its triggers say how the table was
+-- bound), a disabled trigger, a count changed, counts of a table nothing
+-- binds, a dependency row naming a version that is gone, one used by $id
+-- (recorded again as the version it was made with, not the newest).
+SELECT (schemareg.revise_schema('chk/base:1', '{"$id": "https://example.com/chk/base", "type": "number"}')).version;
+DELETE FROM schemareg.bindings WHERE tbl = 'chk_p'::regclass;
+UPDATE pg_trigger SET tgenabled = 'D' WHERE tgrelid = 'chk_t'::regclass AND tgname = '~schemareg_validate';
+UPDATE schemareg.record_counts SET n = n - 1 WHERE tbl = 'chk_t'::regclass
+   AND schema_id = (SELECT id FROM schemareg.schemas WHERE name = 'chk/base' AND version = 1);
+CREATE TABLE chk_loose (id int);
+INSERT INTO schemareg.record_counts (schema_id, tbl, slot, n)
+SELECT id, 'chk_loose', 0, 3 FROM schemareg.schemas WHERE name = 'chk/user';
+INSERT INTO schemareg.dependencies (schema_id, depends_on)
+SELECT id, 999999 FROM schemareg.schemas WHERE name = 'chk/other';
+DELETE FROM schemareg.dependencies
+ WHERE schema_id = (SELECT id FROM schemareg.schemas WHERE name = 'chk/user');
+-- (A table no binding governs is named by its OID.)
+SELECT kind, regexp_replace(object, ' in [0-9]+$', ' in (chk_loose)') AS object, detail
+  FROM schemareg.check() WHERE object LIKE '%chk%' OR kind = 'binding';
+SELECT kind, regexp_replace(object, ' in [0-9]+$', ' in (chk_loose)') AS object, detail
+  FROM schemareg.repair();
+SELECT * FROM schemareg.repair();
+SELECT * FROM schemareg.check();
+SELECT * FROM schemareg.schema_dependencies WHERE ref LIKE 'chk/%' ORDER BY ref;
+SELECT tbl, record_column, schema_column, mode, records FROM schemareg.bound_tables
+ WHERE tbl::text LIKE 'chk%' ORDER BY tbl::text;
+SELECT name || ':' || version AS ref, ref_count FROM schemareg.schemas WHERE name LIKE 'chk/%' ORDER BY 1;
+DROP TABLE chk_loose;
+-- A table whose triggers were made before 0.2.0 (no arguments) is listed,
+-- not bound.
+CREATE TABLE chk_old (doc jsonb, sch text);
+CREATE TRIGGER "~schemareg_validate" BEFORE INSERT OR UPDATE OR DELETE ON chk_old
+    FOR EACH ROW EXECUTE FUNCTION schemareg._validate_row();
+SELECT * FROM schemareg.repair();
+SELECT * FROM schemareg.check();
+DROP TABLE chk_old;
+
 -- For admins only.
 CREATE ROLE regress_check_user;
 SET ROLE regress_check_user;
 SELECT outcome('SELECT * FROM schemareg.check()');
+SELECT outcome('SELECT * FROM schemareg.repair()');
 RESET ROLE;
 DROP ROLE regress_check_user;
 SELECT schemareg.detach('chk_t'), schemareg.detach('chk_p');

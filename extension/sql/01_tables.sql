@@ -41,10 +41,15 @@ CREATE TABLE @extschema@.names (
 COMMENT ON TABLE @extschema@.names IS 'schema names and the last version number each had';
 
 -- Which registered schemas a schema's $refs use (by $id); a used schema
--- cannot be deleted or edited in place.
+-- cannot be deleted or edited in place. No foreign keys: pg_restore -j loads
+-- the registry's tables concurrently, in any order. What they guaranteed is
+-- kept by the only functions that write the table: a use is recorded with
+-- the used version's row locked FOR KEY SHARE (_add_dependencies), and a
+-- version is deleted with the uses it recorded, only while nothing uses it
+-- as committed once its row is locked (_retry_delete).
 CREATE TABLE @extschema@.dependencies (
-    schema_id  bigint NOT NULL REFERENCES @extschema@.schema_versions (id) ON DELETE CASCADE,
-    depends_on bigint NOT NULL REFERENCES @extschema@.schema_versions (id),
+    schema_id  bigint NOT NULL,
+    depends_on bigint NOT NULL,
     PRIMARY KEY (schema_id, depends_on)
 );
 CREATE INDEX dependencies_depends_on ON @extschema@.dependencies (depends_on);
@@ -60,7 +65,11 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.dependencies', '');
 -- reference each schema version. A writer adds its statement's deltas to the
 -- slot of its backend (its backend id, which no two live backends share), so
 -- writers of one schema never queue on one row; the count of a version is the
--- sum of its slots.
+-- sum of its slots. Not kept by pg_dump: the counts are derived from the
+-- bound tables' rows, which a restore loads before, after or while it loads
+-- the registry, with or without their triggers; the registry counts what it
+-- could not count as it came in (_on_registry_rows, _on_ddl). Counts in a
+-- dump would be added to those.
 CREATE TABLE @extschema@.record_counts (
     schema_id bigint NOT NULL REFERENCES @extschema@.schema_versions (id),
     tbl       regclass NOT NULL,
@@ -70,7 +79,6 @@ CREATE TABLE @extschema@.record_counts (
 );
 CREATE INDEX record_counts_tbl ON @extschema@.record_counts (tbl);
 COMMENT ON TABLE @extschema@.record_counts IS 'records per schema version and bound table, in slots';
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.record_counts', '');
 
 -- Members of this role may see, change and delete every schema, and run
 -- recount() and reconcile(). Roles belong to the cluster, not the database:

@@ -39,9 +39,9 @@ $$;
 -- Record writers hold this lock shared on each version they add records to or
 -- take records from, until their transaction ends (src/pg/counts.cpp).
 -- update_schema and delete_schema take it exclusively, before they lock the
--- version's row (writers lock that row, through a foreign key, while they
--- hold the shared lock): they wait for every writer of the version, and
--- writers that come later wait for them.
+-- version's row (writers that add a count row lock that row, through
+-- record_counts' foreign key, while they hold the shared lock): they wait
+-- for every writer of the version, and writers that come later wait for them.
 -- The registry's locks are lock tags that SQL's advisory lock functions
 -- cannot take (src/pg/locks.cpp): no role can hold them to block it.
 CREATE FUNCTION @extschema@._lock_version(id bigint) RETURNS void
@@ -53,8 +53,9 @@ CREATE FUNCTION @extschema@._lock_version(id bigint) RETURNS void
 CREATE FUNCTION @extschema@._exact_ref_count(id bigint) RETURNS bigint
     LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_exact_ref_count';
 
--- The lock of a name ('name'), a top-level $id being registered ('uri') or
--- the starters of jobs on a table ('job'), until the transaction ends.
+-- The lock of a name ('name'), a top-level $id being registered ('uri'), the
+-- starters of jobs on a table ('job') or the counting of what a restore loads
+-- ('restore', one key), until the transaction ends.
 CREATE FUNCTION @extschema@._lock_key(space text, key text) RETURNS void
     LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_lock_key';
 -- The same without waiting: 55P03 when another transaction holds it.
@@ -302,18 +303,55 @@ BEGIN
     IF NOT @extschema@._backend_step(v, 'delete') THEN
         RETURN 'deleting';
     END IF;
-    -- Its count rows are all zero (the caller checked under the table locks).
+    -- Its count rows are all zero (the caller checked under the table locks),
+    -- and the uses it recorded go with it.
     DELETE FROM @extschema@.record_counts c WHERE c.schema_id = v.id;
+    DELETE FROM @extschema@.dependencies d WHERE d.schema_id = v.id;
     BEGIN
         DELETE FROM @extschema@.schema_versions s WHERE s.id = v.id;
     EXCEPTION WHEN foreign_key_violation THEN
-        -- A schema that uses it committed after this transaction's snapshot.
+        -- Counted records committed after this transaction's snapshot (the
+        -- writers' lock on the version keeps this from happening).
+        RAISE EXCEPTION 'schema "%:%" is used by records and cannot be deleted', v.name, v.version
+            USING ERRCODE = 'dependent_objects_still_exist',
+                  HINT = 'Delete or move the records that use it first.';
+    END;
+    -- Its row is deleted, so locked by this transaction: every transaction
+    -- that locked it to record a use has ended, and none can lock it now. A
+    -- use committed after this transaction's snapshot (REPEATABLE READ) is
+    -- seen as committed now, as a foreign key's check would see it.
+    IF @extschema@._used_now(v.id) THEN
         RAISE EXCEPTION 'schema "%:%" is used by another schema and cannot be deleted',
                         v.name, v.version
             USING ERRCODE = 'dependent_objects_still_exist',
                   HINT = 'Delete the schemas that use it first.';
-    END;
+    END IF;
     RETURN 'gone';
+END
+$$;
+
+-- Whether a dependency row names version `id` as used, as committed now.
+CREATE FUNCTION @extschema@._used_now(id bigint) RETURNS boolean
+    LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_used_now';
+
+-- Records that version `version_id` (`ref`) uses the registered versions
+-- `uses`, each locked FOR KEY SHARE first (as a foreign key's check locks
+-- it): a delete of one waits for this transaction and then sees the use
+-- (_retry_delete), and one deleted meanwhile is refused with 40001.
+CREATE FUNCTION @extschema@._add_dependencies(version_id bigint, uses bigint[], ref text)
+    RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    locked bigint[];
+BEGIN
+    locked := ARRAY(SELECT v.id FROM @extschema@.schema_versions v WHERE v.id = ANY (uses)
+                       FOR KEY SHARE);
+    IF cardinality(locked) < (SELECT count(DISTINCT u) FROM unnest(uses) u) THEN
+        RAISE EXCEPTION 'a schema that "%" uses was deleted meanwhile', ref
+            USING ERRCODE = 'serialization_failure', HINT = 'Retry the transaction.';
+    END IF;
+    INSERT INTO @extschema@.dependencies (schema_id, depends_on)
+    SELECT DISTINCT version_id, u FROM unnest(uses) AS u;
 END
 $$;
 
@@ -338,13 +376,7 @@ BEGIN
     INSERT INTO @extschema@.names AS n (name, last_version, owner) VALUES (name, version, owner)
         ON CONFLICT ON CONSTRAINT names_pkey
         DO UPDATE SET last_version = excluded.last_version, owner = coalesce(n.owner, excluded.owner);
-    BEGIN
-        INSERT INTO @extschema@.dependencies (schema_id, depends_on)
-        SELECT DISTINCT rid, u FROM unnest(uses) AS u;
-    EXCEPTION WHEN foreign_key_violation THEN
-        RAISE EXCEPTION 'a schema that "%:%" uses was deleted meanwhile', name, version
-            USING ERRCODE = 'serialization_failure', HINT = 'Retry the transaction.';
-    END;
+    PERFORM @extschema@._add_dependencies(rid, uses, name || ':' || version);
     PERFORM @extschema@._retry_create(rid);
     SELECT * INTO r FROM @extschema@.schemas s WHERE s.id = rid;
     RETURN r;

@@ -152,8 +152,7 @@ BEGIN
            description = coalesce(_do_update_schema.description, s.description), updated_at = now()
      WHERE s.id = r.id;
     DELETE FROM @extschema@.dependencies d WHERE d.schema_id = r.id;
-    INSERT INTO @extschema@.dependencies (schema_id, depends_on)
-    SELECT DISTINCT r.id, u FROM unnest(checked.uses) AS u;
+    PERFORM @extschema@._add_dependencies(r.id, checked.uses, r.name || ':' || r.version);
     SELECT * INTO r FROM @extschema@.schemas s WHERE s.id = r.id;
     RETURN r;
 END

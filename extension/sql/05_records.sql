@@ -257,7 +257,6 @@ DECLARE
     existing @extschema@.bindings;
     col name;
     want regtype;
-    trig record;
 BEGIN
     IF tbl IS NULL OR record_column IS NULL OR schema_column IS NULL OR mode IS NULL
        OR follow_latest IS NULL THEN
@@ -299,18 +298,7 @@ BEGIN
             -- as attach() made them (gone with a 0.1.0 DROP TRIGGER, or a
             -- registry re-imported), and the rows checked and counted again.
             IF NOT @extschema@._triggers_intact(tbl) THEN
-                DELETE FROM @extschema@.bindings b WHERE b.tbl = _do_attach.tbl;
-                EXECUTE format('DROP TRIGGER IF EXISTS "~schemareg_validate" ON %s', tbl);
-                EXECUTE format('DROP TRIGGER IF EXISTS "~schemareg_count" ON %s', tbl);
-                FOR trig IN SELECT g.tgrelid::regclass AS rel, g.tgname FROM @extschema@._tree(tbl) x
-                              JOIN pg_trigger g ON g.tgrelid = x
-                             WHERE g.tgfoid = '@extschema@._on_truncate'::regproc
-                                OR g.tgname = '~schemareg_truncate' LOOP
-                    EXECUTE format('DROP TRIGGER %I ON %s', trig.tgname, trig.rel);
-                END LOOP;
-                INSERT INTO @extschema@.bindings SELECT existing.*;
-                PERFORM @extschema@._check_shape(existing);
-                PERFORM @extschema@._bind(tbl, schema_column);
+                PERFORM @extschema@._rebind(existing);
                 RAISE NOTICE 'the schemareg triggers of "%" were made again; its rows were checked and counted',
                              tbl;
             END IF;
@@ -344,7 +332,12 @@ $$;
 
 -- True when a trigger is one that attach() makes, as it makes it: its name,
 -- its function, its events (tgtype: ROW 1, BEFORE 2, INSERT 4, DELETE 8,
--- UPDATE 16, TRUNCATE 32), no WHEN condition, no arguments, no column list.
+-- UPDATE 16, TRUNCATE 32), no WHEN condition, no column list, and as its
+-- arguments the binding (the row triggers: record_column, schema_column,
+-- mode, errors_column or '', follow_latest; what repair() makes a lost
+-- binding from) or none (the TRUNCATE trigger, and row triggers made before
+-- 0.2.0). The triggers cannot be replaced while the table is bound, so their
+-- arguments stay the binding's.
 CREATE FUNCTION @extschema@._trigger_as_made(name name, fn oid, kind smallint, qual pg_node_tree,
                                              nargs smallint, columns int2vector)
     RETURNS boolean
@@ -352,8 +345,13 @@ CREATE FUNCTION @extschema@._trigger_as_made(name name, fn oid, kind smallint, q
     SELECT (name, fn, kind) IN (('~schemareg_validate', '@extschema@._validate_row'::regproc, 31),
                                 ('~schemareg_count', '@extschema@._count_row'::regproc, 29),
                                 ('~schemareg_truncate', '@extschema@._on_truncate'::regproc, 32))
-       AND qual IS NULL AND nargs = 0 AND cardinality(columns::int2[]) = 0
+       AND qual IS NULL AND cardinality(columns::int2[]) = 0
+       AND (nargs = 0 OR (nargs = 5 AND name <> '~schemareg_truncate'))
 $$;
+
+-- A trigger's arguments (pg_trigger.tgargs and tgnargs) as text.
+CREATE FUNCTION @extschema@._trigger_args(args bytea, nargs smallint) RETURNS text[]
+    LANGUAGE c STRICT IMMUTABLE AS 'MODULE_PATHNAME', '_trigger_args';
 
 -- True when every table of a bound tree has both row triggers of attach(),
 -- as attach() makes them, enabled always, and its TRUNCATE triggers, where
@@ -416,10 +414,19 @@ $$;
 
 -- The triggers of a new binding (its row in schemareg.bindings written):
 -- the rows already there are checked (and bare names rewritten) as if the
--- table's owner wrote them now, then counted from the heap.
+-- table's owner wrote them now, then counted from the heap. The row
+-- triggers carry the binding as their arguments (the C functions read the
+-- binding's row; a table whose row a restore did not bring says with them
+-- how it was bound, for repair()).
 CREATE FUNCTION @extschema@._bind(tbl regclass, schema_column name) RETURNS void
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    b @extschema@.bindings;
+    args text;
 BEGIN
+    SELECT * INTO b FROM @extschema@.bindings x WHERE x.tbl = _bind.tbl;
+    args := format('%L, %L, %L, %L, %L', b.record_column, b.schema_column, b.mode,
+                   coalesce(b.errors_column, ''), b.follow_latest);
     -- BEFORE DELETE too, though it checks nothing: it loads the module before
     -- any AFTER trigger fires, so that the statement's counts are written at
     -- its end (the executor hook is then in place).
@@ -427,7 +434,7 @@ BEGIN
     -- triggers (which could otherwise change a row after it was checked);
     -- _validate_row refuses to run where another one would fire after it.
     EXECUTE format('CREATE TRIGGER "~schemareg_validate" BEFORE INSERT OR UPDATE OR DELETE ON %s
-                    FOR EACH ROW EXECUTE FUNCTION @extschema@._validate_row()', tbl);
+                    FOR EACH ROW EXECUTE FUNCTION @extschema@._validate_row(%s)', tbl, args);
     -- As the table's owner, restricted (_rewrite_rows), whoever binds it: the
     -- table's triggers and expressions run with its owner's rights only, and
     -- no rule, policy or trigger of the table can keep a row from being
@@ -435,7 +442,7 @@ BEGIN
     PERFORM @extschema@._rewrite_rows((SELECT c.relowner FROM pg_class c WHERE c.oid = tbl), tbl,
                                       schema_column, false);
     EXECUTE format('CREATE TRIGGER "~schemareg_count" AFTER INSERT OR UPDATE OR DELETE ON %s
-                    FOR EACH ROW EXECUTE FUNCTION @extschema@._count_row()', tbl);
+                    FOR EACH ROW EXECUTE FUNCTION @extschema@._count_row(%s)', tbl, args);
     PERFORM @extschema@._recount_table(tbl::oid, true);
     -- Also for replicated writes (session_replication_role = replica, as a
     -- logical replication subscriber applies them): counts stay exact there.
@@ -444,6 +451,30 @@ BEGIN
     EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER "~schemareg_validate"', tbl);
     EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER "~schemareg_count"', tbl);
     PERFORM @extschema@._sync_tree(tbl, true);
+END
+$$;
+
+-- Makes a binding's triggers again, as attach() makes them, and checks and
+-- counts its rows again (attach() again with the same arguments, repair()).
+-- The caller holds the table (SHARE ROW EXCLUSIVE).
+CREATE FUNCTION @extschema@._rebind(b @extschema@.bindings) RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    trig record;
+BEGIN
+    -- First the binding: only the triggers of an unbound table may go.
+    DELETE FROM @extschema@.bindings x WHERE x.tbl = b.tbl;
+    EXECUTE format('DROP TRIGGER IF EXISTS "~schemareg_validate" ON %s', b.tbl);
+    EXECUTE format('DROP TRIGGER IF EXISTS "~schemareg_count" ON %s', b.tbl);
+    FOR trig IN SELECT g.tgrelid::regclass AS rel, g.tgname FROM @extschema@._tree(b.tbl) x
+                  JOIN pg_trigger g ON g.tgrelid = x
+                 WHERE g.tgfoid = '@extschema@._on_truncate'::regproc
+                    OR g.tgname = '~schemareg_truncate' LOOP
+        EXECUTE format('DROP TRIGGER %I ON %s', trig.tgname, trig.rel);
+    END LOOP;
+    INSERT INTO @extschema@.bindings SELECT b.*;
+    PERFORM @extschema@._check_shape(b);
+    PERFORM @extschema@._bind(b.tbl, b.schema_column);
 END
 $$;
 
@@ -524,10 +555,14 @@ ALTER EVENT TRIGGER schemareg_drop ENABLE ALWAYS;
 
 
 -- Brings a bound tree up to date with its partitions: a member with rows but
--- no counts is counted (from the heap), counts of tables that left every tree
--- are forgotten, and with add_triggers (attach() only: pg_restore recreates
--- the triggers itself, and its ALTER TABLEs reach _on_ddl) every member gets
--- the TRUNCATE trigger.
+-- no counts (rows a restore loaded before their table's triggers) is counted
+-- from the heap, counts of tables that left every tree are forgotten, and
+-- with add_triggers (attach() only: pg_restore recreates the triggers itself,
+-- and its ALTER TABLEs reach _on_ddl) every member gets the TRUNCATE trigger.
+-- After other DDL (not add_triggers), only the members that the command
+-- holds are counted: pg_restore -j creates the triggers of a tree's tables
+-- concurrently, and locking another member would deadlock with the command
+-- that holds it (the command that does gets to count it).
 CREATE FUNCTION @extschema@._sync_tree(root regclass, add_triggers boolean) RETURNS void
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -541,6 +576,7 @@ BEGIN
             EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER "~schemareg_truncate"', t);
         END IF;
         IF (SELECT c.relkind FROM pg_class c WHERE c.oid = t) = 'r'
+           AND (add_triggers OR @extschema@._locked_by_me(t))
            AND NOT EXISTS (SELECT FROM @extschema@.record_counts c WHERE c.tbl = t)
            AND @extschema@._table_rows(t, 1) > 0 THEN
             PERFORM @extschema@._recount_table(t::oid, true);
@@ -553,9 +589,15 @@ $$;
 -- 2BP01 or 55000 unless a bound table still has what its binding needs: the
 -- bound columns (by name: not renamed or dropped), and attach()'s triggers
 -- neither disabled nor renamed. Triggers merely enabled (ENABLE TRIGGER, not
--- ALWAYS) are set back to ALWAYS. (Triggers not there yet are left to
--- pg_restore, which makes them after the binding's row; DROP TRIGGER is
--- refused by _on_drop.)
+-- ALWAYS) are set back to ALWAYS; so are disabled ones when the session's
+-- role may write the registry itself (pg_restore --disable-triggers runs
+-- DISABLE TRIGGER ALL on every table it loads: the other triggers stay
+-- disabled, schemareg's check and count what it loads). The triggers looked
+-- at are those of the tables the command holds (a command that changes a
+-- trigger holds its table; another table's lock is not waited for, and
+-- another transaction's changes are its own command's to check).
+-- (Triggers not there yet are left to pg_restore, which makes them after the
+-- binding's row; DROP TRIGGER is refused by _on_drop.)
 CREATE FUNCTION @extschema@._check_binding(b @extschema@.bindings) RETURNS void
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -576,16 +618,26 @@ BEGIN
                        @extschema@._trigger_as_made(g.tgname, g.tgfoid, g.tgtype, g.tgqual,
                                                     g.tgnargs, g.tgattr) AS as_made
                   FROM @extschema@._tree(b.tbl) t JOIN pg_trigger g ON g.tgrelid = t
-                 WHERE g.tgfoid IN ('@extschema@._validate_row'::regproc,
-                                    '@extschema@._count_row'::regproc,
-                                    '@extschema@._on_truncate'::regproc)
-                    OR g.tgname IN ('~schemareg_validate', '~schemareg_count', '~schemareg_truncate') LOOP
-        IF NOT trig.as_made OR trig.tgenabled NOT IN ('A', 'O') THEN
+                 WHERE (g.tgfoid IN ('@extschema@._validate_row'::regproc,
+                                     '@extschema@._count_row'::regproc,
+                                     '@extschema@._on_truncate'::regproc)
+                        OR g.tgname IN ('~schemareg_validate', '~schemareg_count', '~schemareg_truncate'))
+                   AND @extschema@._locked_by_me(t) LOOP
+        IF NOT trig.as_made OR (trig.tgenabled NOT IN ('A', 'O')
+                                AND NOT has_table_privilege(session_user,
+                                                            '@extschema@.schema_versions', 'INSERT')) THEN
             RAISE EXCEPTION 'the schemareg triggers of table "%" cannot be disabled, renamed or replaced', trig.tbl
                 USING ERRCODE = 'object_not_in_prerequisite_state',
                       DETAIL = 'Without them the table''s rows would be counted but not checked.',
                       HINT = 'Call schemareg.detach() to unbind the table.';
-        ELSIF trig.tgenabled = 'O' THEN
+        ELSIF trig.tgenabled <> 'A'
+              -- (not set back already by the DDL that setting back another one fired)
+              AND (SELECT g.tgenabled FROM pg_trigger g
+                    WHERE g.tgrelid = trig.tbl AND g.tgname = trig.tgname) <> 'A' THEN
+            IF trig.tgenabled <> 'O' THEN
+                RAISE NOTICE 'trigger "%" of table "%" stays enabled always', trig.tgname, trig.tbl
+                    USING DETAIL = 'The table is bound: schemareg checks and counts its rows.';
+            END IF;
             EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', trig.tbl, trig.tgname);
         END IF;
     END LOOP;
@@ -604,6 +656,20 @@ DECLARE
     b @extschema@.bindings;
     x record;
 BEGIN
+    -- The registry's own triggers stay enabled ALWAYS: they keep every
+    -- backend's caches right and count what a restore loads (pg_restore
+    -- --disable-triggers disables every trigger of the tables it loads).
+    FOR x IN SELECT g.tgrelid::regclass AS tbl, g.tgname
+               FROM pg_event_trigger_ddl_commands() d JOIN pg_trigger g ON g.tgrelid = d.objid
+              WHERE d.classid = 'pg_class'::regclass AND d.schema_name = '@extschema@'
+                AND NOT d.in_extension AND NOT g.tgisinternal AND g.tgenabled <> 'A' LOOP
+        -- (Set back already by the DDL that setting back another one fired.)
+        CONTINUE WHEN (SELECT g.tgenabled FROM pg_trigger g
+                        WHERE g.tgrelid = x.tbl AND g.tgname = x.tgname) = 'A';
+        RAISE NOTICE 'trigger "%" of table "%" stays enabled always', x.tgname, x.tbl
+            USING DETAIL = 'It keeps the registry''s caches and counts right.';
+        EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', x.tbl, x.tgname);
+    END LOOP;
     IF NOT EXISTS (SELECT FROM @extschema@.bindings) THEN
         RETURN;
     END IF;
@@ -667,3 +733,94 @@ BEGIN
     END LOOP;
 END
 $$;
+
+-- Restores. pg_restore -j, and data-only restores, load the registry's
+-- tables and the bound tables in any order, and a bound table's rows with or
+-- without its triggers. A row that comes before the registry rows it needs
+-- is written unchecked and uncounted by the role that restores (see
+-- RestoreAhead in src/pg/records.cpp), and the counts are not in the dump;
+-- what was not counted is counted when the registry rows arrive (here), or
+-- when the table's triggers are made (_on_ddl, _sync_tree).
+
+-- True while one of the registry's public functions runs in this backend:
+-- its own writes, as opposed to rows a restore loads.
+CREATE FUNCTION @extschema@._in_gate() RETURNS boolean
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', '_in_gate';
+-- The table and every table of its tree, locked in SHARE ROW EXCLUSIVE mode,
+-- the root first.
+CREATE FUNCTION @extschema@._lock_tree(tbl regclass) RETURNS void
+    LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_lock_tree';
+-- True when this transaction holds the table in SHARE ROW EXCLUSIVE mode or
+-- a stronger one.
+CREATE FUNCTION @extschema@._locked_by_me(tbl regclass) RETURNS boolean
+    LANGUAGE c STRICT VOLATILE AS 'MODULE_PATHNAME', '_locked_by_me';
+
+-- Counts a bound tree's rows anew from its heap (rows a restore loaded
+-- without counting them), with its writers and DDL waiting, and sets back to
+-- ENABLE ALWAYS the schemareg triggers that a restore's ENABLE TRIGGER ALL
+-- (pg_restore --disable-triggers, before the binding's row was there) left
+-- enabled only.
+CREATE FUNCTION @extschema@._count_loaded(tbl regclass) RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    trig record;
+BEGIN
+    PERFORM @extschema@._lock_tree(tbl);
+    FOR trig IN SELECT g.tgrelid::regclass AS rel, g.tgname
+                  FROM @extschema@._tree(tbl) t JOIN pg_trigger g ON g.tgrelid = t
+                 WHERE g.tgenabled = 'O'
+                   AND @extschema@._trigger_as_made(g.tgname, g.tgfoid, g.tgtype, g.tgqual,
+                                                    g.tgnargs, g.tgattr) LOOP
+        EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', trig.rel, trig.tgname);
+    END LOOP;
+    PERFORM @extschema@._recount_table(tbl::oid, true);
+END
+$$;
+
+-- Rows loaded into the registry's tables other than by its functions (a
+-- restore): the bound tables whose rows it could not count as they came in
+-- are counted now. New bindings: their trees. The registry's first versions,
+-- or its first dependencies (before them, a restore's rows naming versions
+-- were written uncounted): every bound tree. Under the 'restore' lock, so
+-- that of two such loads committing at once, the second sees the first's rows.
+CREATE FUNCTION @extschema@._on_registry_rows() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    t regclass;
+    rows_in_all bigint;
+BEGIN
+    IF @extschema@._in_gate() THEN
+        RETURN NULL;
+    END IF;
+    PERFORM @extschema@._lock_key('restore', '');
+    IF TG_TABLE_NAME = 'bindings' THEN
+        FOR t IN SELECT n.tbl FROM new_rows n
+                  WHERE EXISTS (SELECT FROM pg_class k WHERE k.oid = n.tbl) ORDER BY n.tbl::oid LOOP
+            PERFORM @extschema@._count_loaded(t);
+        END LOOP;
+        RETURN NULL;
+    END IF;
+    EXECUTE format('SELECT count(*) FROM %s', TG_RELID::regclass) INTO rows_in_all;
+    IF rows_in_all > (SELECT count(*) FROM new_rows) THEN
+        RETURN NULL;
+    END IF;
+    FOR t IN SELECT b.tbl FROM @extschema@.bindings b
+              WHERE EXISTS (SELECT FROM pg_class k WHERE k.oid = b.tbl) ORDER BY b.tbl::oid LOOP
+        PERFORM @extschema@._count_loaded(t);
+    END LOOP;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER bindings_loaded AFTER INSERT ON @extschema@.bindings
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@._on_registry_rows();
+CREATE TRIGGER schema_versions_loaded AFTER INSERT ON @extschema@.schema_versions
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@._on_registry_rows();
+CREATE TRIGGER dependencies_loaded AFTER INSERT ON @extschema@.dependencies
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@._on_registry_rows();
+-- Also when the restore runs as a replica (pg_restore --disable-triggers).
+ALTER TABLE @extschema@.bindings ENABLE ALWAYS TRIGGER bindings_loaded;
+ALTER TABLE @extschema@.schema_versions ENABLE ALWAYS TRIGGER schema_versions_loaded;
+ALTER TABLE @extschema@.dependencies ENABLE ALWAYS TRIGGER dependencies_loaded;

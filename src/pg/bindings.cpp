@@ -36,8 +36,9 @@ void OnRelcacheInvalidation(Datum, Oid relid) {
   if (relid == InvalidOid || relid == bindings_relid || governed_by.count(relid) > 0) Drop();
 }
 
-// Reads schemareg.bindings into `bound`.
-void Load() {
+// Reads schemareg.bindings into `bound`, as the statement's snapshot sees it
+// or, `now`, as committed now.
+void Load(bool now) {
   struct Row {
     Oid relid;
     char* columns[5];
@@ -49,6 +50,7 @@ void Load() {
     // Read as the registry's owner: writers of bound tables have no rights on it.
     AsRegistryOwner(true, [&] {
       if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+      if (now) PushActiveSnapshot(GetLatestSnapshot());
       int rc = SPI_execute(
           "SELECT tbl::oid, record_column::text, schema_column::text, mode, "
           "coalesce(errors_column::text, ''), follow_latest::text FROM schemareg.bindings",
@@ -67,6 +69,7 @@ void Load() {
       }
       Oid ns = get_namespace_oid("schemareg", true);
       bindings_relid = ns != InvalidOid ? get_relname_relid("bindings", ns) : InvalidOid;
+      if (now) PopActiveSnapshot();
       SPI_finish();
     });
   });
@@ -90,7 +93,7 @@ void InitBindings() { CacheRegisterRelcacheCallback(OnRelcacheInvalidation, 0); 
 bool FindBinding(Oid relid, Binding* binding) {
   for (;;) {
     uint64 before = generation;
-    if (!loaded) Load();
+    if (!loaded) Load(false);
     auto known = governed_by.find(relid);
     Oid governor = InvalidOid;
     if (known != governed_by.end()) {
@@ -122,6 +125,12 @@ bool FindBinding(Oid relid, Binding* binding) {
     *binding = bound.at(governor);
     return true;
   }
+}
+
+bool FindBindingNow(Oid relid, Binding* binding) {
+  Drop();
+  Load(true);
+  return FindBinding(relid, binding);
 }
 
 }  // namespace schemareg::pg

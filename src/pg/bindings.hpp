@@ -24,4 +24,9 @@ void InitBindings();
 // drop the cache while the caller still works with it.
 bool FindBinding(Oid relid, Binding* binding);
 
+// The same, with the bindings read again as committed now (not as the
+// statement's snapshot saw them): for a table the cache has no binding for,
+// whose binding a restore may have committed meanwhile.
+bool FindBindingNow(Oid relid, Binding* binding);
+
 }  // namespace schemareg::pg

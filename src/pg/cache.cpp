@@ -230,6 +230,16 @@ std::unique_ptr<CompiledSchema> CompileDefinition(const std::string& definition_
         row = FetchByUri(uri, registered_id);
         if (row.found && viewer != InvalidOid && !Visible(viewer, row)) row = RegistryRow();
       }
+      if (!row.found && !by_name && registered_id != 0) {
+        throw UnresolvedReference(
+            sqlstate::kUndefinedObject,
+            "$ref \"" + TruncateUtf8(missing.uri(), 200) +
+                "\" of a registered schema names no version it uses",
+            "The registry has no dependency row for it: its dependencies were lost, or are not "
+            "restored yet.",
+            "schemareg.check() lists such schemas; schemareg.repair() records their dependencies "
+            "again.");
+      }
       if (!row.found && missing.for_metaschema()) {
         throw Error(sqlstate::kInvalidParameterValue,
                     "unknown \"$schema\" \"" + TruncateUtf8(missing.uri(), 200) + "\"",

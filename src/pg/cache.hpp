@@ -12,6 +12,14 @@
 
 namespace schemareg::pg {
 
+// The error for a registered schema whose $ref resolves through a dependency
+// row that is not there (42704): a registry whose dependencies are lost, or
+// not restored yet.
+class UnresolvedReference : public Error {
+ public:
+  using Error::Error;
+};
+
 struct CachedSchema {
   int64_t id = 0;
   std::string ref;  // "name:version"

@@ -36,7 +36,9 @@ namespace {
 using DeltaKey = std::tuple<SubTransactionId, Oid, int64_t>;
 std::map<DeltaKey, int64_t> deltas;
 std::unordered_set<int64_t> locked_versions;
+std::unordered_set<Oid> uncounted;
 bool flushing = false;
+int copy_from_depth = 0;
 
 ExecutorFinish_hook_type previous_executor_finish = nullptr;
 ProcessUtility_hook_type previous_process_utility = nullptr;
@@ -145,11 +147,26 @@ void ExecutorFinish(QueryDesc* query) {
 void ProcessUtility(PlannedStmt* pstmt, const char* query_string, bool read_only_tree,
                     ProcessUtilityContext context, ParamListInfo params, QueryEnvironment* env,
                     DestReceiver* dest, QueryCompletion* qc) {
-  if (previous_process_utility != nullptr) {
-    previous_process_utility(pstmt, query_string, read_only_tree, context, params, env, dest, qc);
-  } else {
-    standard_ProcessUtility(pstmt, query_string, read_only_tree, context, params, env, dest, qc);
+  // The depth of COPY FROM statements (InCopyFrom), taken back on error too.
+  const int depth = copy_from_depth;
+  if (IsA(pstmt->utilityStmt, CopyStmt) && castNode(CopyStmt, pstmt->utilityStmt)->is_from) {
+    copy_from_depth++;
   }
+  PG_TRY();
+  {
+    if (previous_process_utility != nullptr) {
+      previous_process_utility(pstmt, query_string, read_only_tree, context, params, env, dest, qc);
+    } else {
+      standard_ProcessUtility(pstmt, query_string, read_only_tree, context, params, env, dest, qc);
+    }
+  }
+  PG_CATCH();
+  {
+    copy_from_depth = depth;
+    PG_RE_THROW();
+  }
+  PG_END_TRY();
+  copy_from_depth = depth;
   // COPY's AFTER triggers have fired; flush what they collected.
   FlushFromHook();
   if (IsA(pstmt->utilityStmt, TruncateStmt))
@@ -170,7 +187,9 @@ void OnTransactionEvent(XactEvent event, void*) {
     case XACT_EVENT_PARALLEL_ABORT:
       deltas.clear();
       locked_versions.clear();
+      uncounted.clear();
       flushing = false;
+      copy_from_depth = 0;
       break;
     default:
       break;
@@ -217,6 +236,12 @@ void InitCounts() {
 void AddDelta(Oid relid, int64_t schema_id, int64_t delta) {
   deltas[{GetCurrentSubTransactionId(), relid, schema_id}] += delta;
 }
+
+void MarkUncounted(Oid relid) { uncounted.insert(relid); }
+
+bool IsUncounted(Oid relid) { return !uncounted.empty() && uncounted.count(relid) > 0; }
+
+bool InCopyFrom() { return copy_from_depth > 0; }
 
 bool LockVersionShared(int64_t schema_id) {
   if (locked_versions.count(schema_id) > 0) return false;
@@ -269,4 +294,13 @@ SCHEMAREG_FUNCTION(_uri_taken_now) {
       "SELECT EXISTS (SELECT FROM schemareg.schema_versions s WHERE s.name <> $2 "
       "AND schemareg._base_uri(s.definition, s.dialect) = $1)",
       2, types, values, "looking up a $id");
+}
+
+// _used_now(id bigint) → boolean: whether a dependency row names version `id`
+// as used, as committed now: what a foreign key's check would see.
+SCHEMAREG_FUNCTION(_used_now) {
+  Oid types[1] = {INT8OID};
+  Datum values[1] = {PG_GETARG_DATUM(0)};
+  return QueryNow("SELECT EXISTS (SELECT FROM schemareg.dependencies d WHERE d.depends_on = $1)", 1,
+                  types, values, "looking up the users of a version");
 }

@@ -22,4 +22,14 @@ void AddDelta(Oid relid, int64_t schema_id, int64_t delta);
 // looks the version up again, since a delete may have committed meanwhile.
 bool LockVersionShared(int64_t schema_id);
 
+// Leaf tables whose rows this transaction wrote without checking or counting
+// them (a restore that loads a table before the registry rows it needs):
+// their rows are counted from the heap when those arrive. Kept until the
+// transaction ends, so that both row triggers of a table agree.
+void MarkUncounted(Oid relid);
+bool IsUncounted(Oid relid);
+
+// True while a COPY FROM runs in this backend.
+bool InCopyFrom();
+
 }  // namespace schemareg::pg

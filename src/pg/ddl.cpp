@@ -1,6 +1,8 @@
 // What an ALTER TABLE did, read from the command an event trigger collected:
 // the registry refuses DDL that would change a bound table's rows without
 // its triggers (05_records.sql, _on_ddl).
+#include <cstring>
+
 #include "pg/postgres.hpp"
 
 extern "C" {
@@ -44,6 +46,8 @@ void PutAttached(ReturnSetInfo* rsinfo, Oid parent) {
 extern "C" {
 PGDLLEXPORT PG_FUNCTION_INFO_V1(_table_changes);
 Datum _table_changes(PG_FUNCTION_ARGS);
+PGDLLEXPORT PG_FUNCTION_INFO_V1(_trigger_args);
+Datum _trigger_args(PG_FUNCTION_ARGS);
 }
 
 // _table_changes(command pg_ddl_command) → TABLE(relid oid, attnum smallint, change text):
@@ -72,4 +76,21 @@ Datum _table_changes(PG_FUNCTION_ARGS) {
     }
   }
   return (Datum)0;
+}
+
+// _trigger_args(args bytea, nargs smallint) → text[]: a trigger's arguments
+// (pg_trigger.tgargs, nargs strings each ending in a zero byte) as text.
+Datum _trigger_args(PG_FUNCTION_ARGS) {
+  bytea* args = PG_GETARG_BYTEA_PP(0);
+  int nargs = PG_GETARG_INT16(1);
+  const char* at = VARDATA_ANY(args);
+  const char* end = at + VARSIZE_ANY_EXHDR(args);
+  Datum* items = static_cast<Datum*>(palloc(sizeof(Datum) * (nargs > 0 ? nargs : 1)));
+  int n = 0;
+  for (; n < nargs && at < end; n++) {
+    size_t length = strnlen(at, static_cast<size_t>(end - at));
+    items[n] = PointerGetDatum(cstring_to_text_with_len(at, static_cast<int>(length)));
+    at += length + 1;
+  }
+  PG_RETURN_ARRAYTYPE_P(construct_array(items, n, TEXTOID, -1, false, TYPALIGN_INT));
 }

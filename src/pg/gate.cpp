@@ -14,6 +14,16 @@ extern "C" {
 #include "utils/syscache.h"
 }
 
+namespace schemareg::pg {
+
+int registry_work_depth = 0;
+
+bool InRegistryWork() { return registry_work_depth > 0; }
+
+}  // namespace schemareg::pg
+
+using schemareg::pg::registry_work_depth;
+
 namespace {
 
 // What a public function calls and how it returns.
@@ -97,6 +107,8 @@ Datum _gate(PG_FUNCTION_ARGS) {
   Datum result = 0;
   bool result_null = true;
   MemoryContext context = CurrentMemoryContext;
+  const int depth = registry_work_depth;
+  registry_work_depth++;
   PG_TRY();
   {
     schemareg::pg::AsRegistryOwner(true, [&] {
@@ -126,6 +138,7 @@ Datum _gate(PG_FUNCTION_ARGS) {
   }
   PG_CATCH();
   {
+    registry_work_depth = depth;
     MemoryContextSwitchTo(context);
     ErrorData* error = CopyErrorData();
     FlushErrorState();
@@ -133,6 +146,7 @@ Datum _gate(PG_FUNCTION_ARGS) {
     ReThrowError(error);
   }
   PG_END_TRY();
+  registry_work_depth = depth;
   if (target.returns_set) return (Datum)0;
   if (target.result_type == VOIDOID) PG_RETURN_VOID();
   if (result_null) PG_RETURN_NULL();
@@ -140,9 +154,16 @@ Datum _gate(PG_FUNCTION_ARGS) {
 }
 
 extern "C" {
+PGDLLEXPORT PG_FUNCTION_INFO_V1(_in_gate);
+Datum _in_gate(PG_FUNCTION_ARGS);
 PGDLLEXPORT PG_FUNCTION_INFO_V1(_current_xid);
 Datum _current_xid(PG_FUNCTION_ARGS);
 }
+
+// _in_gate() → boolean: whether one of the registry's public functions is
+// running in this backend (its implementation writes the registry's rows),
+// as opposed to a restore or a superuser writing them directly.
+Datum _in_gate(PG_FUNCTION_ARGS) { PG_RETURN_BOOL(schemareg::pg::InRegistryWork()); }
 
 // _current_xid() → xid: the (sub)transaction writing now (the xmin of the
 // rows it writes), NULL when it has written nothing.

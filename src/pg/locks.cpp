@@ -93,6 +93,7 @@ LockSpace SpaceNamed(const char* name) {
   if (std::strcmp(name, "name") == 0) return LockSpace::kName;
   if (std::strcmp(name, "uri") == 0) return LockSpace::kUri;
   if (std::strcmp(name, "job") == 0) return LockSpace::kJob;
+  if (std::strcmp(name, "restore") == 0) return LockSpace::kRestore;
   elog(ERROR, "unknown lock space \"%s\"", name);
   return LockSpace::kName;
 }
@@ -112,7 +113,8 @@ bool LockKeyArgs(FunctionCallInfo fcinfo, bool wait) {
 }  // namespace
 
 // _lock_key(space text, key text) → void: the lock of a name ('name'), a
-// $id ('uri') or the jobs of a table ('job'), exclusively.
+// $id ('uri'), the jobs of a table ('job') or the counting of what a restore
+// loads ('restore'), exclusively.
 Datum _lock_key(PG_FUNCTION_ARGS) {
   LockKeyArgs(fcinfo, true);
   PG_RETURN_VOID();

@@ -15,6 +15,7 @@ enum class LockSpace : uint16 {
   kName = 102,     // a schema name: create, revise, update, delete
   kUri = 103,      // a top-level $id being registered
   kJob = 104,      // the starters of jobs on one table
+  kRestore = 105,  // rows a restore loads into the registry's tables (one key)
 };
 
 // Takes the lock (key, space) until the end of the transaction; without

@@ -66,6 +66,13 @@ void AsRegistryOwner(bool safe_search_path, F&& f) {
          std::forward<F>(f));
 }
 
+// How deep this backend is in the registry's own work: a gate's
+// implementation (src/pg/gate.cpp), or attach() and an attached partition
+// writing a table's rows again (_rewrite_rows). Rows written meanwhile are
+// never a restore's. Whoever raises it sets it back, on error too.
+extern int registry_work_depth;
+bool InRegistryWork();
+
 // True when `role` has the privileges of a member of schemareg_admin
 // (superusers always do).
 bool IsRegistryAdmin(Oid role);

@@ -11,11 +11,14 @@
 #include "pg/cache.hpp"
 #include "pg/counts.hpp"
 #include "pg/guard.hpp"
+#include "pg/owner.hpp"
 #include "pg/record.hpp"
 #include "pg/settings.hpp"
 
 extern "C" {
+#include "catalog/namespace.h"
 #include "catalog/pg_trigger.h"
+#include "utils/acl.h"
 }
 
 namespace schemareg::pg {
@@ -28,6 +31,7 @@ struct BoundColumns {
   int schema_att, record_att, errors_att;
   bool flag_mode;
   bool follow_latest;
+  bool keep_versions;  // follow_latest, but a restore's COPY: rows keep their versions
   uint64_t statement;
 };
 
@@ -137,32 +141,94 @@ TriggerData* CheckTrigger(FunctionCallInfo fcinfo, const char* name, const char*
   return trigger;
 }
 
-Binding BindingOf(Relation relation) {
-  Binding binding;
-  if (!FindBinding(RelationGetRelid(relation), &binding)) {
-    throw Error(sqlstate::kObjectNotInPrerequisiteState,
-                std::string("table \"") + RelationGetRelationName(relation) +
-                    "\" has schemareg triggers but no binding",
-                "", "Run schemareg.attach() for it, or drop the triggers.");
-  }
-  return binding;
+// Whether the current role may write the registry's tables itself (a
+// superuser, the extension's owner): the role that restores a dump.
+bool MayWriteRegistry() {
+  bool may = false;
+  PgGuard([&] {
+    Oid ns = get_namespace_oid("schemareg", true);
+    Oid registry = ns != InvalidOid ? get_relname_relid("schema_versions", ns) : InvalidOid;
+    may = registry != InvalidOid &&
+          pg_class_aclcheck(registry, GetUserId(), ACL_INSERT) == ACLCHECK_OK;
+  });
+  return may;
 }
 
-// The bound columns of the trigger's table: looked up on the statement's
-// first row and kept for the others in the trigger's per-statement state
-// (fn_extra, in the query's memory). A binding cannot change while a
-// statement writes the table: attach, detach and column renames lock it.
-const BoundColumns& ColumnsOf(FunctionCallInfo fcinfo, Relation relation) {
-  auto* cached = static_cast<BoundColumns*>(fcinfo->flinfo->fn_extra);
+// Whether schemareg.<table> has no row, as committed now.
+bool RegistryTableEmptyNow(const char* table) {
+  bool empty = false;
+  PgGuard([&] {
+    AsRegistryOwner(true, [&] {
+      if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+      PushActiveSnapshot(GetLatestSnapshot());
+      char* query = psprintf("SELECT NOT EXISTS (SELECT FROM schemareg.%s)", table);
+      if (SPI_execute(query, true, 1) != SPI_OK_SELECT || SPI_processed != 1) {
+        elog(ERROR, "reading schemareg.%s failed", table);
+      }
+      bool isnull;
+      empty = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+      PopActiveSnapshot();
+      SPI_finish();
+    });
+  });
+  return empty;
+}
+
+// A restore loads the registry's tables and the bound tables in any order
+// (pg_restore -j, data-only restores). A row that comes before the registry
+// rows it needs cannot be checked or counted: its table's binding, the
+// registry's versions, or (for a schema whose $ref resolves through them)
+// its dependencies are not there yet, as committed now. The role that
+// restores (one that may write the registry's tables itself) writes such
+// rows as they are, and the table is counted from its heap when those
+// registry rows arrive (_on_registry_rows). For every other role these are
+// the errors they always were.
+bool RestoreAhead(const Error& e) {
+  if (e.code() != sqlstate::kUndefinedObject || InRegistryWork() || !MayWriteRegistry()) {
+    return false;
+  }
+  if (RegistryTableEmptyNow("schema_versions")) return true;
+  return dynamic_cast<const UnresolvedReference*>(&e) != nullptr &&
+         RegistryTableEmptyNow("dependencies");
+}
+
+// The bound columns of the trigger's table, or nullptr when this
+// transaction writes its rows unchecked and uncounted (RestoreAhead): looked
+// up on the statement's first row and kept for the others in the trigger's
+// per-statement state (fn_extra, in the query's memory). A binding cannot
+// change while a statement writes the table: attach, detach and column
+// renames lock it.
+const BoundColumns* ColumnsOf(FunctionCallInfo fcinfo, Relation relation) {
   Oid relid = RelationGetRelid(relation);
-  if (cached != nullptr && cached->relid == relid) return *cached;
-  Binding binding = BindingOf(relation);
+  if (IsUncounted(relid)) return nullptr;
+  auto* cached = static_cast<BoundColumns*>(fcinfo->flinfo->fn_extra);
+  if (cached != nullptr && cached->relid == relid) return cached;
+  Binding binding;
+  if (!FindBinding(relid, &binding)) {
+    bool restoring = !InRegistryWork() && MayWriteRegistry();
+    if (restoring && !FindBindingNow(relid, &binding)) {
+      // No binding yet, as committed now: a restore's rows, counted when it comes.
+      MarkUncounted(relid);
+      return nullptr;
+    }
+    if (!restoring) {
+      throw Error(sqlstate::kObjectNotInPrerequisiteState,
+                  std::string("table \"") + RelationGetRelationName(relation) +
+                      "\" has schemareg triggers but no binding",
+                  "", "Run schemareg.attach() for it, or drop the triggers.");
+    }
+  }
+  // A COPY by a role that may write the registry (a restore) loads rows as
+  // they were: in a table that follows the newest versions, those that name
+  // a version keep it.
+  bool keep_versions = binding.follow_latest && InCopyFrom() && MayWriteRegistry();
   BoundColumns columns = {relid,
                           ColumnOf(relation, binding.schema_column, TEXTOID),
                           ColumnOf(relation, binding.record_column, JSONBOID),
                           0,
                           binding.flag_mode,
                           binding.follow_latest,
+                          keep_versions,
                           ++statements};
   if (binding.flag_mode) columns.errors_att = ColumnOf(relation, binding.errors_column, JSONBOID);
   PgGuard([&] {
@@ -173,7 +239,7 @@ const BoundColumns& ColumnsOf(FunctionCallInfo fcinfo, Relation relation) {
     }
     *cached = columns;
   });
-  return *cached;
+  return cached;
 }
 
 // The text of a column, palloc'd, or NULL. The schema column is text,
@@ -215,7 +281,9 @@ SCHEMAREG_FUNCTION(_validate_row) {
   in.relation = trigger->tg_relation;
   in.tuple =
       TRIGGER_FIRED_BY_UPDATE(trigger->tg_event) ? trigger->tg_newtuple : trigger->tg_trigtuple;
-  in.columns = ColumnsOf(fcinfo, in.relation);
+  const BoundColumns* bound = ColumnsOf(fcinfo, in.relation);
+  if (bound == nullptr) return PointerGetDatum(in.tuple);
+  in.columns = *bound;
   // Once per statement (the table's triggers cannot change while it writes).
   if (order_checked != in.columns.statement) {
     CheckFiresLast(in.relation, trigger->tg_trigger);
@@ -224,7 +292,8 @@ SCHEMAREG_FUNCTION(_validate_row) {
   in.ref = ColumnText(in.tuple, in.relation, in.columns.schema_att);
   // A table that follows the newest versions: a new row takes the newest
   // version of the name it gives.
-  if (in.ref != nullptr && in.columns.follow_latest && TRIGGER_FIRED_BY_INSERT(trigger->tg_event)) {
+  if (in.ref != nullptr && in.columns.follow_latest && !in.columns.keep_versions &&
+      TRIGGER_FIRED_BY_INSERT(trigger->tg_event)) {
     in.ref[std::strcspn(in.ref, ":")] = '\0';
   }
   if (in.ref == nullptr) {
@@ -248,10 +317,17 @@ SCHEMAREG_FUNCTION(_validate_row) {
   // The writer's lock on the version: a delete or update of it waits for this
   // transaction. If one committed while the lock was awaited, looking the
   // version up again now fails (the registry is read as committed now).
-  auto schema = SchemaOf(validate_memo, in.columns, in.ref, true);
-  if (LockVersionShared(schema->id)) {
-    validate_memo.statement = 0;
+  std::shared_ptr<const CachedSchema> schema;
+  try {
     schema = SchemaOf(validate_memo, in.columns, in.ref, true);
+    if (LockVersionShared(schema->id)) {
+      validate_memo.statement = 0;
+      schema = SchemaOf(validate_memo, in.columns, in.ref, true);
+    }
+  } catch (const Error& e) {
+    if (!RestoreAhead(e)) throw;
+    MarkUncounted(in.columns.relid);
+    return PointerGetDatum(in.tuple);
   }
   const char* table = RelationGetRelationName(in.relation);
   if (record_null) {
@@ -317,7 +393,9 @@ SCHEMAREG_FUNCTION(_validate_row) {
 SCHEMAREG_FUNCTION(_count_row) {
   TriggerData* trigger = CheckTrigger(fcinfo, "_count_row", "~schemareg_count");
   Relation relation = trigger->tg_relation;
-  const BoundColumns& columns = ColumnsOf(fcinfo, relation);
+  const BoundColumns* bound = ColumnsOf(fcinfo, relation);
+  if (bound == nullptr) return PointerGetDatum(nullptr);
+  const BoundColumns& columns = *bound;
   int att = columns.schema_att;
   char* old_ref = nullptr;
   char* new_ref = nullptr;
@@ -333,29 +411,36 @@ SCHEMAREG_FUNCTION(_count_row) {
   if (old_ref != nullptr && new_ref != nullptr && std::strcmp(old_ref, new_ref) == 0) {
     return PointerGetDatum(nullptr);
   }
-  if (old_ref != nullptr) {
-    // Taking records away also holds the version's lock, so that a delete
-    // of it waits for this transaction instead of racing it. (The rows
-    // already name the version: whoever takes them away may not see it.
-    // Every row was counted when it came in: through these triggers, which
-    // cannot be disabled, dropped or overtaken, or by attach() and the
-    // partition sync, which check rows first and count them from the heap.)
-    int64_t id = SchemaOf(count_memo, columns, old_ref, false)->id;
-    LockVersionShared(id);
-    AddDelta(relid, id, -1);
-  }
-  // The BEFORE trigger checked this version and holds its lock, unless a
-  // later BEFORE trigger changed the row after it (or it was disabled):
-  // the writer must see the version, and holds its lock (once per
-  // transaction and version, so this costs a set lookup).
-  if (new_ref != nullptr) {
-    int64_t id = SchemaOf(count_memo, columns, new_ref, true)->id;
-    if (LockVersionShared(id)) {
-      // Newly locked: a delete may have committed while it waited.
-      count_memo.statement = 0;
-      id = SchemaOf(count_memo, columns, new_ref, true)->id;
+  int64_t old_id = 0, new_id = 0;
+  try {
+    if (old_ref != nullptr) {
+      // Taking records away also holds the version's lock, so that a delete
+      // of it waits for this transaction instead of racing it. (The rows
+      // already name the version: whoever takes them away may not see it.
+      // Every row was counted when it came in: through these triggers, which
+      // cannot be disabled, dropped or overtaken, or by attach(), the
+      // partition sync and restores, which count them from the heap.)
+      old_id = SchemaOf(count_memo, columns, old_ref, false)->id;
+      LockVersionShared(old_id);
     }
-    AddDelta(relid, id, +1);
+    // The BEFORE trigger checked this version and holds its lock, unless a
+    // later BEFORE trigger changed the row after it (or it was disabled):
+    // the writer must see the version, and holds its lock (once per
+    // transaction and version, so this costs a set lookup).
+    if (new_ref != nullptr) {
+      new_id = SchemaOf(count_memo, columns, new_ref, true)->id;
+      if (LockVersionShared(new_id)) {
+        // Newly locked: a delete may have committed while it waited.
+        count_memo.statement = 0;
+        new_id = SchemaOf(count_memo, columns, new_ref, true)->id;
+      }
+    }
+  } catch (const Error& e) {
+    if (!RestoreAhead(e)) throw;
+    MarkUncounted(relid);
+    return PointerGetDatum(nullptr);
   }
+  if (old_ref != nullptr) AddDelta(relid, old_id, -1);
+  if (new_ref != nullptr) AddDelta(relid, new_id, +1);
   return PointerGetDatum(nullptr);
 }

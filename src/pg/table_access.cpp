@@ -230,7 +230,19 @@ Datum _rewrite_rows(PG_FUNCTION_ARGS) {
                              one_table ? "ONLY " : "", table, col, col, col);
   CommandId before = GetCurrentCommandId(false);
   int64 processed = 0;
-  RunRestricted(role, statement, false, [&] { processed = static_cast<int64>(SPI_processed); });
+  const int depth = registry_work_depth;
+  registry_work_depth++;
+  PG_TRY();
+  {
+    RunRestricted(role, statement, false, [&] { processed = static_cast<int64>(SPI_processed); });
+  }
+  PG_CATCH();
+  {
+    registry_work_depth = depth;
+    PG_RE_THROW();
+  }
+  PG_END_TRY();
+  registry_work_depth = depth;
   CommandCounterIncrement();
   List* leaves = one_table ? list_make1_oid(relid) : find_all_inheritors(relid, NoLock, nullptr);
   ListCell* cell;
@@ -267,4 +279,29 @@ Datum _rewrite_rows(PG_FUNCTION_ARGS) {
     }
   }
   PG_RETURN_INT64(processed);
+}
+
+// _lock_tree(tbl regclass) → void: the table, then every table of its
+// partition tree, in SHARE ROW EXCLUSIVE mode (writers and DDL wait; the
+// root first, in the order CREATE TRIGGER on a partitioned table locks them,
+// so neither waits for the other on a partition). No privilege is checked:
+// only the registry's owner may call it.
+SCHEMAREG_FUNCTION(_lock_tree) {
+  Oid relid = PG_GETARG_OID(0);
+  PgGuard([&] {
+    LockRelationOid(relid, ShareRowExclusiveLock);
+    list_free(find_all_inheritors(relid, ShareRowExclusiveLock, nullptr));
+  });
+  PG_RETURN_VOID();
+}
+
+// _locked_by_me(tbl regclass) → boolean: whether this transaction holds the
+// table in SHARE ROW EXCLUSIVE mode or a stronger one (the DDL that fired an
+// event trigger holds the tables it changes so): what may be done to it
+// without waiting for another lock.
+SCHEMAREG_FUNCTION(_locked_by_me) {
+  Oid relid = PG_GETARG_OID(0);
+  bool locked = false;
+  PgGuard([&] { locked = CheckRelationOidLockedByMe(relid, ShareRowExclusiveLock, true); });
+  PG_RETURN_BOOL(locked);
 }

@@ -1209,3 +1209,65 @@ class Variants3Test(SecCase):
                                                "items": {"$ref": "https://alice.example/invoice"}})
         self.assertEqual(self.alice.run("SELECT * FROM schemareg.uses('alice/list:1')"),
                          [("alice/invoice:1",)])
+
+
+class RepairTest(SecCase):
+    """repair() (issue 12): for admins only (42501 for anyone else, and
+    nothing changed), and the table work it does runs as the table's owner:
+    bob's code in an index expression or statistics of his tables never runs
+    as the admin who repairs them, nor as the registry."""
+
+    def damage(self):
+        """As the superuser: a dependency row lost, a count changed, the
+        binding row of bob's table lost (its triggers say how it was bound)."""
+        self.create(self.alice, "alice/uses", {"properties": {"p": {"$ref": "alice/pub:1"}}}, public=True)
+        self.su.run("DELETE FROM schemareg.dependencies WHERE schema_id = "
+                    "(SELECT id FROM schemareg.schema_versions WHERE name = 'alice/uses')")
+        self.su.run("UPDATE schemareg.record_counts SET n = n + 5 WHERE tbl = 'public.apay'::regclass")
+        self.su.run("DELETE FROM schemareg.bindings WHERE tbl = 'sec_bob.t'::regclass")
+
+    def dependencies(self):
+        return self.su.run("SELECT schema_id, depends_on FROM schemareg.dependencies ORDER BY 1, 2")
+
+    def test_repair_is_for_admins(self):
+        self.damage()
+        before, deps = self.snapshot("sec_bob.t"), self.dependencies()
+        for s in (self.bob, self.alice, self.new("sec_bob")):
+            self.assertEqual(s.attempt("SELECT * FROM schemareg.repair()"), "42501")
+        self.assertEqual(self.snapshot("sec_bob.t"), before)
+        self.assertEqual(self.dependencies(), deps)
+        self.assert_no_leak()
+        # An admin's repair() makes all three again, and then finds nothing.
+        done = {(k, o) for k, o, _ in self.carol.run("SELECT * FROM schemareg.repair()")}
+        self.assertEqual(done, {("dependency", "alice/uses:1"), ("count", "alice/secret:1 in public.apay"),
+                                ("binding", "sec_bob.t")})
+        self.assertEqual(self.carol.run("SELECT * FROM schemareg.repair()"), [])
+        self.assertEqual(self.carol.run("SELECT * FROM schemareg.check()"), [])
+        self.assert_counts_exact()
+
+    def test_repair_runs_table_work_as_the_owner(self):
+        b = self.bob
+        b.run(EVIL)
+        b.run("CREATE TABLE sec_bob.tn (id int, doc jsonb, sch text)")
+        b.run("SELECT schemareg.attach('sec_bob.tn', 'doc', 'sch')")
+        b.run("INSERT INTO sec_bob.tn SELECT g, '{}', 'bob/s:1' FROM generate_series(1, 3) g")
+        for t in ("sec_bob.t", "sec_bob.tn"):
+            b.run(EVIL_OBJECTS["index"].format(t=t))
+            b.run(EVIL_OBJECTS["statistics"].format(t=t))
+        # bob's table loses its binding row, the other its triggers' state.
+        self.su.run("DELETE FROM schemareg.bindings WHERE tbl = 'sec_bob.t'::regclass")
+        self.disable_triggers_by_catalog("sec_bob.tn")
+        self.su.run("UPDATE schemareg.record_counts SET n = n + 2 WHERE tbl = 'sec_bob.tn'::regclass")
+        for s in (self.new("sec_carol"), self.new("postgres")):
+            with self.subTest(role=s.role):
+                try:
+                    self.call_ok(s, "SELECT * FROM schemareg.repair()")
+                    self.assert_no_superuser()
+                    self.assertLessEqual({r[0] for r in self.su.run("SELECT DISTINCT cur FROM sec_bob.log")},
+                                         {"sec_bob"}, "bob's code ran as another role")
+                finally:
+                    self.reset_superuser()
+        self.assertEqual(self.su.run("SELECT tbl::text FROM schemareg.bindings WHERE tbl::text LIKE 'sec_bob.%'"
+                                     " ORDER BY 1"), [("sec_bob.t",), ("sec_bob.tn",)])
+        self.assertEqual(self.su.run("SELECT * FROM schemareg.check()"), [])
+        self.assert_counts_exact()
