@@ -1620,6 +1620,7 @@ BEGIN
         BEGIN
             -- Compiled as its owner would register it now, in its own dialect.
             PERFORM set_config('schemareg.default_dialect', v.dialect, true);
+            PERFORM set_config('schemareg.strict', 'off', true);
             used := ARRAY(SELECT DISTINCT u.name
                             FROM @extschema@._compile(v.definition, v.owner) c, unnest(c.uses) i
                             JOIN @extschema@.schema_versions u ON u.id = i ORDER BY 1);
@@ -1701,6 +1702,7 @@ BEGIN
         BEGIN
             -- Compiled as its owner would register it now, in its own dialect.
             PERFORM set_config('schemareg.default_dialect', v.dialect, true);
+            PERFORM set_config('schemareg.strict', 'off', true);
             used := (SELECT c.uses FROM @extschema@._compile(v.definition, v.owner) c);
         EXCEPTION WHEN OTHERS THEN
             RETURN QUERY SELECT 'dependency', v.name || ':' || v.version,

@@ -89,6 +89,7 @@ class Compiler : public KeywordCompiler {
     } while (CompileDynamicAnchors());
     CheckSameInstanceCycles();
     MarkSharedNodes();
+    ListIgnoredKeywords(definition);
     return std::move(out_);
   }
 
@@ -339,6 +340,8 @@ class Compiler : public KeywordCompiler {
       bool known = false;
       CompileStep step = FindKeyword(*scope.vocabularies, m.first, &known);
       if (step != nullptr) step(site, m.second);
+      // Only the definition's own: documents it references are others' work.
+      if (!known && scope.document.empty()) ignored_.emplace_back(&json, m.first);
     }
     FinishValidation(node);
     // {} and its like accept everything: the validator then skips them.
@@ -379,6 +382,35 @@ class Compiler : public KeywordCompiler {
     for (const auto& dep : n.schema_dependencies) out.push_back(dep.second);
     for (NodeId id : {n.not_schema, n.if_schema, n.then_schema, n.else_schema}) {
       if (id != kNoNode) out.push_back(id);
+    }
+  }
+
+  // Where in the definition each ignored keyword is (JSON Pointers, found by
+  // one walk over the definition, whose depth is bounded already).
+  void ListIgnoredKeywords(const Json& definition) {
+    if (ignored_.empty()) return;
+    std::unordered_map<const Json*, std::string> paths;
+    for (const auto& entry : ignored_) paths.emplace(entry.first, "");
+    std::vector<std::pair<const Json*, std::string>> stack = {{&definition, ""}};
+    while (!stack.empty()) {
+      auto [json, path] = std::move(stack.back());
+      stack.pop_back();
+      auto it = paths.find(json);
+      if (it != paths.end()) it->second = path;
+      if (json->is_object()) {
+        for (const Json::Member& m : json->members()) {
+          std::string child = path;
+          AppendPointerToken(child, m.first);
+          stack.emplace_back(&m.second, std::move(child));
+        }
+      } else if (json->is_array()) {
+        for (size_t i = 0; i < json->items().size(); i++) {
+          stack.emplace_back(&json->items()[i], path + "/" + std::to_string(i));
+        }
+      }
+    }
+    for (const auto& [json, keyword] : ignored_) {
+      out_->ignored_keywords.push_back({paths[json], keyword, DialectsWithKeyword(keyword)});
     }
   }
 
@@ -463,7 +495,8 @@ class Compiler : public KeywordCompiler {
   std::set<std::string> recursive_anchors_;
   std::map<std::string, uint32_t> resource_index_;
   std::vector<std::string> resource_bases_;
-  const Scope* scope_ = nullptr;  // of the subschema being compiled
+  const Scope* scope_ = nullptr;                              // of the subschema being compiled
+  std::vector<std::pair<const Json*, std::string>> ignored_;  // subschema, member
 };
 
 }  // namespace

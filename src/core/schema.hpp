@@ -164,6 +164,15 @@ struct CompiledSchema {
   Dialect dialect = Dialect::kDraft7;
   // Absolute URIs of the documents outside the definition that it references.
   std::vector<std::string> external_documents;
+  // Members of the definition's subschemas that are no keyword of their
+  // dialect, so are ignored (schemareg.strict reports them): where, which,
+  // and the dialects that do have it ("" for none).
+  struct IgnoredKeyword {
+    std::string path;
+    std::string keyword;
+    std::string dialects;
+  };
+  std::vector<IgnoredKeyword> ignored_keywords;
 };
 
 struct CompileOptions {

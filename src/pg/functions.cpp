@@ -114,6 +114,40 @@ SCHEMAREG_FUNCTION(_errors_json) {
   return result;
 }
 
+// schemareg.strict: a WARNING, or the definition refused, for the keywords
+// its dialect does not have (as ajv's strict mode does).
+void ReportIgnoredKeywords(const schemareg::CompiledSchema& compiled) {
+  Strictness strict = Strict();
+  if (compiled.ignored_keywords.empty() || strict == Strictness::kOff) return;
+  std::string dialect = schemareg::DialectName(compiled.dialect);
+  std::string detail;
+  size_t shown = 0;
+  for (const auto& k : compiled.ignored_keywords) {
+    if (++shown > 20) {
+      detail += "\n... and " + std::to_string(compiled.ignored_keywords.size() - 20) + " more";
+      break;
+    }
+    if (!detail.empty()) detail += "\n";
+    detail += (k.path.empty() ? std::string("(root)") : k.path) + ": \"" +
+              schemareg::TruncateUtf8(k.keyword, 100) + "\" " +
+              (k.dialects.empty() ? std::string("is no keyword of any draft")
+               : k.dialects.find(dialect) != std::string::npos
+                   ? std::string("is in no vocabulary the metaschema declares")
+                   : "is a keyword of " + k.dialects + " only");
+  }
+  std::string message = "schema definition uses keywords " + dialect + " does not have";
+  std::string hint =
+      "They are ignored, which other validators may not do. Declare the draft that has them in "
+      "\"$schema\"; schemareg.strict = off keeps quiet, error refuses such definitions.";
+  if (strict == Strictness::kError) {
+    throw Error(schemareg::sqlstate::kInvalidObjectDefinition, message, detail, hint);
+  }
+  PgGuard([&] {
+    ereport(WARNING, (errmsg("%s", message.c_str()), errdetail("%s", detail.c_str()),
+                      errhint("%s", hint.c_str())));
+  });
+}
+
 // _compile(definition jsonb, viewer regrole, OUT dialect text, OUT uses bigint[]):
 // checks a definition for registration by `viewer` (its $refs resolve only to
 // schemas that role may see); returns its dialect and the ids of the
@@ -124,6 +158,7 @@ SCHEMAREG_FUNCTION(_compile) {
   std::vector<int64_t> uses;
   auto compiled = CompileDefinition(definition_text, DefaultDialect(), 0, &uses, viewer);
   const char* dialect = schemareg::DialectName(compiled->dialect);
+  ReportIgnoredKeywords(*compiled);
   Datum result = 0;
   PgGuard([&] {
     Datum* ids = static_cast<Datum*>(palloc(sizeof(Datum) * (uses.size() + 1)));

@@ -19,6 +19,10 @@ int max_error_detail = 20;
 int max_errors = static_cast<int>(kDefaultMaxErrors);
 int assert_formats = 1;
 int fail_backend_steps = 0;
+int strict = 1;
+
+const struct config_enum_entry kStrictOptions[] = {
+    {"off", 0, false}, {"warn", 1, false}, {"error", 2, false}, {nullptr, 0, false}};
 
 const struct config_enum_entry kFailOptions[] = {
     {"none", 0, false}, {"create", 1, false}, {"delete", 2, false},
@@ -79,6 +83,12 @@ void DefineSettings() {
                            &assert_formats, 1, kAssertFormatOptions, PGC_SUSET, 0, nullptr, nullptr,
                            nullptr);
   DefineCustomEnumVariable(
+      "schemareg.strict",
+      "What registering a definition with keywords its dialect does not have does.",
+      "warn: a WARNING lists them with their paths; error: the definition is refused (42P17); "
+      "off: nothing.",
+      &strict, 1, kStrictOptions, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+  DefineCustomEnumVariable(
       "schemareg.fail_backend_steps", "Lifecycle steps the faulty test backend fails (for tests).",
       nullptr, &fail_backend_steps, 0, kFailOptions, PGC_SUSET, 0, nullptr, ApplyFaults, nullptr);
   MarkGUCPrefixReserved("schemareg");
@@ -87,6 +97,8 @@ void DefineSettings() {
 Dialect DefaultDialect() { return static_cast<Dialect>(default_dialect); }
 
 int MaxErrorDetail() { return max_error_detail; }
+
+Strictness Strict() { return static_cast<Strictness>(strict); }
 
 // The stack PostgreSQL still allows below this frame, less a margin for the
 // frames that follow.

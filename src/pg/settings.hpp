@@ -13,6 +13,10 @@ void DefineSettings();
 Dialect DefaultDialect();
 int MaxErrorDetail();
 
+// schemareg.strict: what registration does about keywords the dialect lacks.
+enum class Strictness { kOff, kWarn, kError };
+Strictness Strict();
+
 // Compile options from the settings.
 CompileOptions CurrentCompileOptions(Dialect dialect);
 

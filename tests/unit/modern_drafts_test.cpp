@@ -221,5 +221,32 @@ TEST(ModernDraftsTest, PointerIntoANonKeywordPlaceKeepsItsBase) {
   EXPECT_EQ(Errors(schema, R"({"a": {"c": {"q": 5}}})", docs), Strings{"/a/c/q type"});
 }
 
+// What schemareg.strict reports: "path keyword [dialects]".
+std::vector<std::string> Ignored(const std::string& text) {
+  auto schema = PrepareDefinition(text, {}, CompileOptions{}, true);
+  std::vector<std::string> out;
+  for (const auto& k : schema->ignored_keywords) {
+    out.push_back(k.path + " " + k.keyword + " [" + k.dialects + "]");
+  }
+  return out;
+}
+
+TEST(ModernDraftsTest, KeywordsTheDialectLacksAreListed) {
+  EXPECT_EQ(Ignored(R"({"$schema": "http://json-schema.org/draft-04/schema#", "title": "t",
+                        "properties": {"a": {"const": 1, "if": true}}})"),
+            (Strings{"/properties/a const [draft6, draft7, draft2019-09, draft2020-12]",
+                     "/properties/a if [draft7, draft2019-09, draft2020-12]"}));
+  EXPECT_EQ(Ignored(R"({"$defs": {}, "prefixItems": [true], "x-vendor": 1, "examples": [],
+                        "readOnly": true, "$comment": "c"})"),
+            (Strings{" $defs [draft2019-09, draft2020-12]", " prefixItems [draft2020-12]",
+                     " x-vendor []"}));
+  EXPECT_EQ(Ignored(With(k2020, R"("definitions": {}, "dependencies": {}, "deprecated": true,
+                                   "contentSchema": {}, "items": {"additionalItems": false})")),
+            (Strings{"/items additionalItems [draft4, draft6, draft7, draft2019-09]"}));
+  // Siblings of $ref in drafts 4-7 are not evaluated, and not listed either.
+  EXPECT_EQ(Ignored(R"({"definitions": {"a": {}}, "$ref": "#/definitions/a", "foo": 1})"),
+            Strings{});
+}
+
 }  // namespace
 }  // namespace schemareg

@@ -59,7 +59,9 @@ void CompileRecursiveRef(KeywordSite& site, const Json& value) {
 
 const Vocabulary kCoreDraft4{
     "", {{"$ref", CompileRef}, {"id", nullptr}, {"$schema", nullptr}, {"definitions", nullptr}}};
-const Vocabulary kCoreDraft6{"",
+const Vocabulary kCoreDraft6{
+    "", {{"$ref", CompileRef}, {"$id", nullptr}, {"$schema", nullptr}, {"definitions", nullptr}}};
+const Vocabulary kCoreDraft7{"",
                              {{"$ref", CompileRef},
                               {"$id", nullptr},
                               {"$schema", nullptr},
@@ -74,6 +76,9 @@ const Vocabulary kCore2019_09{"https://json-schema.org/draft/2019-09/vocab/core"
                                {"$schema", nullptr},
                                {"$vocabulary", nullptr},
                                {"$defs", nullptr},
+                               // Not a keyword since 2019-09, but still where
+                               // schemas keep subschemas for $ref.
+                               {"definitions", nullptr},
                                {"$comment", nullptr}}};
 const Vocabulary kCore2020_12{"https://json-schema.org/draft/2020-12/vocab/core",
                               {{"$ref", CompileRef},
@@ -84,6 +89,9 @@ const Vocabulary kCore2020_12{"https://json-schema.org/draft/2020-12/vocab/core"
                                {"$schema", nullptr},
                                {"$vocabulary", nullptr},
                                {"$defs", nullptr},
+                               // Not a keyword since 2019-09, but still where
+                               // schemas keep subschemas for $ref.
+                               {"definitions", nullptr},
                                {"$comment", nullptr}}};
 
 }  // namespace schemareg

@@ -1,5 +1,6 @@
 // Dialects as lists of vocabularies: the standard ones, and those a custom
 // metaschema declares with "$vocabulary".
+#include <algorithm>
 #include <list>
 #include <map>
 
@@ -11,9 +12,9 @@ namespace schemareg {
 const std::vector<const Vocabulary*>& VocabulariesOf(Dialect dialect) {
   // Built on first use: the vocabularies are other files' globals.
   static const std::vector<const Vocabulary*> kLists[] = {
-      {&kCoreDraft4, &kApplicatorDraft4, &kValidationDraft4, &kFormatDraft4},
-      {&kCoreDraft6, &kApplicatorDraft6, &kValidationDraft6, &kFormatDraft6},
-      {&kCoreDraft6, &kApplicatorDraft7, &kValidationDraft6, &kFormatDraft7},
+      {&kCoreDraft4, &kApplicatorDraft4, &kValidationDraft4, &kFormatDraft4, &kMetaDataDraft4},
+      {&kCoreDraft6, &kApplicatorDraft6, &kValidationDraft6, &kFormatDraft6, &kMetaDataDraft6},
+      {&kCoreDraft7, &kApplicatorDraft7, &kValidationDraft6, &kFormatDraft7, &kMetaDataDraft7},
       {&kCore2019_09, &kApplicator2019_09, &kUnevaluated2019_09, &kValidation2019_09,
        &kFormat2019_09, &kContent2019_09, &kMetaData2019_09},
       {&kCore2020_12, &kApplicator2020_12, &kUnevaluated2020_12, &kValidation2020_12,
@@ -50,6 +51,21 @@ const std::vector<const Vocabulary*>* Intern(std::vector<const Vocabulary*> list
 }
 
 }  // namespace
+
+std::string DialectsWithKeyword(const std::string& name) {
+  std::string out;
+  for (Dialect d : kAllDialects) {
+    for (const Vocabulary* vocabulary : Known(d)) {
+      bool has = std::any_of(vocabulary->keywords.begin(), vocabulary->keywords.end(),
+                             [&](const Keyword& k) { return name == k.name; });
+      if (has) {
+        out += (out.empty() ? "" : ", ") + std::string(DialectName(d));
+        break;
+      }
+    }
+  }
+  return out;
+}
 
 DocumentDialect ResolveDocumentDialect(const Json& document, Dialect fallback,
                                        const DocumentSource& documents,

@@ -144,8 +144,7 @@ inline std::string BoundText(const NumberBound& bound) {
 // maximum, exclusiveMaximum, minimum, exclusiveMinimum, multipleOf.
 template <typename Ev, typename Value>
 bool CheckNumber(Ev& ev, const SchemaNode& n, const Value& value) {
-  if (!n.maximum && !n.exclusive_maximum && !n.minimum && !n.exclusive_minimum &&
-      !n.multiple_of) {
+  if (!n.maximum && !n.exclusive_maximum && !n.minimum && !n.exclusive_minimum && !n.multiple_of) {
     return true;
   }
   double x = value.as_number();

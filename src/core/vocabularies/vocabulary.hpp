@@ -72,6 +72,9 @@ DocumentDialect ResolveDocumentDialect(const Json& document, Dialect fallback,
                                        std::vector<std::unique_ptr<Json>>& parsed,
                                        size_t max_depth);
 
+// The dialects that have a keyword of this name, as "draft6, draft7"; "" for none.
+std::string DialectsWithKeyword(const std::string& name);
+
 // Shared by the compile steps.
 [[noreturn]] void InvalidKeyword(const std::string& message, const std::string& detail = {});
 NumberBound NumberValue(const Json& value, const char* keyword);
@@ -80,7 +83,8 @@ std::vector<std::string> StringArray(const Json& value, const char* keyword);
 std::vector<NodeId> SchemaArray(KeywordSite& site, const Json& value, const char* keyword);
 
 // Each vocabulary, per draft where the drafts differ (defined in its file).
-extern const Vocabulary kCoreDraft4, kCoreDraft6, kCore2019_09, kCore2020_12;
+extern const Vocabulary kCoreDraft4, kCoreDraft6, kCoreDraft7, kCore2019_09, kCore2020_12;
+extern const Vocabulary kMetaDataDraft4, kMetaDataDraft6, kMetaDataDraft7;
 extern const Vocabulary kApplicatorDraft4, kApplicatorDraft6, kApplicatorDraft7, kApplicator2019_09,
     kApplicator2020_12;
 extern const Vocabulary kValidationDraft4, kValidationDraft6, kValidation2019_09,
