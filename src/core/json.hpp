@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -13,6 +14,10 @@
 namespace schemareg {
 
 enum class JsonType : uint8_t { kNull, kBool, kNumber, kString, kArray, kObject };
+
+// Objects with more members than this are indexed for Find (a binary search
+// over their keys); smaller ones are scanned, which is faster for them.
+inline constexpr size_t kIndexedObjectMembers = 16;
 
 // A JSON value. Objects keep their members in document order; a duplicate
 // key keeps its last value, as jsonb does.
@@ -26,6 +31,9 @@ class Json {
   static Json String(std::string s);
   static Json Array();
   static Json Object();
+  // An object of these members, in this order; a duplicated key keeps its
+  // last value in the place of its first.
+  static Json Object(std::vector<Member> members);
 
   JsonType type() const { return type_; }
   bool is_null() const { return type_ == JsonType::kNull; }
@@ -42,10 +50,11 @@ class Json {
   const std::string& as_string() const { return string_; }
   const std::vector<Json>& items() const { return items_; }
   std::vector<Json>& items() { return items_; }
+  // Read-only: members change only through Set, which keeps keys unique and
+  // the index right.
   const std::vector<Member>& members() const { return members_; }
-  std::vector<Member>& members() { return members_; }
 
-  // The member named `key`, or nullptr.
+  // The member named `key`, or nullptr. O(log n) for an indexed object.
   const Json* Find(std::string_view key) const;
   // Adds or replaces a member.
   void Set(std::string key, Json value);
@@ -57,6 +66,15 @@ class Json {
   std::string string_;
   std::vector<Json> items_;
   std::vector<Member> members_;
+  // For an object of more than kIndexedObjectMembers members: the positions
+  // of its members, ordered by key. Shared by copies, which have the same
+  // members; never changed in place.
+  std::shared_ptr<const std::vector<uint32_t>> index_;
+
+  void BuildIndex();
+  size_t LowerBound(std::string_view key) const;
+  // The position of the member named `key`, or members_.size().
+  size_t MemberPosition(std::string_view key) const;
 };
 
 // JSON equality as JSON Schema defines it: numbers by value (1 == 1.0),
@@ -67,9 +85,9 @@ bool JsonEqual(const Json& a, const Json& b);
 size_t JsonHash(const Json& value);
 
 // Parses JSON text. Throws Error 22P02 on bad text, 22003 for a number beyond
-// double's range and 54000 when nesting exceeds max_depth. Parsing is iterative: no recursion on the input. When
-// `depth` is given it receives the deepest nesting met (0 for a scalar).
-// When `should_stop` says so the parse throws Interrupted.
+// double's range and 54000 when nesting exceeds max_depth. Parsing is iterative: no recursion on
+// the input. When `depth` is given it receives the deepest nesting met (0 for a scalar). When
+// `should_stop` says so the parse throws Interrupted.
 Json ParseJson(std::string_view text, size_t max_depth, size_t* depth = nullptr,
                StopCheck should_stop = nullptr);
 
