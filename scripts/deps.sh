@@ -7,6 +7,7 @@ packages=(
   postgresql-15 postgresql-server-dev-15 postgresql-contrib
   rapidjson-dev libvalijson-dev libre2-dev googletest libgtest-dev
   json-schema-test-suite python3 python3-psycopg
+  clang libclang-rt-14-dev
 )
 
 missing=()
