@@ -3,6 +3,7 @@
 
 PG_CONFIG ?= pg_config
 BUILD_DIR ?= build/cmake
+FUZZ_BUILD_DIR ?= build/fuzz
 
 MODULEDIR = extension
 # The current version's install script is assembled from extension/sql/, one
@@ -22,7 +23,7 @@ ifneq ($(PGXS),)
 include $(PGXS)
 endif
 
-.PHONY: all module install-module demo test deps bench clean-build
+.PHONY: all module install-module demo test deps bench fuzz clean-build
 
 all: module $(EXTENSION_SQL)
 
@@ -42,6 +43,13 @@ install-module: module
 
 deps:
 	scripts/deps.sh
+
+# libFuzzer targets of the core with ASan and UBSan (tests/fuzz); clang only.
+# tests/fuzz/smoke.sh builds them and runs each for a few seconds.
+fuzz:
+	cmake -S . -B $(FUZZ_BUILD_DIR) -DSCHEMAREG_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPG_CONFIG="$$(command -v $(PG_CONFIG))" >/dev/null
+	cmake --build $(FUZZ_BUILD_DIR) -j2 --target fuzz
 
 demo:
 	scripts/demo.sh

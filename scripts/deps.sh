@@ -9,6 +9,7 @@ packages=(
   json-schema-test-suite python3 python3-psycopg
   # its copies of the 2019-09 and 2020-12 metaschemas, shipped in the library
   python3-jsonschema
+  clang libclang-rt-14-dev
 )
 
 missing=()

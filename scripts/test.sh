@@ -44,6 +44,14 @@ line=$(grep -E '^differential: [0-9]+ cases' "$LOGDIR/differential.log" | tail -
 if [[ -n "$line" ]]; then echo "$line"; else tail -20 "$LOGDIR/differential.log"; fi
 record differential $((status == 0 && ${#line} > 0 ? 1 : 0)) $((status == 0 ? 0 : 1)) $status
 
+# The core's libFuzzer targets under ASan and UBSan, a few seconds each from
+# their seed corpus (tests/fuzz/smoke.sh): one line per target.
+tests/fuzz/smoke.sh >"$LOGDIR/fuzz.log" 2>&1
+status=$?
+grep -E '^(fuzz|  input:)' "$LOGDIR/fuzz.log"
+record fuzz "$(grep -c '^fuzz_.* ok:' "$LOGDIR/fuzz.log")" \
+  "$(grep -c '^fuzz_.* FAILED' "$LOGDIR/fuzz.log")" $status
+
 # pg_regress suites (sql/, expected/) and isolation specs.
 PGXS_DIR=$(pg_config --pkglibdir)/pgxs
 run_pg_regress() {

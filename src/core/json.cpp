@@ -8,7 +8,6 @@
 #include <functional>
 #include <limits>
 #include <string_view>
-#include <unordered_map>
 
 #include "core/error.hpp"
 #include "core/evaluator.hpp"
@@ -68,7 +67,110 @@ bool Json::is_integer() const {
   return std::isfinite(number_) && std::floor(number_) == number_;
 }
 
+namespace {
+
+// Whether two of the members share a key: a scan for the few members of an
+// unindexed object.
+bool HasDuplicateKeys(const std::vector<Json::Member>& members) {
+  for (size_t i = 1; i < members.size(); i++) {
+    for (size_t j = 0; j < i; j++) {
+      if (members[i].first == members[j].first) return true;
+    }
+  }
+  return false;
+}
+
+// The positions of the members ordered by key, then by position. A sort, not
+// a hash table: keys chosen to collide cannot make it quadratic.
+std::vector<uint32_t> SortedPositions(const std::vector<Json::Member>& members) {
+  // Sorting the keys' views beside their positions, not positions alone,
+  // keeps the comparisons off the members.
+  std::vector<std::pair<std::string_view, uint32_t>> keys(members.size());
+  for (size_t i = 0; i < keys.size(); i++) keys[i] = {members[i].first, static_cast<uint32_t>(i)};
+  std::sort(keys.begin(), keys.end());
+  std::vector<uint32_t> order(keys.size());
+  for (size_t i = 0; i < keys.size(); i++) order[i] = keys[i].second;
+  return order;
+}
+
+}  // namespace
+
+Json Json::Object(std::vector<Member> members) {
+  Json j = Object();
+  bool large = members.size() > kIndexedObjectMembers;
+  if (!large && !HasDuplicateKeys(members)) {
+    j.members_ = std::move(members);
+    return j;
+  }
+  std::vector<uint32_t> order = SortedPositions(members);
+  // Each run of one key: its first place takes its last value; the rest go.
+  std::vector<bool> keep(members.size(), true);
+  bool duplicates = false;
+  for (size_t start = 0, end; start < order.size(); start = end) {
+    for (end = start + 1;
+         end < order.size() && members[order[end]].first == members[order[start]].first; end++) {
+      keep[order[end]] = false;
+    }
+    if (end - start > 1) {
+      members[order[start]].second = std::move(members[order[end - 1]].second);
+      duplicates = true;
+    }
+  }
+  if (duplicates) {
+    std::vector<uint32_t> moved_to(members.size());
+    std::vector<Member> unique;
+    for (size_t i = 0; i < members.size(); i++) {
+      if (!keep[i]) continue;
+      moved_to[i] = static_cast<uint32_t>(unique.size());
+      unique.push_back(std::move(members[i]));
+    }
+    std::vector<uint32_t> kept_order;
+    kept_order.reserve(unique.size());
+    for (uint32_t position : order) {
+      if (keep[position]) kept_order.push_back(moved_to[position]);
+    }
+    members = std::move(unique);
+    order = std::move(kept_order);
+  }
+  j.members_ = std::move(members);
+  if (j.members_.size() > kIndexedObjectMembers) {
+    j.index_ = std::make_shared<const std::vector<uint32_t>>(std::move(order));
+  }
+  return j;
+}
+
+void Json::BuildIndex() {
+  index_ = std::make_shared<const std::vector<uint32_t>>(SortedPositions(members_));
+}
+
+// The first place in the index whose key is not less than `key`.
+size_t Json::LowerBound(std::string_view key) const {
+  auto it = std::lower_bound(index_->begin(), index_->end(), key,
+                             [this](uint32_t position, std::string_view k) {
+                               return std::string_view(members_[position].first) < k;
+                             });
+  return static_cast<size_t>(it - index_->begin());
+}
+
+size_t Json::MemberPosition(std::string_view key) const {
+  if (index_ != nullptr) {
+    size_t at = LowerBound(key);
+    return at < index_->size() && members_[(*index_)[at]].first == key ? (*index_)[at]
+                                                                       : members_.size();
+  }
+  for (size_t i = 0; i < members_.size(); i++) {
+    if (members_[i].first == key) return i;
+  }
+  return members_.size();
+}
+
 const Json* Json::Find(std::string_view key) const {
+  if (index_ != nullptr) {
+    size_t at = LowerBound(key);
+    if (at == index_->size()) return nullptr;
+    const Member& m = members_[(*index_)[at]];
+    return m.first == key ? &m.second : nullptr;
+  }
   for (const Member& m : members_) {
     if (m.first == key) return &m.second;
   }
@@ -76,13 +178,21 @@ const Json* Json::Find(std::string_view key) const {
 }
 
 void Json::Set(std::string key, Json value) {
-  for (Member& m : members_) {
-    if (m.first == key) {
-      m.second = std::move(value);
-      return;
-    }
+  size_t position = MemberPosition(key);
+  if (position < members_.size()) {
+    members_[position].second = std::move(value);
+    return;
   }
   members_.emplace_back(std::move(key), std::move(value));
+  if (index_ != nullptr) {
+    // Copied, not changed in place: copies of this value share the index.
+    auto index = std::make_shared<std::vector<uint32_t>>(*index_);
+    index->insert(index->begin() + static_cast<std::ptrdiff_t>(LowerBound(members_.back().first)),
+                  static_cast<uint32_t>(members_.size() - 1));
+    index_ = std::move(index);
+  } else if (members_.size() > kIndexedObjectMembers) {
+    BuildIndex();
+  }
 }
 
 size_t MixMember(size_t name, size_t value) {
@@ -157,7 +267,8 @@ class Builder {
  private:
   struct Frame {
     Json value;
-    std::string key;  // the key under which this value goes into its parent
+    std::vector<Json::Member> members;  // an object's, until it closes
+    std::string key;                    // the key under which this value goes into its parent
   };
 
   bool Add(Json value) {
@@ -172,35 +283,10 @@ class Builder {
     } else {
       // Duplicates are resolved once the object closes: Set() would make
       // building an object of n members O(n^2).
-      stack_.back().value.members().emplace_back(std::move(key_), std::move(value));
+      stack_.back().members.emplace_back(std::move(key_), std::move(value));
       key_.clear();
     }
     return true;
-  }
-
-  // Keeps the last value of each duplicated key, as jsonb does.
-  static void Deduplicate(std::vector<Json::Member>& members) {
-    if (members.size() < 2) return;
-    std::unordered_map<std::string_view, size_t> first;
-    first.reserve(members.size());
-    bool duplicates = false;
-    for (size_t i = 0; i < members.size(); i++) {
-      auto [it, inserted] = first.emplace(members[i].first, i);
-      if (!inserted) {
-        members[it->second].second = std::move(members[i].second);
-        duplicates = true;
-      }
-    }
-    if (!duplicates) return;
-    // Decide before moving anything: the map's views point into the keys.
-    std::vector<bool> keep(members.size());
-    for (size_t i = 0; i < members.size(); i++) keep[i] = first.at(members[i].first) == i;
-    std::vector<Json::Member> unique;
-    unique.reserve(first.size());
-    for (size_t i = 0; i < members.size(); i++) {
-      if (keep[i]) unique.push_back(std::move(members[i]));
-    }
-    members = std::move(unique);
   }
 
   bool Open(Json container) {
@@ -208,7 +294,7 @@ class Builder {
       depth_exceeded_ = true;
       return false;
     }
-    stack_.push_back(Frame{std::move(container), std::move(key_)});
+    stack_.push_back(Frame{std::move(container), {}, std::move(key_)});
     if (stack_.size() > deepest_) deepest_ = stack_.size();
     key_.clear();
     return true;
@@ -217,7 +303,7 @@ class Builder {
   bool Close() {
     Frame frame = std::move(stack_.back());
     stack_.pop_back();
-    if (frame.value.is_object()) Deduplicate(frame.value.members());
+    if (frame.value.is_object()) frame.value = Json::Object(std::move(frame.members));
     key_ = std::move(frame.key);
     return Add(std::move(frame.value));
   }

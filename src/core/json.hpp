@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -14,6 +15,10 @@
 namespace schemareg {
 
 enum class JsonType : uint8_t { kNull, kBool, kNumber, kString, kArray, kObject };
+
+// Objects with more members than this are indexed for Find (a binary search
+// over their keys); smaller ones are scanned, which is faster for them.
+inline constexpr size_t kIndexedObjectMembers = 16;
 
 // A JSON value. Objects keep their members in document order; a duplicate
 // key keeps its last value, as jsonb does.
@@ -30,6 +35,9 @@ class Json {
   static Json String(std::string s);
   static Json Array();
   static Json Object();
+  // An object of these members, in this order; a duplicated key keeps its
+  // last value in the place of its first.
+  static Json Object(std::vector<Member> members);
 
   JsonType type() const { return type_; }
   bool is_null() const { return type_ == JsonType::kNull; }
@@ -50,10 +58,11 @@ class Json {
   const std::string& as_string() const { return string_; }
   const std::vector<Json>& items() const { return items_; }
   std::vector<Json>& items() { return items_; }
+  // Read-only: members change only through Set, which keeps keys unique and
+  // the index right.
   const std::vector<Member>& members() const { return members_; }
-  std::vector<Member>& members() { return members_; }
 
-  // The member named `key`, or nullptr.
+  // The member named `key`, or nullptr. O(log n) for an indexed object.
   const Json* Find(std::string_view key) const;
   // Adds or replaces a member.
   void Set(std::string key, Json value);
@@ -66,6 +75,15 @@ class Json {
   std::string string_;
   std::vector<Json> items_;
   std::vector<Member> members_;
+  // For an object of more than kIndexedObjectMembers members: the positions
+  // of its members, ordered by key. Shared by copies, which have the same
+  // members; never changed in place.
+  std::shared_ptr<const std::vector<uint32_t>> index_;
+
+  void BuildIndex();
+  size_t LowerBound(std::string_view key) const;
+  // The position of the member named `key`, or members_.size().
+  size_t MemberPosition(std::string_view key) const;
 };
 
 // JSON equality as JSON Schema defines it: numbers by value (1 == 1.0),

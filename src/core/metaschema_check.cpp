@@ -4,6 +4,7 @@
 #include <cmath>
 #include <iterator>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 // valijson's adapter must come before any RapidJSON header (it sets RAPIDJSON_ASSERT).
@@ -122,11 +123,25 @@ void CheckAgainstMetaschema(const Json& definition, Dialect dialect) {
   valijson::Validator validator(valijson::Validator::kStrongTypes);
   valijson::ValidationResults results;
   valijson::adapters::RapidJsonAdapter adapter(doc);
-  if (validator.validate(Metaschema(dialect), adapter, &results)) return;
+  // valijson's "format" check casts the value to a string before anything
+  // checks its type, and throws for a non-empty object or array: "pattern":
+  // {"": ""}, "$ref": [1]. Such a value breaks the metaschema's "type", which
+  // the evaluator below names with its path. (Not std::exception: bad_alloc
+  // is not a verdict on the definition.)
+  std::string valijson_failure;
+  try {
+    if (validator.validate(Metaschema(dialect), adapter, &results)) return;
+  } catch (const std::runtime_error& e) {
+    valijson_failure = e.what();
+  } catch (const std::logic_error& e) {
+    valijson_failure = e.what();
+  }
   std::string detail = MetaschemaErrors(definition, OwnMetaschema(dialect));
   // Should the engines disagree, valijson's own first message still explains.
   valijson::ValidationResults::Error error;
-  if (detail.empty() && results.popError(error)) {
+  if (detail.empty() && !valijson_failure.empty()) {
+    detail = "(root): the check failed: " + valijson_failure;
+  } else if (detail.empty() && results.popError(error)) {
     detail = ContextToPointer(error.context) + ": " + error.description;
   }
   NotConforming(DialectName(dialect), detail);

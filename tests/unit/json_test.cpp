@@ -1,7 +1,11 @@
 #include "core/json.hpp"
 
 #include <cmath>
+#include <map>
+#include <random>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -233,13 +237,112 @@ TEST(JsonParseTest, StopCheckStopsALongParse) {
 
 TEST(JsonParseTest, ManyKeysParseAndKeepTheLastDuplicate) {
   std::string text = "{";
-  for (int i = 0; i < 50000; i++) text += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":" + std::to_string(i);
+  for (int i = 0; i < 50000; i++)
+    text += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":" + std::to_string(i);
   text += ",\"k7\":\"last\"}";
   Json object = ParseJson(text, 10);
   EXPECT_EQ(object.members().size(), 50000u);
   ASSERT_NE(object.Find("k7"), nullptr);
   EXPECT_EQ(object.Find("k7")->as_string(), "last");
   EXPECT_EQ(object.Find("k49999")->as_number(), 49999);
+}
+
+// Objects of more than kIndexedObjectMembers members are found by binary search.
+TEST(JsonObjectIndexTest, FindsEveryKeyOfAFortyThousandMemberObject) {
+  std::string text = "{";
+  for (int i = 0; i < 40000; i++) {
+    text += (i ? ",\"" : "\"") + std::to_string(i * 7919 % 40000) + "\":" + std::to_string(i);
+  }
+  text += "}";
+  Json object = ParseJson(text, 10);
+  ASSERT_EQ(object.members().size(), 40000u);
+  for (int i = 0; i < 40000; i++) {
+    const Json* found = object.Find(std::to_string(i * 7919 % 40000));
+    ASSERT_NE(found, nullptr) << i;
+    EXPECT_EQ(found->as_number(), i);
+  }
+  for (const char* absent : {"", "-1", "40000", "00", "1 ", "a", "\xFF"}) {
+    EXPECT_EQ(object.Find(absent), nullptr) << absent;
+  }
+  // Document order is kept.
+  EXPECT_EQ(object.members()[0].first, "0");
+  EXPECT_EQ(object.members()[1].first, "7919");
+}
+
+// Against a model of jsonb's rule (the last value, in the place of the first
+// occurrence), objects of every size around the index threshold, with and
+// without duplicate keys, keys with NUL bytes and empty keys among them.
+TEST(JsonObjectIndexTest, DuplicateKeysKeepLastValueAtFirstPlaceAtEverySize) {
+  std::mt19937 random(11);
+  const std::vector<std::string> alphabet = {
+      "", "a", "b", std::string("a\0b", 3), "ab", "ba", "\xC3\xA9", "~", "a/b"};
+  for (size_t size = 0; size < 3 * kIndexedObjectMembers; size++) {
+    for (int round = 0; round < 20; round++) {
+      // Round 0 has distinct keys; the others draw some from a small alphabet.
+      std::vector<std::string> order;
+      std::map<std::string, int> last;
+      std::string text = "{";
+      for (size_t i = 0; i < size; i++) {
+        std::string key = round > 0 && random() % 3 == 0 ? alphabet[random() % alphabet.size()]
+                                                         : "k" + std::to_string(i);
+        if (last.count(key) == 0) order.push_back(key);
+        last[key] = static_cast<int>(i);
+        if (i > 0) text += ',';
+        AppendJsonString(text, key);
+        text += ':' + std::to_string(i);
+      }
+      text += '}';
+      Json object = ParseJson(text, 10);
+      ASSERT_EQ(object.members().size(), order.size()) << text;
+      for (size_t i = 0; i < order.size(); i++) {
+        EXPECT_EQ(object.members()[i].first, order[i]) << text;
+        const Json* found = object.Find(order[i]);
+        ASSERT_NE(found, nullptr) << text;
+        EXPECT_EQ(found->as_number(), last[order[i]]) << text;
+        EXPECT_EQ(object.members()[i].second.as_number(), last[order[i]]) << text;
+      }
+      EXPECT_EQ(object.Find("absent"), nullptr);
+      // Equality and hashing ignore member order, whatever the size.
+      std::string reversed = "{";
+      for (size_t i = order.size(); i-- > 0;) {
+        if (reversed.size() > 1) reversed += ',';
+        AppendJsonString(reversed, order[i]);
+        reversed += ':' + std::to_string(last[order[i]]);
+      }
+      reversed += '}';
+      Json other = ParseJson(reversed, 10);
+      EXPECT_TRUE(JsonEqual(object, other)) << text;
+      EXPECT_EQ(JsonHash(object), JsonHash(other)) << text;
+      if (!order.empty()) {
+        other.Set(order[0], Json::String("changed"));
+        EXPECT_FALSE(JsonEqual(object, other)) << text;
+      }
+    }
+  }
+}
+
+TEST(JsonObjectIndexTest, SetKeepsLookupRightAcrossTheThresholdAndInCopies) {
+  Json object = Json::Object();
+  for (int i = 0; i < 100; i++) {
+    object.Set("k" + std::to_string(99 - i), Json::Number(i));
+    for (int j = 0; j <= i; j++) {
+      const Json* found = object.Find("k" + std::to_string(99 - j));
+      ASSERT_NE(found, nullptr) << i << " " << j;
+      EXPECT_EQ(found->as_number(), j);
+    }
+    EXPECT_EQ(object.Find("k" + std::to_string(98 - i)), nullptr) << i;
+  }
+  Json copy = object;
+  copy.Set("k5", Json::String("replaced"));
+  copy.Set("new", Json::Bool(true));
+  EXPECT_EQ(copy.members().size(), 101u);
+  EXPECT_EQ(copy.Find("k5")->as_string(), "replaced");
+  EXPECT_TRUE(copy.Find("new")->as_bool());
+  // The original is untouched: copies share the index but never change it.
+  EXPECT_EQ(object.members().size(), 100u);
+  EXPECT_EQ(object.Find("k5")->as_number(), 94);
+  EXPECT_EQ(object.Find("new"), nullptr);
+  EXPECT_EQ(copy.members().back().first, "new");
 }
 
 TEST(TruncateUtf8Test, CutsOnCharacterBoundaries) {

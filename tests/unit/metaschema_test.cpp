@@ -91,6 +91,46 @@ TEST(MetaschemaTest, Draft4BooleanExclusiveBounds) {
   EXPECT_EQ(MetaschemaError(R"({"exclusiveMaximum": true})", Dialect::kDraft6).code(), "42P17");
 }
 
+// valijson's format check throws on a non-empty object or array where the
+// metaschema wants a string with a format; that was XX000 in the server.
+TEST(MetaschemaTest, ObjectOrArrayWhereAFormattedStringBelongsNamesThePath) {
+  struct Case {
+    const char* text;
+    Dialect dialect;
+    const char* path;
+  };
+  const Case cases[] = {
+      {R"({"pattern": {"": ""}})", Dialect::kDraft7, "/pattern"},
+      {R"({"pattern": {"": ""}})", Dialect::kDraft4, "/pattern"},
+      {R"({"properties": {"a": {"pattern": [1, 2]}}})", Dialect::kDraft6, "/properties/a/pattern"},
+      {R"({"$ref": {"a": 1}})", Dialect::kDraft7, "/$ref"},
+      {R"({"$ref": [1]})", Dialect::kDraft6, "/$ref"},
+      {R"({"$id": [1]})", Dialect::kDraft7, "/$id"},
+      {R"({"id": {"x": "y"}})", Dialect::kDraft4, "/id"},
+      {R"({"patternProperties": {"a": {"$id": {"x": 1}}}})", Dialect::kDraft7,
+       "/patternProperties/a/$id"},
+      {R"({"definitions": {"d": {"$ref": {"$ref": "#"}}}})", Dialect::kDraft7,
+       "/definitions/d/$ref"},
+  };
+  for (const Case& c : cases) {
+    Error e = MetaschemaError(c.text, c.dialect);
+    EXPECT_EQ(e.code(), "42P17") << c.text;
+    EXPECT_NE(e.detail().find(std::string(c.path) + ": expected string"), std::string::npos)
+        << c.text << ": " << e.detail();
+  }
+}
+
+// The same through the path create_schema takes: parse, dialect, check, compile.
+TEST(MetaschemaTest, PrepareDefinitionRefusesAnObjectPatternWith42P17) {
+  try {
+    PrepareDefinition(R"({"type": "object", "pattern": {"": ""}})", {}, CompileOptions{}, true);
+    FAIL() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), "42P17");
+    EXPECT_EQ(e.detail(), "/pattern: expected string, found object (type)");
+  }
+}
+
 TEST(DialectTest, FindDialectAcceptsHttpHttpsAndEmptyFragment) {
   Dialect d = Dialect::kDraft7;
   EXPECT_TRUE(FindDialect("http://json-schema.org/draft-04/schema#", &d));
