@@ -71,9 +71,40 @@ class Evaluator {
       errors_->more++;
       return;
     }
+    std::string schema_path = schema_path_;
+    // A false schema fails as a whole: its location is the keyword's.
+    if (std::char_traits<char>::compare(keyword, "false", 6) != 0) {
+      AppendPointerToken(schema_path, keyword);
+    }
+    if (schema_path.size() > kMaxErrorPathBytes) {
+      schema_path = TruncateUtf8(schema_path, kMaxErrorPathBytes);
+    }
     kept_bytes_ += bytes;
-    errors_->kept.push_back({std::move(path), keyword, std::move(message)});
+    errors_->kept.push_back({std::move(path), keyword, std::move(message), std::move(schema_path)});
   }
+
+  // Extends the schema path (keywordLocation) by a keyword, and a name or
+  // an index under it, for as long as it lives; only while errors are kept.
+  class SchemaStep {
+   public:
+    SchemaStep(Evaluator& ev, std::string_view keyword) : ev_(ev), length_(ev.schema_path_.size()) {
+      if (ev.Keeping()) AppendPointerToken(ev.schema_path_, keyword);
+    }
+    SchemaStep(Evaluator& ev, std::string_view keyword, std::string_view token)
+        : SchemaStep(ev, keyword) {
+      if (ev.Keeping()) AppendPointerToken(ev.schema_path_, token);
+    }
+    SchemaStep(Evaluator& ev, std::string_view keyword, size_t index) : SchemaStep(ev, keyword) {
+      if (ev.Keeping()) ev.schema_path_ += "/" + std::to_string(index);
+    }
+    ~SchemaStep() { ev_.schema_path_.resize(length_); }
+    SchemaStep(const SchemaStep&) = delete;
+    SchemaStep& operator=(const SchemaStep&) = delete;
+
+   private:
+    Evaluator& ev_;
+    size_t length_;
+  };
 
   // An error at a child of the current value (a member's name or an item's index).
   void Fail(const char* keyword, std::string message, std::string_view child) {
@@ -312,7 +343,10 @@ class Evaluator {
   };
 
   bool EvalNode(const Node& n, const Value& value) {
-    if (n.ref_only) return Eval(n.ref, value);
+    if (n.ref_only) {
+      SchemaStep step(*this, "$ref");
+      return Eval(n.ref, value);
+    }
     if (n.TracksAnnotations()) return unevaluated::EvalTracking(*this, n, value);
     return EvalKeywords(n, value);
   }
@@ -328,6 +362,7 @@ class Evaluator {
   // Bytes of path, keyword and message in errors_->kept.
   size_t kept_bytes_ = 0;
   std::string path_;
+  std::string schema_path_;
   uintptr_t stack_base_ = 0;
   uint32_t ticks_ = 0;
   size_t depth_ = 0;

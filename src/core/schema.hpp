@@ -77,6 +77,7 @@ struct SchemaNode {
   std::string dynamic_anchor;
   // $recursiveRef whose static target has "$recursiveAnchor": true.
   bool recursive_ref = false;
+  const char* dynamic_keyword = "$dynamicRef";  // or "$recursiveRef", for schema paths
 
   // validation: any instance.
   uint8_t types = 0;
@@ -118,6 +119,7 @@ struct SchemaNode {
   NodeId additional_properties = kNoNode;
   // "dependencies" with a schema (drafts 4-7), or "dependentSchemas".
   std::vector<std::pair<std::string, NodeId>> schema_dependencies;
+  bool dependent_schemas = false;  // which of the two, for schema paths
   NodeId property_names = kNoNode;
   // applicator: in place.
   std::vector<NodeId> all_of, any_of, one_of;

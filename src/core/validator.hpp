@@ -16,6 +16,9 @@ struct ValidationError {
   std::string path;     // JSON Pointer into the record (cut at kMaxErrorPathBytes)
   std::string keyword;  // the keyword that failed
   std::string message;
+  // JSON Pointer to the failing keyword in the schema, through the $refs
+  // followed on the way (the spec's keywordLocation; cut like path).
+  std::string schema_path;
 };
 
 // What collecting errors keeps, so that its memory does not grow with the

@@ -248,5 +248,36 @@ TEST(ModernDraftsTest, KeywordsTheDialectLacksAreListed) {
             Strings{});
 }
 
+// keywordLocation: where in the schema each error's keyword is, through $refs.
+std::vector<std::string> SchemaPaths(const std::string& schema_text, const std::string& record) {
+  auto schema = PrepareDefinition(schema_text, {}, CompileOptions{}, true);
+  std::vector<std::string> out;
+  for (const ValidationError& e : CollectErrors(*schema, ParseJson(record, 100), {}).kept) {
+    out.push_back(e.path + " " + e.schema_path);
+  }
+  return out;
+}
+
+TEST(ModernDraftsTest, ErrorsSayWhereInTheSchemaTheyComeFrom) {
+  std::string schema = With(k2020, R"(
+      "$defs": {"reading": {"properties": {"v": {"maximum": 10}}, "unevaluatedProperties": false}},
+      "properties": {"r": {"prefixItems": [{"$ref": "#/$defs/reading"}], "items": false},
+                     "a/b": {"allOf": [true, {"type": "string"}]}},
+      "patternProperties": {"^x-": {"type": "integer"}},
+      "dependentSchemas": {"d": {"required": ["e"]}},
+      "if": {"required": ["i"]}, "then": {"required": ["t"]}, "else": false)");
+  EXPECT_EQ(SchemaPaths(schema, R"({"r": [{"v": 11, "w": 1}, 2], "a/b": 1, "x-y": 1.5, "d": 1})"),
+            (Strings{"/e /dependentSchemas/d/required",
+                     "/r/0/v /properties/r/prefixItems/0/$ref/properties/v/maximum",
+                     "/r/0/w /properties/r/prefixItems/0/$ref/unevaluatedProperties",
+                     "/r/1 /properties/r/items", "/a~1b /properties/a~1b/allOf/1/type",
+                     "/x-y /patternProperties/^x-/type", " /else"}));
+  EXPECT_EQ(
+      SchemaPaths(R"({"definitions": {"n": {"minimum": 1}}, "items": {"$ref": "#/definitions/n"},
+                           "additionalProperties": false})",
+                  "[0]"),
+      Strings{"/0 /items/$ref/minimum"});
+}
+
 }  // namespace
 }  // namespace schemareg

@@ -95,6 +95,7 @@ void CompileDependentSchemas(KeywordSite& site, const Json& v) {
     site.node.schema_dependencies.emplace_back(
         p.first, site.compiler.Subschema(p.second, "dependentSchemas"));
   }
+  site.node.dependent_schemas = true;
 }
 
 void CompilePropertyNames(KeywordSite& site, const Json& v) {

@@ -53,6 +53,7 @@ bool CheckArray(Ev& ev, const SchemaNode& n, const Value& value) {
   bool ok = true;
   Annotations* seen = ev.annotations();
   if (n.items != kNoNode) {
+    typename Ev::SchemaStep step(ev, "items");
     bool all = value.ForEachItem([&](size_t i, const Value& item) {
       if (!ev.EvalItem(n.items, item, i)) {
         ok = false;
@@ -76,7 +77,15 @@ bool CheckArray(Ev& ev, const SchemaNode& n, const Value& value) {
         ok = false;
         return !ev.fast();
       }
-      if (!ev.EvalItem(id, item, i)) {
+      bool passed = true;
+      if (i < n.items_array.size()) {
+        typename Ev::SchemaStep step(ev, positional, i);
+        passed = ev.EvalItem(id, item, i);
+      } else {
+        typename Ev::SchemaStep step(ev, additional);
+        passed = ev.EvalItem(id, item, i);
+      }
+      if (!passed) {
         ok = false;
         if (ev.fast()) return false;
       }
@@ -107,7 +116,10 @@ bool CheckObject(Ev& ev, const SchemaNode& n, const Value& value) {
   bool ok = true;
   Value found = Value::Key("");
   for (const auto& dep : n.schema_dependencies) {
-    if (value.Find(dep.first, &found) && !ev.Eval(dep.second, value)) {
+    if (!value.Find(dep.first, &found)) continue;
+    typename Ev::SchemaStep step(ev, n.dependent_schemas ? "dependentSchemas" : "dependencies",
+                                 dep.first);
+    if (!ev.Eval(dep.second, value)) {
       ok = false;
       if (ev.fast()) return false;
     }
@@ -130,6 +142,7 @@ bool CheckObject(Ev& ev, const SchemaNode& n, const Value& value) {
         present[index / 64] |= uint64_t{1} << (index % 64);
       }
       matched = true;
+      typename Ev::SchemaStep step(ev, "properties", prop->first);
       if (!ev.EvalChild(prop->second, member, name)) {
         ok = false;
         if (ev.fast()) return false;
@@ -138,6 +151,7 @@ bool CheckObject(Ev& ev, const SchemaNode& n, const Value& value) {
     for (const auto& pp : n.pattern_properties) {
       if (!pp.first->Search(name)) continue;
       matched = true;
+      typename Ev::SchemaStep step(ev, "patternProperties", pp.first->source());
       if (!ev.EvalChild(pp.second, member, name)) {
         ok = false;
         if (ev.fast()) return false;
@@ -149,9 +163,12 @@ bool CheckObject(Ev& ev, const SchemaNode& n, const Value& value) {
         ev.Fail("additionalProperties", "property \"" + Quoted(name) + "\" is not allowed", name);
         ok = false;
         if (ev.fast()) return false;
-      } else if (!ev.EvalChild(n.additional_properties, member, name)) {
-        ok = false;
-        if (ev.fast()) return false;
+      } else {
+        typename Ev::SchemaStep step(ev, "additionalProperties");
+        if (!ev.EvalChild(n.additional_properties, member, name)) {
+          ok = false;
+          if (ev.fast()) return false;
+        }
       }
     }
     if (n.property_names != kNoNode && !ev.ProbeChild(n.property_names, Value::Key(name))) {
@@ -174,7 +191,9 @@ bool CheckObject(Ev& ev, const SchemaNode& n, const Value& value) {
 template <typename Ev, typename Value>
 bool CheckInPlace(Ev& ev, const SchemaNode& n, const Value& value) {
   bool ok = true;
-  for (NodeId id : n.all_of) {
+  for (size_t i = 0; i < n.all_of.size(); i++) {
+    NodeId id = n.all_of[i];
+    typename Ev::SchemaStep step(ev, "allOf", i);
     if (!ev.Eval(id, value)) {
       ok = false;
       if (ev.fast()) return false;
@@ -215,7 +234,9 @@ bool CheckInPlace(Ev& ev, const SchemaNode& n, const Value& value) {
     ok = false;
   }
   if (n.if_schema != kNoNode) {
-    NodeId branch = ev.ProbeBranch(n.if_schema, value) ? n.then_schema : n.else_schema;
+    bool then = ev.ProbeBranch(n.if_schema, value);
+    NodeId branch = then ? n.then_schema : n.else_schema;
+    typename Ev::SchemaStep step(ev, then ? "then" : "else");
     if (branch != kNoNode && !ev.Eval(branch, value)) ok = false;
   }
   return ok;

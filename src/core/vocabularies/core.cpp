@@ -48,6 +48,7 @@ void CompileRecursiveRef(KeywordSite& site, const Json& value) {
   const Json* target = site.compiler.Resolve(value.as_string());
   site.node.ref_text = value.as_string();
   site.node.dynamic_ref = site.compiler.NodeOf(target);
+  site.node.dynamic_keyword = "$recursiveRef";
   const Json* anchor = target->is_object() ? target->Find("$recursiveAnchor") : nullptr;
   if (anchor != nullptr && anchor->is_bool() && anchor->as_bool()) {
     site.node.recursive_ref = true;

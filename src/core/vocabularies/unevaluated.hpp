@@ -49,8 +49,9 @@ bool CheckProperties(Ev& ev, const SchemaNode& n, const Value& value, Annotation
       ev.Fail("unevaluatedProperties",
               "property \"" + evaluator_detail::Quoted(name) + "\" is not allowed", name);
       ok = false;
-    } else if (!ev.EvalChild(n.unevaluated_properties, member, name)) {
-      ok = false;
+    } else {
+      typename Ev::SchemaStep step(ev, "unevaluatedProperties");
+      if (!ev.EvalChild(n.unevaluated_properties, member, name)) ok = false;
     }
     return ok || !ev.fast();
   });
@@ -75,8 +76,9 @@ bool CheckItems(Ev& ev, const SchemaNode& n, const Value& value, Annotations& se
       ev.Fail("unevaluatedItems", "item is not allowed: nothing else evaluated it",
               std::to_string(i));
       ok = false;
-    } else if (!ev.EvalItem(n.unevaluated_items, item, i)) {
-      ok = false;
+    } else {
+      typename Ev::SchemaStep step(ev, "unevaluatedItems");
+      if (!ev.EvalItem(n.unevaluated_items, item, i)) ok = false;
     }
     return ok || !ev.fast();
   });
