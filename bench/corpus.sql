@@ -65,6 +65,46 @@ SELECT (schemareg.create_schema('bench/instrument', $${
 }$$)).version
  WHERE NOT EXISTS (SELECT FROM schemareg.schemas WHERE name = 'bench/instrument');
 
+-- The same schema in draft 2020-12's words: $defs, prefixItems,
+-- dependentRequired and unevaluatedProperties: false in place of
+-- additionalProperties (so the evaluator collects annotations).
+SELECT (schemareg.create_schema('bench/instrument20', $${
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "type": "object",
+  "required": ["id", "site", "model", "readings"],
+  "dependentRequired": {"contact": ["site"]},
+  "unevaluatedProperties": false,
+  "properties": {
+    "id": {"type": "string", "pattern": "^INS-[0-9]{6}$"},
+    "site": {"enum": ["north", "south", "east", "west"]},
+    "model": {
+      "type": "object", "required": ["vendor", "name"],
+      "properties": {
+        "vendor": {"type": "string", "minLength": 1, "maxLength": 40},
+        "name": {"type": "string", "pattern": "^[A-Z]+-[0-9]+$"},
+        "firmware": {"type": "string", "pattern": "^[0-9]+\\.[0-9]+\\.[0-9]+$"}
+      }
+    },
+    "installed": {"type": "string", "format": "date"},
+    "contact": {"type": "string", "format": "email"},
+    "tags": {"type": "array", "prefixItems": [{"type": "string"}], "items": {"type": "string"},
+             "uniqueItems": true, "maxItems": 10},
+    "readings": {"type": "array", "minItems": 1, "maxItems": 20, "items": {"$ref": "#/$defs/reading"}}
+  },
+  "$defs": {
+    "reading": {
+      "type": "object", "required": ["at", "value", "unit"], "unevaluatedProperties": false,
+      "properties": {
+        "at": {"type": "string", "format": "date-time"},
+        "value": {"type": "number", "minimum": -273.15, "maximum": 1000},
+        "unit": {"enum": ["C", "F", "K"]},
+        "quality": {"enum": ["good", "suspect", "bad"]}
+      }
+    }
+  }
+}$$)).version
+ WHERE NOT EXISTS (SELECT FROM schemareg.schemas WHERE name = 'bench/instrument20');
+
 SELECT (schemareg.create_schema('bench/tiny', $${
   "type": "object",
   "required": ["sensor", "value"],
