@@ -1,4 +1,5 @@
 #include "core/regex.hpp"
+#include "core/regex_translate.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,0 +1,414 @@
+#include "core/regex_translate.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <set>
+#include <utility>
+
+#include "core/error.hpp"
+#include "core/json.hpp"
+
+namespace schemareg {
+namespace {
+
+constexpr char32_t kMaxCodePoint = 0x10FFFF;
+// RE2's limits. It would read a{1000000000} as a literal '{', so bigger
+// counts are rejected here; deeper nesting is refused before RE2 sees it.
+constexpr uint64_t kMaxCount = 1000;
+constexpr int kMaxDepth = 1000;
+
+// ECMA '.' excludes the line terminators only; RE2's '.' excludes just \n.
+constexpr const char* kDot = "[^\\n\\r\\x{2028}\\x{2029}]";
+// ECMA [^] and [] (RE2 has no empty class syntax).
+constexpr const char* kAnything = "[\\x{0}-\\x{10ffff}]";
+constexpr const char* kNothing = "[^\\x{0}-\\x{10ffff}]";
+// RE2 metacharacters that a literal ASCII character must escape (in or out of [...]).
+constexpr const char* kMeta = "\\.+*?()|[]{}^$-";
+
+struct Range {
+  char32_t lo;
+  char32_t hi;
+};
+
+// ECMA-262 WhiteSpace plus LineTerminator: the Unicode set \s matches.
+constexpr Range kSpace[] = {{0x09, 0x0D},     {0x20, 0x20},     {0xA0, 0xA0},     {0x1680, 0x1680},
+                            {0x2000, 0x200A}, {0x2028, 0x2029}, {0x202F, 0x202F}, {0x205F, 0x205F},
+                            {0x3000, 0x3000}, {0xFEFF, 0xFEFF}};
+constexpr Range kAscii[] = {{0x00, 0x7F}};
+constexpr Range kAny[] = {{0x00, kMaxCodePoint}};
+
+// ECMA General_Category names and aliases, each " Name:RE2Name". LC and Cn
+// are absent: RE2 has no tables for them.
+constexpr const char* kCategories =
+    " Close_Punctuation:Pe Connector_Punctuation:Pc Control:Cc cntrl:Cc Currency_Symbol:Sc"
+    " Dash_Punctuation:Pd Decimal_Number:Nd digit:Nd Enclosing_Mark:Me Final_Punctuation:Pf"
+    " Format:Cf Initial_Punctuation:Pi Letter:L Letter_Number:Nl Line_Separator:Zl"
+    " Lowercase_Letter:Ll Mark:M Combining_Mark:M Math_Symbol:Sm Modifier_Letter:Lm"
+    " Modifier_Symbol:Sk Nonspacing_Mark:Mn Number:N Open_Punctuation:Ps Other:C Other_Letter:Lo"
+    " Other_Number:No Other_Punctuation:Po Other_Symbol:So Paragraph_Separator:Zp Private_Use:Co"
+    " Punctuation:P punct:P Separator:Z Space_Separator:Zs Spacing_Mark:Mc Surrogate:Cs Symbol:S"
+    " Titlecase_Letter:Lt Uppercase_Letter:Lu ";
+
+// The RE2 name of a General_Category given by long name, alias or short name.
+std::string CategoryName(const std::string& value) {
+  std::string_view table = kCategories;
+  if (value.empty() || value.find_first_of(" :") != std::string::npos) return {};
+  if (size_t at = table.find(" " + value + ":"); at != std::string_view::npos) {
+    size_t begin = at + value.size() + 2;
+    return std::string(table.substr(begin, table.find(' ', begin) - begin));
+  }
+  return table.find(":" + value + " ") != std::string_view::npos ? value : std::string();
+}
+
+bool IsDigit(char32_t c) { return c >= '0' && c <= '9'; }
+bool IsAlpha(char32_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool IsAlnum(char32_t c) { return IsDigit(c) || IsAlpha(c); }
+bool IsSurrogate(char32_t c) { return c >= 0xD800 && c <= 0xDFFF; }
+int HexValue(char c) {
+  if (IsDigit(c)) return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string Hex(char32_t c) {
+  char buf[16];
+  std::snprintf(buf, sizeof(buf), "\\x{%x}", static_cast<unsigned>(c));
+  return buf;
+}
+
+void AppendUtf8(std::string* out, char32_t c) {
+  int extra = c < 0x80 ? 0 : c < 0x800 ? 1 : c < 0x10000 ? 2 : 3;
+  *out += static_cast<char>(extra == 0 ? c : (0xFF << (7 - extra)) | (c >> (6 * extra)));
+  for (int i = extra - 1; i >= 0; --i) *out += static_cast<char>(0x80 | ((c >> (6 * i)) & 0x3F));
+}
+
+// Class-body text for the ranges, or for their complement in [0, 10FFFF].
+std::string RangesBody(const Range* ranges, size_t n, bool complement) {
+  std::string out;
+  auto emit = [&out](char32_t lo, char32_t hi) {
+    out += Hex(lo) + (hi != lo ? "-" + Hex(hi) : "");
+  };
+  char32_t next = 0;  // the first code point not yet covered
+  for (size_t i = 0; i < n; ++i) {
+    if (!complement) emit(ranges[i].lo, ranges[i].hi);
+    if (complement && ranges[i].lo > next) emit(next, ranges[i].lo - 1);
+    next = ranges[i].hi + 1;
+  }
+  if (complement && next <= kMaxCodePoint) emit(next, kMaxCodePoint);
+  return out;
+}
+
+// Whether c is one of the ASCII characters in chars (strchr alone would
+// truncate c and match the terminator).
+bool OneOf(const char* chars, char32_t c) {
+  return c != 0 && c < 0x80 && std::strchr(chars, static_cast<int>(c)) != nullptr;
+}
+
+// One code point as an RE2 literal, valid both in and out of [...].
+// Characters that came from an escape (hex) are spelled \x{...}.
+std::string Literal(char32_t c, bool hex) {
+  if (hex || c < 0x20 || c == 0x7F || IsSurrogate(c)) return Hex(c);
+  std::string out = OneOf(kMeta, c) ? "\\" : "";
+  AppendUtf8(&out, c);
+  return out;
+}
+
+// One escape or class atom spelled in RE2 for its context: a set is
+// standalone outside [...] and class-body text inside.
+struct Item {
+  bool is_set;
+  char32_t cp;  // for a character
+  std::string text;
+};
+
+Item CodePoint(char32_t cp, bool hex = true) { return Item{false, cp, Literal(cp, hex)}; }
+Item Set(std::string text) { return Item{true, 0, std::move(text)}; }
+
+template <size_t N>
+Item RangeSet(const Range (&ranges)[N], bool negated, bool in_class) {
+  if (in_class) return Set(RangesBody(ranges, N, negated));
+  return Set((negated ? "[^" : "[") + RangesBody(ranges, N, false) + "]");
+}
+
+class Translator {
+ public:
+  explicit Translator(std::string_view src) : src_(src) {}
+
+  std::string Run() {
+    int depth = 0;
+    bool atom = false;  // whether the previous term may take a quantifier
+    while (!AtEnd()) {
+      char32_t c = Next();
+      std::string quantifier;
+      if (OneOf("*+?", c) || (c == '{' && ParseBraces(&quantifier))) {
+        if (!atom) Invalid("nothing to repeat");
+        out_ += quantifier.empty() ? std::string(1, static_cast<char>(c)) : quantifier;
+        if (Eat('?')) out_ += '?';
+        atom = false;
+      } else if (OneOf("|^$", c)) {  // without the m flag RE2's ^ and $ are \A and \z, like ECMA's
+        out_ += static_cast<char>(c);
+        atom = false;
+      } else if (c == '(') {
+        OpenGroup();
+        if (++depth > kMaxDepth) Unsupported("more than 1000 nested groups");
+        atom = false;
+      } else if (c == ')') {
+        if (depth-- == 0) Invalid("unmatched ')'");
+        out_ += ')';
+        atom = true;
+      } else if (c == '\\' && !AtEnd() && OneOf("bB", src_[pos_])) {
+        out_ += '\\';
+        out_ += src_[pos_++];
+        atom = false;
+      } else if (c == '[') {
+        ParseClass();
+        atom = true;
+      } else if (c == '\\') {
+        if (AtEnd()) Invalid("\\ at end of pattern");
+        out_ += ParseEscape(false).text;
+        atom = true;
+      } else {  // includes Annex B's literal '{', '}' and ']'
+        out_ += c == '.' ? kDot : Literal(c, false);
+        atom = true;
+      }
+    }
+    if (depth > 0) Invalid("missing ')'");
+    return out_;
+  }
+
+ private:
+  [[noreturn]] void Invalid(const std::string& why) const {
+    RefusePattern(src_, "is not a valid ECMA-262 regular expression: " + why);
+  }
+
+  [[noreturn]] void Unsupported(const std::string& feature) const {
+    RefusePattern(src_, "uses " + feature + ", which the safe regex engine does not support");
+  }
+
+  bool AtEnd() const { return pos_ >= src_.size(); }
+
+  bool Eat(char c) {
+    if (AtEnd() || src_[pos_] != c) return false;
+    ++pos_;
+    return true;
+  }
+
+  // Decodes one UTF-8 code point; the pattern must be valid UTF-8.
+  char32_t Next() {
+    unsigned char lead = static_cast<unsigned char>(src_[pos_++]);
+    if (lead < 0x80) return lead;
+    int extra = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC2 ? 1 : -1;
+    if (extra < 0 || lead > 0xF4) Invalid("invalid UTF-8");
+    char32_t c = lead & (0x3F >> extra);
+    for (int i = 0; i < extra; ++i) {
+      if (AtEnd() || (src_[pos_] & 0xC0) != 0x80) Invalid("invalid UTF-8");
+      c = (c << 6) | (src_[pos_++] & 0x3F);
+    }
+    if ((extra == 2 && c < 0x800) || (extra == 3 && (c < 0x10000 || c > kMaxCodePoint)) ||
+        IsSurrogate(c)) {
+      Invalid("invalid UTF-8");
+    }
+    return c;
+  }
+
+  // Reads exactly n hex digits; consumes nothing and returns false otherwise.
+  bool ReadHex(size_t n, char32_t* value) {
+    if (src_.size() - pos_ < n) return false;
+    char32_t v = 0;
+    for (size_t i = 0; i < n; ++i) {
+      int d = HexValue(src_[pos_ + i]);
+      if (d < 0) return false;
+      v = v * 16 + d;
+    }
+    pos_ += n;
+    *value = v;
+    return true;
+  }
+
+  void OpenGroup() {
+    if (!Eat('?')) {
+      out_ += '(';
+    } else if (Eat(':')) {
+      out_ += "(?:";
+    } else if (Eat('=') || Eat('!')) {
+      Unsupported("lookahead");
+    } else if (Eat('<')) {
+      if (Eat('=') || Eat('!')) Unsupported("lookbehind");
+      std::string name;
+      bool ascii = true;  // RE2 only takes [A-Za-z0-9_] names; others become plain groups
+      while (!Eat('>')) {
+        if (AtEnd()) Invalid("invalid group name");
+        size_t at = pos_;
+        char32_t c = Next();
+        if (!(IsAlpha(c) || c == '_' || c == '$' || c >= 0x80 || (IsDigit(c) && !name.empty()))) {
+          Invalid("invalid group name");
+        }
+        ascii = ascii && c != '$' && c < 0x80;
+        name.append(src_.substr(at, pos_ - at));
+      }
+      if (name.empty()) Invalid("invalid group name");
+      if (!names_.insert(name).second) Invalid("duplicate group name \"" + name + "\"");
+      out_ += ascii ? "(?P<" + name + ">" : "(";
+    } else {
+      Invalid("invalid group");
+    }
+  }
+
+  // After a '{': parses "n}", "n,}" or "n,m}" into RE2 syntax. Leaves pos_
+  // alone and returns false when the text is no quantifier.
+  bool ParseBraces(std::string* quantifier) {
+    size_t p = pos_;
+    auto number = [this, &p](uint64_t* v) {
+      size_t begin = p;
+      for (*v = 0; p < src_.size() && IsDigit(src_[p]); ++p) {
+        *v = std::min<uint64_t>(*v * 10 + (src_[p] - '0'), kMaxCount + 1);
+      }
+      return p > begin;
+    };
+    uint64_t min = 0, max = 0;
+    bool comma = false, has_max = false;
+    if (!number(&min)) return false;
+    if (p < src_.size() && src_[p] == ',') {
+      ++p;
+      comma = true;
+      has_max = number(&max);
+    }
+    if (p >= src_.size() || src_[p] != '}') return false;
+    if (has_max && max < min) Invalid("numbers out of order in {} quantifier");
+    if (min > kMaxCount || max > kMaxCount) Unsupported("a repetition count over 1000");
+    pos_ = p + 1;
+    *quantifier =
+        "{" + std::to_string(min) + (comma ? "," : "") + (has_max ? std::to_string(max) : "") + "}";
+    return true;
+  }
+
+  // After a '\' (not at the end); \b and \B outside classes are handled by Run().
+  Item ParseEscape(bool in_class) {
+    char32_t c = Next();
+    if (OneOf("dDwW", c))
+      return Set("\\" + std::string(1, static_cast<char>(c)));  // ASCII, as ECMA
+    if (OneOf("sS", c)) return RangeSet(kSpace, c == 'S', in_class);
+    if (OneOf("pP", c)) return ParseProperty(c == 'P', in_class);
+    // \b is only reached inside a class, where it is backspace.
+    if (OneOf("tnvfrb", c)) return CodePoint("\t\n\v\f\r\b"[std::strchr("tnvfrb", c) - "tnvfrb"]);
+    char32_t v = 0;
+    if (c == 'c') {
+      if (AtEnd() || !IsAlpha(src_[pos_])) Invalid("invalid \\c escape");
+      return CodePoint(src_[pos_++] % 32);
+    }
+    if (c == 'x') {
+      if (!ReadHex(2, &v)) Invalid("invalid \\x escape");
+      return CodePoint(v);
+    }
+    if (c == 'u') return CodePoint(ParseUnicodeEscape());
+    if (c == '0') {
+      if (!AtEnd() && IsDigit(src_[pos_])) Invalid("octal escapes are not allowed");
+      return CodePoint(0);
+    }
+    if (c == 'k' && !in_class && !AtEnd() && src_[pos_] == '<') Unsupported("a backreference");
+    if (IsDigit(c) && !in_class) Unsupported("a backreference");
+    if (IsAlnum(c) || c == '_') {
+      Invalid(std::string("invalid escape \"\\") + static_cast<char>(c) + "\"");
+    }
+    return CodePoint(c, false);  // identity escape of punctuation
+  }
+
+  // After "\u": XXXX (a surrogate pair of them is one code point) or {X...}.
+  char32_t ParseUnicodeEscape() {
+    char32_t v = 0;
+    if (Eat('{')) {
+      size_t digits = 0;
+      for (; !AtEnd() && HexValue(src_[pos_]) >= 0; ++pos_, ++digits) {
+        v = v * 16 + HexValue(src_[pos_]);
+        if (v > kMaxCodePoint) Invalid("\\u{...} escape out of range");
+      }
+      if (digits == 0 || !Eat('}')) Invalid("invalid \\u escape");
+      return v;
+    }
+    if (!ReadHex(4, &v)) Invalid("invalid \\u escape");
+    if (v >= 0xD800 && v <= 0xDBFF && src_.substr(pos_, 2) == "\\u") {
+      size_t save = pos_;
+      pos_ += 2;
+      char32_t low = 0;
+      if (ReadHex(4, &low) && low >= 0xDC00 && low <= 0xDFFF) {
+        return 0x10000 + ((v - 0xD800) << 10) + (low - 0xDC00);
+      }
+      pos_ = save;
+    }
+    return v;
+  }
+
+  // After "\p" or "\P": {General_Category}, {gc=...}, {Script=...}, {sc=...},
+  // and the binary properties Any and ASCII.
+  Item ParseProperty(bool negated, bool in_class) {
+    if (!Eat('{')) Invalid("invalid property escape");
+    size_t begin = pos_;
+    while (!AtEnd() && (IsAlnum(src_[pos_]) || src_[pos_] == '_' || src_[pos_] == '=')) ++pos_;
+    std::string text(src_.substr(begin, pos_ - begin));
+    if (text.empty() || !Eat('}')) Invalid("invalid property escape");
+    std::string key, value = text, re2_name;
+    if (size_t eq = text.find('='); eq != std::string::npos) {
+      key = text.substr(0, eq);
+      value = text.substr(eq + 1);
+    }
+    if (key.empty() && value == "Any") return RangeSet(kAny, negated, in_class);
+    if (key.empty() && value == "ASCII") return RangeSet(kAscii, negated, in_class);
+    if (key.empty() || key == "General_Category" || key == "gc") {
+      re2_name = CategoryName(value);
+    } else if ((key == "Script" || key == "sc") && !value.empty() &&
+               value.find('=') == std::string::npos) {
+      re2_name = value;  // RE2 knows the long script names; it rejects the rest
+    }
+    if (re2_name.empty()) Unsupported("the Unicode property \\p{" + text + "}");
+    return Set((negated ? "\\P{" : "\\p{") + re2_name + "}");
+  }
+
+  // After a '['.
+  void ParseClass() {
+    bool negated = Eat('^');
+    std::string body;
+    while (!Eat(']')) {
+      Item lo = ParseClassAtom();
+      body += lo.text;
+      std::string_view next = src_.substr(pos_, 2);
+      if (next.size() < 2 || next[0] != '-' || next[1] == ']') continue;
+      ++pos_;
+      Item hi = ParseClassAtom();
+      bool range = !lo.is_set && !hi.is_set;  // Annex B: next to a set, '-' is literal
+      if (range && hi.cp < lo.cp) Invalid("range out of order in character class");
+      body += (range ? "-" : "\\-") + hi.text;
+    }
+    if (body.empty()) {
+      out_ += negated ? kAnything : kNothing;
+    } else {
+      out_ += (negated ? "[^" : "[") + body + "]";
+    }
+  }
+
+  Item ParseClassAtom() {
+    if (AtEnd()) Invalid("missing ']'");
+    char32_t c = Next();
+    if (c != '\\') return CodePoint(c, false);
+    if (AtEnd()) Invalid("missing ']'");
+    return ParseEscape(true);
+  }
+
+  std::string_view src_;
+  size_t pos_ = 0;
+  std::string out_;
+  std::set<std::string> names_;
+};
+
+}  // namespace
+
+void RefusePattern(std::string_view pattern, const std::string& what) {
+  throw Error(sqlstate::kInvalidParameterValue,
+              "pattern \"" + TruncateUtf8(pattern, 200) + "\" " + what);
+}
+
+std::string TranslateEcmaToRe2(std::string_view ecma) { return Translator(ecma).Run(); }
+
+}  // namespace schemareg
