@@ -15,12 +15,20 @@ Pattern::Pattern(std::string source, std::string translated, std::unique_ptr<Reg
 Pattern::~Pattern() = default;
 
 std::unique_ptr<Pattern> Pattern::Compile(std::string_view ecma) {
-  std::string translated = TranslateEcmaToRe2(ecma);
-  std::unique_ptr<RegexProgram> program = CompileRe2(ecma, translated);
+  Translation translation = TranslateEcma(ecma, RegexEngine::kRe2);
+  std::unique_ptr<RegexProgram> program;
+  if (translation.backtracking_feature.empty()) {
+    program = CompileRe2(ecma, translation.text);
+  } else {
+    translation = TranslateEcma(ecma, RegexEngine::kPcre2);
+    program = CompilePcre2(ecma, translation.text);
+  }
   return std::unique_ptr<Pattern>(
-      new Pattern(std::string(ecma), std::move(translated), std::move(program)));
+      new Pattern(std::string(ecma), std::move(translation.text), std::move(program)));
 }
 
 bool Pattern::Search(std::string_view utf8_text) const { return program_->Search(utf8_text); }
+
+bool Pattern::uses_backtracking() const { return program_->backtracking(); }
 
 }  // namespace schemareg

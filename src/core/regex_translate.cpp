@@ -4,8 +4,9 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <set>
+#include <map>
 #include <utility>
+#include <vector>
 
 #include "core/error.hpp"
 #include "core/json.hpp"
@@ -15,16 +16,19 @@ namespace {
 
 constexpr char32_t kMaxCodePoint = 0x10FFFF;
 // RE2's limits. It would read a{1000000000} as a literal '{', so bigger
-// counts are rejected here; deeper nesting is refused before RE2 sees it.
+// counts are rejected here; deeper nesting is refused before RE2 sees it
+// (PCRE2 refuses more than 250 nested groups itself, at compile time).
 constexpr uint64_t kMaxCount = 1000;
-constexpr int kMaxDepth = 1000;
+constexpr size_t kMaxDepth = 1000;
 
-// ECMA '.' excludes the line terminators only; RE2's '.' excludes just \n.
+// ECMA '.' excludes the line terminators only; RE2's '.' excludes just \n,
+// PCRE2's the newline of its convention: both get this class.
 constexpr const char* kDot = "[^\\n\\r\\x{2028}\\x{2029}]";
 // ECMA [^] and [] (RE2 has no empty class syntax).
 constexpr const char* kAnything = "[\\x{0}-\\x{10ffff}]";
 constexpr const char* kNothing = "[^\\x{0}-\\x{10ffff}]";
-// RE2 metacharacters that a literal ASCII character must escape (in or out of [...]).
+// RE2 and PCRE2 metacharacters that a literal ASCII character must escape (in
+// or out of [...]; '[' escaped also keeps PCRE2 from reading "[:alpha:]").
 constexpr const char* kMeta = "\\.+*?()|[]{}^$-";
 
 struct Range {
@@ -37,6 +41,9 @@ constexpr Range kSpace[] = {{0x09, 0x0D},     {0x20, 0x20},     {0xA0, 0xA0},   
                             {0x2000, 0x200A}, {0x2028, 0x2029}, {0x202F, 0x202F}, {0x205F, 0x205F},
                             {0x3000, 0x3000}, {0xFEFF, 0xFEFF}};
 constexpr Range kAscii[] = {{0x00, 0x7F}};
+// ECMA \d and \w (without the i flag): ASCII only.
+constexpr Range kDigit[] = {{'0', '9'}};
+constexpr Range kWord[] = {{'0', '9'}, {'A', 'Z'}, {'_', '_'}, {'a', 'z'}};
 constexpr Range kAny[] = {{0x00, kMaxCodePoint}};
 
 // ECMA General_Category names and aliases, each " Name:RE2Name". LC and Cn
@@ -135,11 +142,11 @@ Item RangeSet(const Range (&ranges)[N], bool negated, bool in_class) {
 
 class Translator {
  public:
-  explicit Translator(std::string_view src) : src_(src) {}
+  Translator(std::string_view src, RegexEngine engine) : src_(src), engine_(engine) {}
 
-  std::string Run() {
-    int depth = 0;
-    bool atom = false;  // whether the previous term may take a quantifier
+  Translation Run() {
+    std::vector<bool> open;  // per open group: whether it is a lookaround
+    bool atom = false;       // whether the previous term may take a quantifier
     while (!AtEnd()) {
       char32_t c = Next();
       std::string quantifier;
@@ -148,21 +155,30 @@ class Translator {
         out_ += quantifier.empty() ? std::string(1, static_cast<char>(c)) : quantifier;
         if (Eat('?')) out_ += '?';
         atom = false;
-      } else if (OneOf("|^$", c)) {  // without the m flag RE2's ^ and $ are \A and \z, like ECMA's
+      } else if (OneOf("|^$", c)) {
+        // Without the m flag RE2's ^ and $ are \A and \z, like ECMA's; so are
+        // PCRE2's with PCRE2_DOLLAR_ENDONLY (core/regex_pcre2.cpp).
         out_ += static_cast<char>(c);
         atom = false;
       } else if (c == '(') {
-        OpenGroup();
-        if (++depth > kMaxDepth) Unsupported("more than 1000 nested groups");
+        open.push_back(OpenGroup());
+        if (open.size() > kMaxDepth) Unsupported("more than 1000 nested groups");
         atom = false;
       } else if (c == ')') {
-        if (depth-- == 0) Invalid("unmatched ')'");
+        if (open.empty()) Invalid("unmatched ')'");
+        atom = !open.back();  // in Unicode mode a lookaround takes no quantifier
+        open.pop_back();
         out_ += ')';
-        atom = true;
       } else if (c == '\\' && !AtEnd() && OneOf("bB", src_[pos_])) {
+        // RE2's \b and PCRE2's (without PCRE2_UCP, on its built-in C-locale
+        // tables) are ASCII word boundaries, like ECMA's.
         out_ += '\\';
         out_ += src_[pos_++];
         atom = false;
+      } else if (c == '\\' && !AtEnd() &&
+                 (OneOf("123456789", src_[pos_]) || src_.substr(pos_, 2) == "k<")) {
+        ParseBackreference();
+        atom = true;
       } else if (c == '[') {
         ParseClass();
         atom = true;
@@ -175,8 +191,9 @@ class Translator {
         atom = true;
       }
     }
-    if (depth > 0) Invalid("missing ')'");
-    return out_;
+    if (!open.empty()) Invalid("missing ')'");
+    ResolveBackreferences();
+    return Translation{std::move(out_), feature_};
   }
 
  private:
@@ -185,7 +202,13 @@ class Translator {
   }
 
   [[noreturn]] void Unsupported(const std::string& feature) const {
-    RefusePattern(src_, "uses " + feature + ", which the safe regex engine does not support");
+    RefusePattern(src_,
+                  "uses " + feature + ", which schemareg's regular expressions do not support");
+  }
+
+  // Notes a feature only a backtracking engine runs; RE2's text is then moot.
+  void NeedsBacktracking(const char* feature) {
+    if (feature_.empty()) feature_ = feature;
   }
 
   bool AtEnd() const { return pos_ >= src_.size(); }
@@ -228,32 +251,80 @@ class Translator {
     return true;
   }
 
-  void OpenGroup() {
+  // After a '(': returns whether the group is a lookaround.
+  bool OpenGroup() {
     if (!Eat('?')) {
+      ++groups_;
       out_ += '(';
-    } else if (Eat(':')) {
+      return false;
+    }
+    if (Eat(':')) {
       out_ += "(?:";
-    } else if (Eat('=') || Eat('!')) {
-      Unsupported("lookahead");
-    } else if (Eat('<')) {
-      if (Eat('=') || Eat('!')) Unsupported("lookbehind");
-      std::string name;
-      bool ascii = true;  // RE2 only takes [A-Za-z0-9_] names; others become plain groups
-      while (!Eat('>')) {
-        if (AtEnd()) Invalid("invalid group name");
-        size_t at = pos_;
-        char32_t c = Next();
-        if (!(IsAlpha(c) || c == '_' || c == '$' || c >= 0x80 || (IsDigit(c) && !name.empty()))) {
-          Invalid("invalid group name");
-        }
-        ascii = ascii && c != '$' && c < 0x80;
-        name.append(src_.substr(at, pos_ - at));
+      return false;
+    }
+    bool behind = Eat('<');
+    if (Eat('=') || Eat('!')) {
+      NeedsBacktracking(behind ? "lookbehind" : "lookahead");
+      out_ += behind ? "(?<" : "(?";
+      out_ += src_[pos_ - 1];
+      return true;
+    }
+    if (!behind) Invalid("invalid group");
+    std::string name = ParseGroupName();
+    if (!names_.emplace(name, ++groups_).second) Invalid("duplicate group name \"" + name + "\"");
+    // RE2 only takes [A-Za-z0-9_] names; others become plain groups. For
+    // PCRE2 every group is plain: \k<name> becomes a number.
+    bool ascii = std::all_of(name.begin(), name.end(), [](char c) {
+      return c != '$' && static_cast<unsigned char>(c) < 0x80;
+    });
+    out_ += engine_ == RegexEngine::kRe2 && ascii ? "(?P<" + name + ">" : "(";
+    return false;
+  }
+
+  // After a '<': a group name and its '>'.
+  std::string ParseGroupName() {
+    std::string name;
+    while (!Eat('>')) {
+      if (AtEnd()) Invalid("invalid group name");
+      size_t at = pos_;
+      char32_t c = Next();
+      if (!(IsAlpha(c) || c == '_' || c == '$' || c >= 0x80 || (IsDigit(c) && !name.empty()))) {
+        Invalid("invalid group name");
       }
-      if (name.empty()) Invalid("invalid group name");
-      if (!names_.insert(name).second) Invalid("duplicate group name \"" + name + "\"");
-      out_ += ascii ? "(?P<" + name + ">" : "(";
-    } else {
-      Invalid("invalid group");
+      name.append(src_.substr(at, pos_ - at));
+    }
+    if (name.empty()) Invalid("invalid group name");
+    return name;
+  }
+
+  // After a '\' followed by 1-9 or "k<": ECMA's \N (all its digits) or
+  // \k<name>, spelled \g{N} for PCRE2. A reference may precede its group,
+  // so names are resolved and numbers checked at the end.
+  void ParseBackreference() {
+    NeedsBacktracking("a backreference");
+    if (Eat('k')) {
+      ++pos_;  // '<'
+      named_refs_.emplace_back(out_.size(), ParseGroupName());
+      return;
+    }
+    uint64_t n = 0;
+    while (!AtEnd() && IsDigit(src_[pos_])) {
+      n = std::min<uint64_t>(n * 10 + (src_[pos_++] - '0'), kMaxCount * kMaxCount);
+    }
+    max_ref_ = std::max(max_ref_, n);
+    out_ += "\\g{" + std::to_string(n) + "}";
+  }
+
+  void ResolveBackreferences() {
+    if (max_ref_ > groups_) {
+      Invalid("backreference to group " + std::to_string(max_ref_) + ", which does not exist");
+    }
+    for (auto ref = named_refs_.rbegin(); ref != named_refs_.rend(); ++ref) {
+      auto group = names_.find(ref->second);
+      if (group == names_.end()) {
+        Invalid("backreference to the unknown group name \"" + ref->second + "\"");
+      }
+      out_.insert(ref->first, "\\g{" + std::to_string(group->second) + "}");
     }
   }
 
@@ -288,8 +359,11 @@ class Translator {
   // After a '\' (not at the end); \b and \B outside classes are handled by Run().
   Item ParseEscape(bool in_class) {
     char32_t c = Next();
-    if (OneOf("dDwW", c))
-      return Set("\\" + std::string(1, static_cast<char>(c)));  // ASCII, as ECMA
+    if (OneOf("dD", c) && engine_ == RegexEngine::kPcre2)
+      return RangeSet(kDigit, c == 'D', in_class);
+    if (OneOf("wW", c) && engine_ == RegexEngine::kPcre2)
+      return RangeSet(kWord, c == 'W', in_class);
+    if (OneOf("dDwW", c)) return Set("\\" + std::string(1, static_cast<char>(c)));  // ASCII in RE2
     if (OneOf("sS", c)) return RangeSet(kSpace, c == 'S', in_class);
     if (OneOf("pP", c)) return ParseProperty(c == 'P', in_class);
     // \b is only reached inside a class, where it is backspace.
@@ -308,8 +382,6 @@ class Translator {
       if (!AtEnd() && IsDigit(src_[pos_])) Invalid("octal escapes are not allowed");
       return CodePoint(0);
     }
-    if (c == 'k' && !in_class && !AtEnd() && src_[pos_] == '<') Unsupported("a backreference");
-    if (IsDigit(c) && !in_class) Unsupported("a backreference");
     if (IsAlnum(c) || c == '_') {
       Invalid(std::string("invalid escape \"\\") + static_cast<char>(c) + "\"");
     }
@@ -360,7 +432,9 @@ class Translator {
       re2_name = CategoryName(value);
     } else if ((key == "Script" || key == "sc") && !value.empty() &&
                value.find('=') == std::string::npos) {
-      re2_name = value;  // RE2 knows the long script names; it rejects the rest
+      // RE2 knows the long script names and rejects the rest; PCRE2's \p{Name}
+      // is Script_Extensions, \p{sc:Name} is Script, as ECMA's.
+      re2_name = engine_ == RegexEngine::kPcre2 ? "sc:" + value : value;
     }
     if (re2_name.empty()) Unsupported("the Unicode property \\p{" + text + "}");
     return Set((negated ? "\\P{" : "\\p{") + re2_name + "}");
@@ -397,9 +471,14 @@ class Translator {
   }
 
   std::string_view src_;
+  RegexEngine engine_;
   size_t pos_ = 0;
   std::string out_;
-  std::set<std::string> names_;
+  std::string feature_;                                     // the first feature RE2 cannot run
+  uint64_t groups_ = 0;                                     // capturing groups so far
+  std::map<std::string, uint64_t> names_;                   // group name -> number
+  std::vector<std::pair<size_t, std::string>> named_refs_;  // out_ offset, name
+  uint64_t max_ref_ = 0;                                    // the largest \N
 };
 
 }  // namespace
@@ -409,6 +488,21 @@ void RefusePattern(std::string_view pattern, const std::string& what) {
               "pattern \"" + TruncateUtf8(pattern, 200) + "\" " + what);
 }
 
-std::string TranslateEcmaToRe2(std::string_view ecma) { return Translator(ecma).Run(); }
+Translation TranslateEcma(std::string_view ecma, RegexEngine engine) {
+  return Translator(ecma, engine).Run();
+}
+
+std::string TranslateEcmaToRe2(std::string_view ecma) {
+  Translation t = TranslateEcma(ecma, RegexEngine::kRe2);
+  if (!t.backtracking_feature.empty()) {
+    RefusePattern(
+        ecma, "uses " + t.backtracking_feature + ", which the safe regex engine does not support");
+  }
+  return std::move(t.text);
+}
+
+std::string TranslateEcmaToPcre2(std::string_view ecma) {
+  return TranslateEcma(ecma, RegexEngine::kPcre2).text;
+}
 
 }  // namespace schemareg
