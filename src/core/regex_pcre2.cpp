@@ -35,10 +35,11 @@ constexpr size_t kMaxProgramBytes = 1 << 20;
 //   80-100 ms in the interpreter, and leave room for ^(?!.*\bnative\b).* on
 //   a 1 MB string (20 ms; it needs over 1M steps).
 // * Depth and heap limits: the interpreter's backtracking frames (it runs
-//   only where the JIT is unavailable): 50,000 nested backtracking points
-//   (a group under a star, (?:a|b)*, over 50,000 characters; some 7 MB of
-//   frames, 75 ms to fill here), 16 MiB of frames. JIT stack: 16 MiB, enough
-//   for that group over some 500,000 characters.
+//   only where the JIT is unavailable): 50,000 nested backtracking points,
+//   enough for a group under a star, (?:a|b)*, over 25,000 characters (two
+//   points a character; some 7 MB of frames, 75 ms to fill here), and 16 MiB
+//   of frames. JIT stack: 16 MiB, enough for that group over some 500,000
+//   characters.
 // * Time limit. Some work escapes the match limit: a repeat scanning the
 //   string again from each start position, such as (?=a*[bc]) on "aaa...",
 //   is quadratic, and (?=a*a*[bc]) cubic (over a second on 2,000 a's), with
