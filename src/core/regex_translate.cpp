@@ -140,13 +140,19 @@ Item RangeSet(const Range (&ranges)[N], bool negated, bool in_class) {
   return Set((negated ? "[^" : "[") + RangesBody(ranges, N, false) + "]");
 }
 
+// A group of the pattern, while it is open.
+struct Group {
+  bool lookaround = false;
+  bool behind = false;  // lookbehind
+  uint64_t number = 0;  // capturing groups only
+};
+
 class Translator {
  public:
   Translator(std::string_view src, RegexEngine engine) : src_(src), engine_(engine) {}
 
   Translation Run() {
-    std::vector<bool> open;  // per open group: whether it is a lookaround
-    bool atom = false;       // whether the previous term may take a quantifier
+    bool atom = false;  // whether the previous term may take a quantifier
     while (!AtEnd()) {
       char32_t c = Next();
       std::string quantifier;
@@ -161,13 +167,13 @@ class Translator {
         out_ += static_cast<char>(c);
         atom = false;
       } else if (c == '(') {
-        open.push_back(OpenGroup());
-        if (open.size() > kMaxDepth) Unsupported("more than 1000 nested groups");
+        open_.push_back(OpenGroup());
+        if (open_.size() > kMaxDepth) Unsupported("more than 1000 nested groups");
         atom = false;
       } else if (c == ')') {
-        if (open.empty()) Invalid("unmatched ')'");
-        atom = !open.back();  // in Unicode mode a lookaround takes no quantifier
-        open.pop_back();
+        if (open_.empty()) Invalid("unmatched ')'");
+        atom = !open_.back().lookaround;  // in Unicode mode a lookaround takes no quantifier
+        open_.pop_back();
         out_ += ')';
       } else if (c == '\\' && !AtEnd() && OneOf("bB", src_[pos_])) {
         // RE2's \b and PCRE2's (without PCRE2_UCP, on its built-in C-locale
@@ -191,8 +197,8 @@ class Translator {
         atom = true;
       }
     }
-    if (!open.empty()) Invalid("missing ')'");
-    ResolveBackreferences();
+    if (!open_.empty()) Invalid("missing ')'");
+    CheckBackreferences();
     return Translation{std::move(out_), feature_};
   }
 
@@ -251,23 +257,22 @@ class Translator {
     return true;
   }
 
-  // After a '(': returns whether the group is a lookaround.
-  bool OpenGroup() {
+  // After a '('.
+  Group OpenGroup() {
     if (!Eat('?')) {
-      ++groups_;
       out_ += '(';
-      return false;
+      return Group{false, false, ++groups_};
     }
     if (Eat(':')) {
       out_ += "(?:";
-      return false;
+      return Group{};
     }
     bool behind = Eat('<');
     if (Eat('=') || Eat('!')) {
       NeedsBacktracking(behind ? "lookbehind" : "lookahead");
       out_ += behind ? "(?<" : "(?";
       out_ += src_[pos_ - 1];
-      return true;
+      return Group{true, behind, 0};
     }
     if (!behind) Invalid("invalid group");
     std::string name = ParseGroupName();
@@ -278,7 +283,7 @@ class Translator {
       return c != '$' && static_cast<unsigned char>(c) < 0x80;
     });
     out_ += engine_ == RegexEngine::kRe2 && ascii ? "(?P<" + name + ">" : "(";
-    return false;
+    return Group{false, false, groups_};
   }
 
   // After a '<': a group name and its '>'.
@@ -298,33 +303,49 @@ class Translator {
   }
 
   // After a '\' followed by 1-9 or "k<": ECMA's \N (all its digits) or
-  // \k<name>, spelled \g{N} for PCRE2. A reference may precede its group,
-  // so names are resolved and numbers checked at the end.
+  // \k<name>, spelled \g{N} for PCRE2. ECMA-262 sets a group's capture when
+  // the group ends and clears the groups inside a quantified atom at each of
+  // its iterations, so a reference to a group still open or not begun yet
+  // always matches "": it becomes (?:), for either engine. Lookbehind
+  // matches backwards, where that is the other way round; PCRE2 (10.42)
+  // takes no backreference in a lookbehind anyway.
   void ParseBackreference() {
-    NeedsBacktracking("a backreference");
+    uint64_t n = 0;
     if (Eat('k')) {
       ++pos_;  // '<'
-      named_refs_.emplace_back(out_.size(), ParseGroupName());
+      std::string name = ParseGroupName();
+      if (auto group = names_.find(name); group != names_.end()) {
+        n = group->second;
+      } else {
+        later_names_.push_back(std::move(name));  // checked at the end
+      }
+    } else {
+      while (!AtEnd() && IsDigit(src_[pos_])) {
+        n = std::min<uint64_t>(n * 10 + (src_[pos_++] - '0'), kMaxCount * kMaxCount);
+      }
+      max_ref_ = std::max(max_ref_, n);
+    }
+    bool open = false;
+    for (const Group& g : open_) {
+      if (g.behind) Unsupported("a backreference inside lookbehind");
+      open = open || g.number == n;
+    }
+    if (n == 0 || n > groups_ || open) {
+      out_ += "(?:)";
       return;
     }
-    uint64_t n = 0;
-    while (!AtEnd() && IsDigit(src_[pos_])) {
-      n = std::min<uint64_t>(n * 10 + (src_[pos_++] - '0'), kMaxCount * kMaxCount);
-    }
-    max_ref_ = std::max(max_ref_, n);
+    NeedsBacktracking("a backreference");
     out_ += "\\g{" + std::to_string(n) + "}";
   }
 
-  void ResolveBackreferences() {
+  void CheckBackreferences() const {
     if (max_ref_ > groups_) {
       Invalid("backreference to group " + std::to_string(max_ref_) + ", which does not exist");
     }
-    for (auto ref = named_refs_.rbegin(); ref != named_refs_.rend(); ++ref) {
-      auto group = names_.find(ref->second);
-      if (group == names_.end()) {
-        Invalid("backreference to the unknown group name \"" + ref->second + "\"");
+    for (const std::string& name : later_names_) {
+      if (names_.count(name) == 0) {
+        Invalid("backreference to the unknown group name \"" + name + "\"");
       }
-      out_.insert(ref->first, "\\g{" + std::to_string(group->second) + "}");
     }
   }
 
@@ -474,11 +495,12 @@ class Translator {
   RegexEngine engine_;
   size_t pos_ = 0;
   std::string out_;
-  std::string feature_;                                     // the first feature RE2 cannot run
-  uint64_t groups_ = 0;                                     // capturing groups so far
-  std::map<std::string, uint64_t> names_;                   // group name -> number
-  std::vector<std::pair<size_t, std::string>> named_refs_;  // out_ offset, name
-  uint64_t max_ref_ = 0;                                    // the largest \N
+  std::string feature_;                    // the first feature RE2 cannot run
+  std::vector<Group> open_;                // the groups open at pos_
+  uint64_t groups_ = 0;                    // capturing groups so far
+  std::map<std::string, uint64_t> names_;  // group name -> number
+  std::vector<std::string> later_names_;   // \k<name> before its group
+  uint64_t max_ref_ = 0;                   // the largest \N
 };
 
 }  // namespace

@@ -388,7 +388,9 @@ TEST(RegexTranslatePcre2, LookaroundGroupsAndBackreferences) {
   EXPECT_EQ(TrPcre2("(?=a)(?!b)(?<=c)(?<!d)"), "(?=a)(?!b)(?<=c)(?<!d)");
   // Every group is numbered; names become numbers, even used before their group.
   EXPECT_EQ(TrPcre2("(?<year>a)(b)\\k<year>\\2"), "(a)(b)\\g{1}\\g{2}");
-  EXPECT_EQ(TrPcre2("\\k<x>(?:y)(?<x>a)"), "\\g{1}(?:y)(a)");
+  // A group not begun yet, or still open, has no capture: the empty string.
+  EXPECT_EQ(TrPcre2("\\k<x>(?:y)(?<x>a)"), "(?:)(?:y)(a)");
+  EXPECT_EQ(TrPcre2("(a\\1)(?<n>b\\k<n>)\\3(c)"), "(a(?:))(b(?:))(?:)(c)");
   EXPECT_EQ(TrPcre2("(?<é>a)(?<$b>b)\\k<$b>\\k<é>"), "(a)(b)\\g{2}\\g{1}");
   EXPECT_EQ(TrPcre2("(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)\\10"), "(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)\\g{10}");
   EXPECT_EQ(TrPcre2("(a)\\1+"), "(a)\\g{1}+");
@@ -473,6 +475,20 @@ TEST(RegexBackreference, UnsetGroupMatchesEmpty) {
   EXPECT_TRUE(Matches("^\\k<n>(?<n>x)$", "x"));
 }
 
+TEST(RegexBackreference, ToAGroupOpenOrNotBegunMatchesEmptyOnRe2) {
+  // ECMA sets a capture when its group ends and clears it at each iteration
+  // of a quantified atom around the group: such references need no PCRE2.
+  for (const char* ecma : {"^(a\\1)+$", "^\\1(a)$", "^(?:\\1(a))+$", "^(?<n>x\\k<n>)+$"}) {
+    EXPECT_FALSE(Pattern::Compile(ecma)->uses_backtracking()) << ecma;
+  }
+  EXPECT_EQ(Tr("^(a\\1)+$"), "^(a(?:))+$");
+  EXPECT_TRUE(Matches("^(a\\1)+$", "aa"));
+  EXPECT_TRUE(Matches("^(\\1.){2}$", "ab"));
+  EXPECT_FALSE(Matches("^(\\1.){2}$", "aba"));
+  EXPECT_TRUE(Matches("^(?:\\1(a))+$", "aaa"));
+  EXPECT_TRUE(Matches("^(?<n>x\\k<n>)+$", "xx"));
+}
+
 TEST(RegexBackreference, InvalidReferences) {
   ExpectRejected("(a)\\2", "backreference to group 2, which does not exist");
   ExpectRejected("\\1", "backreference to group 1, which does not exist");
@@ -481,6 +497,8 @@ TEST(RegexBackreference, InvalidReferences) {
   ExpectRejected("(a)[\\1]", "invalid escape \"\\1\"");
   ExpectRejected("(a)\\k", "invalid escape \"\\k\"");
   ExpectRejected("(?<=a+)b", "cannot be compiled by the backtracking regex engine");
+  ExpectRejected("(a)(?<=\\1)b", "uses a backreference inside lookbehind");
+  ExpectRejected("(?<=\\k<x>(?<x>a))b", "uses a backreference inside lookbehind");
 }
 
 TEST(RegexPcre2, SubjectsOfAnyBytes) {
