@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   postgresql-15 postgresql-server-dev-15 postgresql-contrib
-  rapidjson-dev libvalijson-dev libre2-dev googletest libgtest-dev
+  rapidjson-dev libvalijson-dev libre2-dev libpcre2-dev googletest libgtest-dev
   json-schema-test-suite python3 python3-psycopg
   # its copies of the 2019-09 and 2020-12 metaschemas, shipped in the library
   python3-jsonschema

@@ -9,9 +9,21 @@ SELECT (schemareg.create_schema('limits/names', '{"patternProperties": {"^(a|b)*
 SELECT schemareg.validate_record('limits/names', jsonb_build_object(repeat('a', 1000000), 1)) AS long_key_ok,
        schemareg.validate_record('limits/names', jsonb_build_object(repeat('a', 1000000), 'x')) AS long_key_bad;
 
--- Patterns RE2 cannot run safely are refused at registration.
+-- Patterns RE2 cannot run (lookaround, backreferences) run on PCRE2, under
+-- hard limits: a pathological one ends in 54000 naming the pattern, well
+-- within a second.
+SELECT (schemareg.create_schema('limits/look', '{"pattern": "^(?!@@)[\\w@]+$"}')).version;
+SELECT schemareg.validate_record('limits/look', '"@user"') AS at_user,
+       schemareg.validate_record('limits/look', '"@@user"') AS at_at_user,
+       schemareg.validate_record('limits/look', to_jsonb(repeat('a@', 500000))) AS million_chars;
+SELECT (schemareg.create_schema('limits/blowup', '{"pattern": "^(a+)+\\1$"}')).version;
+SELECT schemareg.validate_record('limits/blowup', to_jsonb(repeat('a', 30))) AS thirty_a;
+SELECT split_part(o, E'\n', 1) AS error, split_part(o, E'\n', 2) AS detail, o LIKE '%hint: %RE2%' AS hint
+  FROM outcome($$SELECT schemareg.validate_record('limits/blowup', to_jsonb(repeat('a', 30) || '!'))$$) AS o;
+
+-- Patterns neither engine can run are refused at registration.
 SELECT p, outcome(format('SELECT schemareg.create_schema(%L, %L)', 'limits/pat', jsonb_build_object('pattern', p)))
-  FROM unnest(ARRAY['(?=a)b', '(a)\1', '(?<=a)b', '[', 'a{2,1}']) AS p;
+  FROM unnest(ARRAY['(a)\2', '(?<=a+)b', '(a)(?<=\1)b', '[', 'a{2,1}']) AS p;
 
 -- Records whose checks go deeper than schemareg.max_depth: 54000, never a
 -- crash. A schema that looks at nothing does not care how deep a record is.

@@ -25,6 +25,12 @@
 
 namespace schemareg {
 
+// A pattern's engine limit met in fast mode, which keeps no record path.
+class PatternLimit : public Error {
+ public:
+  explicit PatternLimit(const Error& e) : Error(e) {}
+};
+
 template <typename Value>
 class Evaluator {
  public:
@@ -38,7 +44,34 @@ class Evaluator {
 
   bool Run(const Value& record) {
     if (schema_.uses_dynamic_scope) dynamic_scope_.push_back(schema_.nodes[schema_.root]->resource);
-    return Eval(schema_.root, record);
+    try {
+      return Eval(schema_.root, record);
+    } catch (const PatternLimit&) {
+      // Without errors no record path is kept: evaluate again keeping one,
+      // to name where the pattern gave up (it gives up there again).
+      if (locating_) throw;
+      Evaluator again(schema_, options_, nullptr);
+      again.locating_ = true;
+      return again.Run(record);
+    }
+  }
+
+  // Whether a pattern matches; a pattern that hits its engine's limit
+  // (54000) is reported with the record path of the string (with `child`,
+  // a member's name, appended).
+  bool Matches(const Pattern& pattern, std::string_view s, std::string_view child) {
+    try {
+      return pattern.Search(s);
+    } catch (const Error& e) {
+      if (e.code() != sqlstate::kProgramLimitExceeded) throw;
+      if (!Keeping() && !locating_) throw PatternLimit(e);
+      std::string at = path_;
+      if (!child.empty()) AppendPointerToken(at, child);
+      throw Error(e.code(), e.what(),
+                  (e.detail().empty() ? "" : e.detail() + " ") + "At record path \"" +
+                      TruncateUtf8(at.empty() ? "(root)" : at, 200) + "\".",
+                  e.hint());
+    }
   }
 
   // What the vocabularies use.
@@ -141,7 +174,7 @@ class Evaluator {
   // collected below.
   bool EvalChild(NodeId id, const Value& value, std::string_view name) {
     size_t length = path_.size();
-    if (Keeping()) AppendPointerToken(path_, name);
+    if (Keeping() || locating_) AppendPointerToken(path_, name);
     bool ok = EvalDeeper(id, value);
     path_.resize(length);
     return ok;
@@ -149,7 +182,7 @@ class Evaluator {
 
   bool EvalItem(NodeId id, const Value& value, size_t index) {
     size_t length = path_.size();
-    if (Keeping()) {
+    if (Keeping() || locating_) {
       path_ += '/';
       path_ += std::to_string(index);
     }
@@ -344,6 +377,8 @@ class Evaluator {
 
   bool EvalNode(const Node& n, const Value& value) {
     if (n.ref_only) {
+      // A tail call without errors: chains of $ref take no stack.
+      if (!Keeping()) return Eval(n.ref, value);
       SchemaStep step(*this, "$ref");
       return Eval(n.ref, value);
     }
@@ -362,6 +397,8 @@ class Evaluator {
   // Bytes of path, keyword and message in errors_->kept.
   size_t kept_bytes_ = 0;
   std::string path_;
+  // Keeping the record path without errors, to say where a pattern gave up.
+  bool locating_ = false;
   std::string schema_path_;
   uintptr_t stack_base_ = 0;
   uint32_t ticks_ = 0;

@@ -327,12 +327,38 @@ class BadDefinitionTest(ClientCase):
         self.assertIn("https://example.com/vocab/custom", cm.exception.diag.message_primary)
         self.assertEqual(self.count_rows(), 1, "only the metaschema is stored")
 
-    def test_pattern_with_lookahead(self):
-        for definition in ({"pattern": "^(?=a)b"}, {"pattern": "(?!x)"},
-                           {"patternProperties": {"(?=a)": {}}}):
+    def test_pattern_neither_engine_runs(self):
+        for definition, fragment in (
+                ({"pattern": "(a)\\2"}, "backreference to group 2, which does not exist"),
+                ({"pattern": "(?<=a+)b"}, "lookbehind assertion is not fixed length"),
+                ({"patternProperties": {"(a)(?<=\\1)": {}}},
+                 "uses a backreference inside lookbehind")):
             with self.subTest(definition=definition):
                 e = self.check_refused(definition, errors.InvalidParameterValue, "22023")
-                self.assertIn("lookahead", e.diag.message_primary)
+                self.assertIn(fragment, e.diag.message_primary)
+
+    def test_pattern_with_lookaround_runs_on_pcre2(self):
+        self.create("look/pattern", {"pattern": "^(?!@@)[\\w@]+$"})
+        self.assertTrue(self.validate("look/pattern", "@user"))
+        self.assertFalse(self.validate("look/pattern", "@@user"))
+        self.create("look/names",
+                    {"patternProperties": {"^(?!(?:meta|local)$)": {"type": "integer"}}})
+        self.assertTrue(self.validate("look/names", {"meta": "x", "count": 1}))
+        self.assertFalse(self.validate("look/names", {"metadata": "x"}))
+
+    def test_pattern_over_its_limit_is_54000(self):
+        self.create("look/blowup", {"pattern": "^(a+)+\\1$"})
+        started = time.monotonic()
+        with self.assertRaises(errors.ProgramLimitExceeded) as cm:
+            self.validate("look/blowup", "a" * 30 + "!")
+        self.assertLess(time.monotonic() - started, 1.0)
+        e = cm.exception
+        self.assertEqual(e.sqlstate, "54000")
+        self.assertEqual(e.diag.message_primary,
+                         'pattern "^(a+)+\\1$" exceeded its match limit')
+        self.assertIn("31 bytes", e.diag.message_detail)
+        self.assertIn("RE2", e.diag.message_hint)
+        self.assertEqual(self.one("SELECT 1")[0], 1)  # the session goes on
 
     def test_ref_to_unregistered_uri(self):
         e = self.check_refused({"$ref": "http://example.com/missing.json"},

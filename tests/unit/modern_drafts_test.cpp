@@ -281,3 +281,40 @@ TEST(ModernDraftsTest, ErrorsSayWhereInTheSchemaTheyComeFrom) {
 
 }  // namespace
 }  // namespace schemareg
+
+namespace schemareg {
+namespace {
+
+// A pattern that hits PCRE2's limit names the record path, in both modes.
+TEST(PatternLimitTest, NamesTheRecordPath) {
+  auto schema = PrepareDefinition(
+      R"js({"properties": {"a": {"items": {"pattern": "(?=(a*)*b)"}}},
+            "patternProperties": {"(?=(c*)*b)": true}})js",
+      {}, CompileOptions{}, true);
+  std::string hostile(1000000, 'a');
+  Json record = ParseJson(R"({"a": ["b", ")" + hostile + R"("]})", 10);
+  for (bool fast : {true, false}) {
+    try {
+      if (fast) {
+        IsValid(*schema, record, {});
+      } else {
+        CollectErrors(*schema, record, {});
+      }
+      FAIL() << "no limit met";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), "54000");
+      EXPECT_NE(std::string(e.what()).find("(?=(a*)*b)"), std::string::npos) << e.what();
+      EXPECT_NE(e.detail().find("At record path \"/a/1\"."), std::string::npos) << e.detail();
+    }
+  }
+  Json names = ParseJson(R"({")" + std::string(1000000, 'c') + R"(": 1})", 10);
+  try {
+    IsValid(*schema, names, {});
+    FAIL() << "no limit met";
+  } catch (const Error& e) {
+    EXPECT_NE(e.detail().find("At record path \"/ccccc"), std::string::npos) << e.detail();
+  }
+}
+
+}  // namespace
+}  // namespace schemareg

@@ -1,11 +1,15 @@
 #include "core/regex.hpp"
+#include "core/regex_translate.hpp"
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "core/error.hpp"
+#include "core/regex_engine.hpp"
 
 namespace schemareg {
 namespace {
@@ -15,9 +19,21 @@ constexpr const char* kSpaceBody =
     "\\x{205f}\\x{3000}\\x{feff}";
 
 std::string Tr(std::string_view ecma) { return TranslateEcmaToRe2(ecma); }
+std::string TrPcre2(std::string_view ecma) { return TranslateEcmaToPcre2(ecma); }
 
+// The pattern on PCRE2: an empty lookahead, always true, sends it there.
+std::unique_ptr<Pattern> OnPcre2(std::string_view ecma) {
+  auto pattern = Pattern::Compile("(?=)" + std::string(ecma));
+  EXPECT_TRUE(pattern->uses_backtracking()) << ecma;
+  return pattern;
+}
+
+// Whether the pattern matches, asserting that both engines say the same: the
+// ECMA-262 semantics below hold on RE2 and on PCRE2.
 bool Matches(std::string_view ecma, std::string_view text) {
-  return Pattern::Compile(ecma)->Search(text);
+  bool result = Pattern::Compile(ecma)->Search(text);
+  EXPECT_EQ(OnPcre2(ecma)->Search(text), result) << "PCRE2 differs on /" << ecma << "/";
+  return result;
 }
 
 // Asserts Compile() rejects the pattern with 22023, naming it and `fragment`.
@@ -222,21 +238,23 @@ TEST(RegexSearch, SourceAndTranslationAreKept) {
   EXPECT_EQ(pattern->translated(), "^\\d+[^\\n\\r\\x{2028}\\x{2029}]$");
 }
 
-TEST(RegexReject, LookaroundAndBackreferences) {
+TEST(RegexTranslate, Re2RefusesWhatNeedsBacktracking) {
   try {
-    Pattern::Compile("(?=a)b");
-    ADD_FAILURE() << "lookahead accepted";
+    Tr("(?=a)b");
+    ADD_FAILURE() << "lookahead translated for RE2";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), "22023");
     EXPECT_STREQ(e.what(),
                  "pattern \"(?=a)b\" uses lookahead, which the safe regex engine does not support");
   }
-  ExpectRejected("(?!a)b", "uses lookahead");
-  ExpectRejected("(?<=a)b", "uses lookbehind");
-  ExpectRejected("(?<!a)b", "uses lookbehind");
-  ExpectRejected("(a)\\1", "uses a backreference");
-  ExpectRejected("(?<n>a)\\k<n>", "uses a backreference");
+  for (const char* ecma : {"(?!a)b", "(?<=a)b", "(?<!a)b", "(a)\\1", "(?<n>a)\\k<n>"}) {
+    EXPECT_THROW(Tr(ecma), Error) << ecma;
+  }
+}
+
+TEST(RegexReject, UnsupportedOnBothEngines) {
   ExpectRejected("\\p{Alphabetic}", "uses the Unicode property \\p{Alphabetic}");
+  ExpectRejected("(?=a)\\p{Alphabetic}", "uses the Unicode property \\p{Alphabetic}");
   ExpectRejected("\\p{LC}", "uses the Unicode property \\p{LC}");
 }
 
@@ -306,6 +324,265 @@ TEST(RegexSafety, DeepNestingIsRejectedNotOverflowed) {
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), "22023");
     EXPECT_NE(std::string(e.what()).find("more than 1000 nested groups"), std::string::npos);
+  }
+}
+
+// --- PCRE2: what RE2 cannot run -------------------------------------------
+
+// Asserts that Search() throws 54000 for the limit, naming the pattern, and
+// ends well within a second.
+void ExpectLimit(const RegexProgram& program, std::string_view source, std::string_view text,
+                 std::string_view limit) {
+  auto start = std::chrono::steady_clock::now();
+  try {
+    program.Search(text);
+    ADD_FAILURE() << "no limit hit: " << source;
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), "54000") << source;
+    EXPECT_EQ(std::string(e.what()), "pattern \"" + std::string(source) + "\" exceeded its " +
+                                         std::string(limit) + " limit");
+    EXPECT_NE(e.detail().find(std::to_string(text.size()) + " bytes"), std::string::npos)
+        << e.detail();
+    EXPECT_NE(e.hint().find("RE2"), std::string::npos) << e.hint();
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1)) << source;
+}
+
+void ExpectLimit(std::string_view ecma, std::string_view text, std::string_view limit) {
+  auto pattern = Pattern::Compile(ecma);
+  ASSERT_TRUE(pattern->uses_backtracking()) << ecma;
+  ExpectLimit(*CompilePcre2(ecma, TrPcre2(ecma)), ecma, text, limit);
+}
+
+TEST(RegexEngine, Re2RunsEveryPatternItCan) {
+  for (const char* ecma : {"^rec-[0-9]+$", "\\bfoo\\b", "^(a|b)*$", "(?<year>\\d{4})-(?:\\d\\d)",
+                           "[\\s\\S]", "\\p{L}+", "^\\u{1F432}*$", "a{2,3}?"}) {
+    auto pattern = Pattern::Compile(ecma);
+    EXPECT_FALSE(pattern->uses_backtracking()) << ecma;
+    EXPECT_EQ(pattern->translated(), Tr(ecma)) << ecma;
+  }
+}
+
+TEST(RegexEngine, LookaroundAndBackreferencesRunOnPcre2) {
+  for (const char* ecma : {"(?=a)b", "(?!a)b", "(?<=a)b", "(?<!a)b", "(a)\\1", "(?<n>a)\\k<n>",
+                           "^(?!@@)[\\w@]+$", "^(?!.*\\bnative\\b).*", "^(?!(?:meta|local)$).*$"}) {
+    auto pattern = Pattern::Compile(ecma);
+    EXPECT_TRUE(pattern->uses_backtracking()) << ecma;
+    EXPECT_EQ(pattern->source(), ecma);
+    EXPECT_EQ(pattern->translated(), TrPcre2(ecma)) << ecma;
+  }
+}
+
+TEST(RegexTranslatePcre2, ClassEscapesAreExplicitAsciiClasses) {
+  const std::string digit = "\\x{30}-\\x{39}";
+  const std::string word = "\\x{30}-\\x{39}\\x{41}-\\x{5a}\\x{5f}\\x{61}-\\x{7a}";
+  EXPECT_EQ(TrPcre2("\\d\\D"), "[" + digit + "][^" + digit + "]");
+  EXPECT_EQ(TrPcre2("\\w\\W"), "[" + word + "][^" + word + "]");
+  EXPECT_EQ(TrPcre2("[\\w@-]"), "[" + word + "@\\-]");
+  EXPECT_EQ(TrPcre2("[\\D]"), "[\\x{0}-\\x{2f}\\x{3a}-\\x{10ffff}]");
+  EXPECT_EQ(TrPcre2("\\s"), std::string("[") + kSpaceBody + "]");
+  EXPECT_EQ(TrPcre2("\\b.\\B$"), "\\b[^\\n\\r\\x{2028}\\x{2029}]\\B$");
+}
+
+TEST(RegexTranslatePcre2, LookaroundGroupsAndBackreferences) {
+  EXPECT_EQ(TrPcre2("(?=a)(?!b)(?<=c)(?<!d)"), "(?=a)(?!b)(?<=c)(?<!d)");
+  // Every group is numbered; names become numbers, even used before their group.
+  EXPECT_EQ(TrPcre2("(?<year>a)(b)\\k<year>\\2"), "(a)(b)\\g{1}\\g{2}");
+  // A group not begun yet, or still open, has no capture: the empty string.
+  EXPECT_EQ(TrPcre2("\\k<x>(?:y)(?<x>a)"), "(?:)(?:y)(a)");
+  EXPECT_EQ(TrPcre2("(a\\1)(?<n>b\\k<n>)\\3(c)"), "(a(?:))(b(?:))(?:)(c)");
+  EXPECT_EQ(TrPcre2("(?<é>a)(?<$b>b)\\k<$b>\\k<é>"), "(a)(b)\\g{2}\\g{1}");
+  EXPECT_EQ(TrPcre2("(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)\\10"), "(a)(a)(a)(a)(a)(a)(a)(a)(a)(a)\\g{10}");
+  EXPECT_EQ(TrPcre2("(a)\\1+"), "(a)\\g{1}+");
+  // \p{Script=...} is Script, as in ECMA; PCRE2's bare \p{Greek} is Script_Extensions.
+  EXPECT_EQ(TrPcre2("\\p{Script=Greek}\\p{L}\\P{digit}"), "\\p{sc:Greek}\\p{L}\\P{Nd}");
+}
+
+TEST(RegexLookaround, RealWorldPatterns) {
+  EXPECT_TRUE(Matches("^(?!@@)[\\w@]+$", "@user"));
+  EXPECT_TRUE(Matches("^(?!@@)[\\w@]+$", "user@example_42"));
+  EXPECT_FALSE(Matches("^(?!@@)[\\w@]+$", "@@user"));
+  EXPECT_FALSE(Matches("^(?!@@)[\\w@]+$", ""));
+  EXPECT_FALSE(Matches("^(?!@@)[\\w@]+$", "é"));
+  EXPECT_FALSE(Matches("^(?!.*\\bnative\\b).*", "a native b"));
+  EXPECT_FALSE(Matches("^(?!.*\\bnative\\b).*", "native"));
+  EXPECT_TRUE(Matches("^(?!.*\\bnative\\b).*", "nativeness"));
+  EXPECT_TRUE(Matches("^(?!.*\\bnative\\b).*", "éanative"));
+  EXPECT_FALSE(Matches("^(?!.*\\bnative\\b).*", "énativeé"));  // é is no word character
+  EXPECT_TRUE(Matches("^(?!.*\\bnative\\b).*", ""));
+  EXPECT_FALSE(Matches("^(?!(?:meta|local)$).*$", "meta"));
+  EXPECT_FALSE(Matches("^(?!(?:meta|local)$).*$", "local"));
+  EXPECT_TRUE(Matches("^(?!(?:meta|local)$).*$", "metadata"));
+  EXPECT_TRUE(Matches("^(?!(?:meta|local)$).*$", ""));
+  EXPECT_FALSE(Matches("^(?!(?:meta|local)$).*$", "x\n"));  // '.' stops at the line feed
+}
+
+TEST(RegexLookaround, PositiveAndNegativeLookahead) {
+  const char* password = "^(?=.*\\d)(?=.*[a-z]).{8,}$";
+  EXPECT_TRUE(Matches(password, "abcdefg1"));
+  EXPECT_TRUE(Matches(password, "1234567a"));
+  EXPECT_FALSE(Matches(password, "abcdefgh"));
+  EXPECT_FALSE(Matches(password, "abc1"));
+  EXPECT_FALSE(Matches(password, "abcdefg\u0661"));  // ARABIC-INDIC DIGIT ONE is no \d
+  EXPECT_TRUE(Matches("q(?!u)", "qatar"));
+  EXPECT_FALSE(Matches("q(?!u)", "queen"));
+  EXPECT_TRUE(Matches("q(?=u)", "queen"));
+  EXPECT_TRUE(Matches("(?=)", ""));
+  EXPECT_FALSE(Matches("(?!)", "anything"));
+  // Lookahead is atomic: the capture is not retried with a shorter text.
+  EXPECT_TRUE(Matches("(?=(a+))a*b\\1", "baaabac"));
+  EXPECT_FALSE(Matches("(?=(a+))a*b\\1", "baaabc"));
+}
+
+TEST(RegexLookaround, PositiveAndNegativeLookbehind) {
+  EXPECT_TRUE(Matches("(?<=\\$)\\d+", "cost $42"));
+  EXPECT_FALSE(Matches("(?<=\\$)\\d+", "cost 42"));
+  EXPECT_TRUE(Matches("(?<!\\$)\\b\\d+", "cost 42"));
+  EXPECT_FALSE(Matches("(?<!\\$)\\b\\d+", "cost $42"));
+  EXPECT_TRUE(Matches("^\\w+(?<!_)$", "abc"));
+  EXPECT_FALSE(Matches("^\\w+(?<!_)$", "abc_"));
+  EXPECT_TRUE(Matches("(?<=🐲)x", "🐲x"));  // a code point, not a byte
+  EXPECT_FALSE(Matches("(?<=é)x", "ex"));
+  EXPECT_TRUE(Matches("(?<=^|,)b", "a,b"));
+}
+
+TEST(RegexLookaround, NotQuantifiable) {
+  ExpectRejected("(?=a)*", "nothing to repeat");
+  ExpectRejected("a(?<!a)+", "nothing to repeat");
+  ExpectRejected("(?=a", "missing ')'");
+  ExpectRejected("(?<a", "invalid group name");
+}
+
+TEST(RegexBackreference, NumberedAndNamed) {
+  EXPECT_TRUE(Matches("^(\\w+) \\1$", "hey hey"));
+  EXPECT_FALSE(Matches("^(\\w+) \\1$", "hey you"));
+  EXPECT_FALSE(Matches("^(a)\\1$", "aA"));  // case-sensitive
+  EXPECT_TRUE(Matches("^(?<q>['\"]).*\\k<q>$", "'a'"));
+  EXPECT_FALSE(Matches("^(?<q>['\"]).*\\k<q>$", "'a\""));
+  EXPECT_TRUE(Matches("^(?<é>.)\\k<é>$", "🐲🐲"));
+  EXPECT_FALSE(Matches("^(?<é>.)\\k<é>$", "🐲🐉"));
+  EXPECT_TRUE(Matches("^(?<$x>a)\\k<$x>$", "aa"));
+  EXPECT_TRUE(Matches("^(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)\\10$", "abcdefghijj"));
+  EXPECT_FALSE(Matches("^(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)\\10$", "abcdefghija0"));
+}
+
+TEST(RegexBackreference, UnsetGroupMatchesEmpty) {
+  // ECMA: a group that did not take part, or comes later, matches "".
+  EXPECT_TRUE(Matches("^(?:(a)|b)\\1$", "b"));
+  EXPECT_TRUE(Matches("^(?:(a)|b)\\1$", "aa"));
+  EXPECT_FALSE(Matches("^(?:(a)|b)\\1$", "ab"));
+  EXPECT_TRUE(Matches("^\\1(a)$", "a"));
+  EXPECT_TRUE(Matches("^\\k<n>(?<n>x)$", "x"));
+}
+
+TEST(RegexBackreference, ToAGroupOpenOrNotBegunMatchesEmptyOnRe2) {
+  // ECMA sets a capture when its group ends and clears it at each iteration
+  // of a quantified atom around the group: such references need no PCRE2.
+  for (const char* ecma : {"^(a\\1)+$", "^\\1(a)$", "^(?:\\1(a))+$", "^(?<n>x\\k<n>)+$"}) {
+    EXPECT_FALSE(Pattern::Compile(ecma)->uses_backtracking()) << ecma;
+  }
+  EXPECT_EQ(Tr("^(a\\1)+$"), "^(a(?:))+$");
+  EXPECT_TRUE(Matches("^(a\\1)+$", "aa"));
+  EXPECT_TRUE(Matches("^(\\1.){2}$", "ab"));
+  EXPECT_FALSE(Matches("^(\\1.){2}$", "aba"));
+  EXPECT_TRUE(Matches("^(?:\\1(a))+$", "aaa"));
+  EXPECT_TRUE(Matches("^(?<n>x\\k<n>)+$", "xx"));
+}
+
+TEST(RegexBackreference, InvalidReferences) {
+  ExpectRejected("(a)\\2", "backreference to group 2, which does not exist");
+  ExpectRejected("\\1", "backreference to group 1, which does not exist");
+  ExpectRejected("(?<y>a)\\k<x>", "backreference to the unknown group name \"x\"");
+  ExpectRejected("\\k<1>", "invalid group name");
+  ExpectRejected("(a)[\\1]", "invalid escape \"\\1\"");
+  ExpectRejected("(a)\\k", "invalid escape \"\\k\"");
+  ExpectRejected("(?<=a+)b", "cannot be compiled by the backtracking regex engine");
+  ExpectRejected("(a)(?<=\\1)b", "uses a backreference inside lookbehind");
+  ExpectRejected("(?<=\\k<x>(?<x>a))b", "uses a backreference inside lookbehind");
+}
+
+TEST(RegexPcre2, SubjectsOfAnyBytes) {
+  auto pattern = OnPcre2("a");
+  // Invalid UTF-8 (jsonb has none) matches nothing and fails nothing.
+  EXPECT_TRUE(pattern->Search(std::string("\xff") + "a"));
+  EXPECT_FALSE(pattern->Search("\xff\xfe"));
+  EXPECT_FALSE(pattern->Search(std::string_view()));
+  EXPECT_TRUE(OnPcre2("^$")->Search(std::string_view()));
+  EXPECT_FALSE(OnPcre2("\\uD800")->Search("\u00e9"));  // a lone surrogate compiles
+  EXPECT_TRUE(OnPcre2("^a\\0b$")->Search(std::string_view("a\0b", 3)));
+}
+
+TEST(RegexPcre2, LongSubjectsWithinTheLimits) {
+  // Linear patterns on 1,000,000 characters, JIT and interpreter alike.
+  std::string text(1000000, 'a');
+  for (bool jit : {true, false}) {
+    auto program = CompilePcre2("", TrPcre2("^(?!@@)[\\w@]+$"), jit);
+    EXPECT_TRUE(program->Search(text));
+    EXPECT_FALSE(program->Search(text + " "));
+  }
+  std::string prose;
+  while (prose.size() < 1000000) prose += "the nativeness of words ";
+  EXPECT_TRUE(Pattern::Compile("^(?!.*\\bnative\\b).*")->Search(prose));
+  EXPECT_FALSE(Pattern::Compile("^(?!.*\\bnative\\b).*")->Search(prose + "native"));
+  EXPECT_TRUE(Pattern::Compile("^(?=a)(?:a|b)*$")->Search(std::string(100000, 'a')));
+}
+
+TEST(RegexLimits, ExponentialBacktrackingIs54000) {
+  std::string thirty(30, 'a');
+  ExpectLimit("^(a+)+\\1$", thirty + "!", "match");
+  ExpectLimit("^(?=(a+)+[bc])", thirty, "match");
+  ExpectLimit("(?=(a*)*b)", std::string(1000000, 'a'), "match");
+  ExpectLimit("^(\\w+\\s?)*(?<=x)$", "An input string that takes a long time!", "match");
+  // The interpreter, where the JIT is unavailable, under the same limits.
+  ExpectLimit(*CompilePcre2("^(a+)+\\1$", TrPcre2("^(a+)+\\1$"), false), "^(a+)+\\1$", thirty + "!",
+              "match");
+}
+
+TEST(RegexLimits, WorkTheMatchLimitDoesNotCountHitsTheTimeLimit) {
+  // Each start position scans the rest of the string again: cubic, and
+  // PCRE2 counts no backtracking step for it.
+  ExpectLimit("(?=a*a*[bc])", std::string(100000, 'a'), "time");
+  ExpectLimit(*CompilePcre2("(?=a*[bc])", TrPcre2("(?=a*[bc])"), false), "(?=a*[bc])",
+              std::string(1000000, 'a'), "time");
+}
+
+TEST(RegexLimits, DeepBacktrackingHitsTheMemoryLimits) {
+  std::string text(1000000, 'a');
+  const char* ecma = "^(?=a)(?:a|b)*$";  // a backtracking point per character
+  ExpectLimit(ecma, text, "memory");     // the JIT stack
+  ExpectLimit(*CompilePcre2(ecma, TrPcre2(ecma), false), ecma, text.substr(0, 60000), "depth");
+  EXPECT_TRUE(Pattern::Compile("^(?:a|b)*$")->Search(text));  // RE2 needs no backtracking
+}
+
+TEST(RegexLimits, TheMessageNamesALongPatternTruncated) {
+  std::string ecma = "^(a+)+\\1";
+  for (int i = 0; i < 60; ++i) ecma += "[xy]?";  // no required character to look for first
+  ecma += "$";
+  try {
+    Pattern::Compile(ecma)->Search(std::string(30, 'a') + "!");
+    ADD_FAILURE() << "no limit hit";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), "54000");
+    EXPECT_EQ(std::string(e.what()),
+              "pattern \"" + ecma.substr(0, 200) + "...\" exceeded its match limit");
+  }
+}
+
+TEST(RegexLimits, PatternTooLargeForPcre2Is22023) {
+  std::string spaces;
+  for (int i = 0; i < 1000; ++i) spaces += "\\S";  // each some 100 bytes once translated
+  std::string deep = "(?=a)" + std::string(300, '(') + "a" + std::string(300, ')');
+  for (const std::string& ecma :
+       {"(?=a)[" + spaces + "]", std::string("(?=a)(?:(?:ab){1000}){30}"), deep}) {
+    try {
+      Pattern::Compile(ecma);
+      ADD_FAILURE() << "accepted: " << ecma.substr(0, 50);
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), "22023");
+      EXPECT_EQ(std::string(e.what()).rfind("pattern \"" + ecma.substr(0, 20), 0), 0u);
+      EXPECT_NE(std::string(e.what()).find(" the backtracking regex engine"), std::string::npos)
+          << e.what();
+    }
   }
 }
 

@@ -149,7 +149,7 @@ bool CheckObject(Ev& ev, const SchemaNode& n, const Value& value) {
       }
     }
     for (const auto& pp : n.pattern_properties) {
-      if (!pp.first->Search(name)) continue;
+      if (!ev.Matches(*pp.first, name, name)) continue;
       matched = true;
       typename Ev::SchemaStep step(ev, "patternProperties", pp.first->source());
       if (!ev.EvalChild(pp.second, member, name)) {

@@ -195,7 +195,7 @@ bool CheckString(Ev& ev, const SchemaNode& n, std::string_view s) {
       ok = false;
     }
   }
-  if (n.pattern && !n.pattern->Search(s)) {
+  if (n.pattern && !ev.Matches(*n.pattern, s, "")) {
     ev.Fail("pattern",
             "string does not match the pattern \"" + TruncateUtf8(n.pattern->source(), 200) + "\"");
     ok = false;
