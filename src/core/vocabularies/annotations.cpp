@@ -18,20 +18,15 @@ const std::vector<Keyword> kMetaData = {
 const std::vector<Keyword> kDraft4MetaData = {
     {"title", nullptr}, {"description", nullptr}, {"default", nullptr}};
 
-std::vector<Keyword> With(std::vector<Keyword> keywords, std::initializer_list<Keyword> more) {
-  keywords.insert(keywords.end(), more);
-  return keywords;
-}
-
 }  // namespace
 
 const Vocabulary kMetaDataDraft4{"", kDraft4MetaData};
-const Vocabulary kMetaDataDraft6{"", With(kDraft4MetaData, {{"examples", nullptr}})};
-const Vocabulary kMetaDataDraft7{"", With(kDraft4MetaData, {{"examples", nullptr},
-                                                            {"readOnly", nullptr},
-                                                            {"writeOnly", nullptr},
-                                                            {"contentMediaType", nullptr},
-                                                            {"contentEncoding", nullptr}})};
+const Vocabulary kMetaDataDraft6{"", WithKeywords(kDraft4MetaData, {{"examples", nullptr}})};
+const Vocabulary kMetaDataDraft7{"", WithKeywords(kDraft4MetaData, {{"examples", nullptr},
+                                                                    {"readOnly", nullptr},
+                                                                    {"writeOnly", nullptr},
+                                                                    {"contentMediaType", nullptr},
+                                                                    {"contentEncoding", nullptr}})};
 const Vocabulary kContent2019_09{"https://json-schema.org/draft/2019-09/vocab/content", kContent};
 const Vocabulary kContent2020_12{"https://json-schema.org/draft/2020-12/vocab/content", kContent};
 const Vocabulary kMetaData2019_09{"https://json-schema.org/draft/2019-09/vocab/meta-data",

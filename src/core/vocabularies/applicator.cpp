@@ -135,31 +135,19 @@ const std::vector<Keyword> kDraft4Keywords = {{"items", CompileItems},
                                               {"oneOf", CompileOneOf},
                                               {"not", CompileNot}};
 
-std::vector<Keyword> With(std::vector<Keyword> keywords, std::initializer_list<Keyword> more) {
-  keywords.insert(keywords.end(), more);
-  return keywords;
-}
-
-std::vector<Keyword> Without(std::vector<Keyword> keywords, const char* name) {
-  keywords.erase(std::remove_if(keywords.begin(), keywords.end(),
-                                [name](const Keyword& k) { return std::string(k.name) == name; }),
-                 keywords.end());
-  return keywords;
-}
-
-const std::vector<Keyword> kDraft6Keywords =
-    With(kDraft4Keywords, {{"contains", CompileContains}, {"propertyNames", CompilePropertyNames}});
-const std::vector<Keyword> kDraft7Keywords =
-    With(kDraft6Keywords, {{"if", CompileIf}, {"then", CompileThen}, {"else", CompileElse}});
+const std::vector<Keyword> kDraft6Keywords = WithKeywords(
+    kDraft4Keywords, {{"contains", CompileContains}, {"propertyNames", CompilePropertyNames}});
+const std::vector<Keyword> kDraft7Keywords = WithKeywords(
+    kDraft6Keywords, {{"if", CompileIf}, {"then", CompileThen}, {"else", CompileElse}});
 // 2019-09: "dependencies" splits into dependentRequired (validation) and
 // dependentSchemas. The old keyword still works, as in ajv and jsonschema-rs:
 // the metaschemas keep it so that schemas written before keep their meaning.
 const std::vector<Keyword> k2019Keywords =
-    With(kDraft7Keywords, {{"dependentSchemas", CompileDependentSchemas}});
+    WithKeywords(kDraft7Keywords, {{"dependentSchemas", CompileDependentSchemas}});
 // 2020-12: "prefixItems" and the new "items" replace the array form and "additionalItems".
 const std::vector<Keyword> k2020Keywords =
-    With(Without(Without(k2019Keywords, "items"), "additionalItems"),
-         {{"prefixItems", CompilePrefixItems}, {"items", Compile2020Items}});
+    WithKeywords(WithoutKeyword(WithoutKeyword(k2019Keywords, "items"), "additionalItems"),
+                 {{"prefixItems", CompilePrefixItems}, {"items", Compile2020Items}});
 
 }  // namespace
 

@@ -185,32 +185,22 @@ const Vocabulary kValidationDraft4{"",
                                     {"required", CompileRequired}}};
 
 // Drafts 6 and 7: const, and numeric exclusive bounds.
-const Vocabulary kValidationDraft6{"",
-                                   {{"type", CompileType},
-                                    {"enum", CompileEnum},
-                                    {"const", CompileConst},
-                                    {"multipleOf", CompileMultipleOf},
-                                    {"maximum", CompileMaximum},
-                                    {"exclusiveMaximum", CompileExclusiveMaximum},
-                                    {"minimum", CompileMinimum},
-                                    {"exclusiveMinimum", CompileExclusiveMinimum},
-                                    {"maxLength", CompileMaxLength},
-                                    {"minLength", CompileMinLength},
-                                    {"pattern", CompilePattern},
-                                    {"maxItems", CompileMaxItems},
-                                    {"minItems", CompileMinItems},
-                                    {"uniqueItems", CompileUniqueItems},
-                                    {"maxProperties", CompileMaxProperties},
-                                    {"minProperties", CompileMinProperties},
-                                    {"required", CompileRequired}}};
+static std::vector<Keyword> Draft6Validation() {
+  std::vector<Keyword> keywords = kValidationDraft4.keywords;
+  for (Keyword& k : keywords) {
+    if (std::string(k.name) == "exclusiveMaximum") k.compile = CompileExclusiveMaximum;
+    if (std::string(k.name) == "exclusiveMinimum") k.compile = CompileExclusiveMinimum;
+  }
+  return WithKeywords(std::move(keywords), {{"const", CompileConst}});
+}
+const Vocabulary kValidationDraft6{"", Draft6Validation()};
 
 // 2019-09 and 2020-12: maxContains, minContains and dependentRequired.
 static std::vector<Keyword> ModernValidation() {
-  std::vector<Keyword> keywords = kValidationDraft6.keywords;
-  keywords.push_back({"maxContains", CompileMaxContains});
-  keywords.push_back({"minContains", CompileMinContains});
-  keywords.push_back({"dependentRequired", CompileDependentRequired});
-  return keywords;
+  return WithKeywords(kValidationDraft6.keywords,
+                      {{"maxContains", CompileMaxContains},
+                       {"minContains", CompileMinContains},
+                       {"dependentRequired", CompileDependentRequired}});
 }
 const Vocabulary kValidation2019_09{"https://json-schema.org/draft/2019-09/vocab/validation",
                                     ModernValidation()};

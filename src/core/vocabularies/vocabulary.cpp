@@ -1,11 +1,25 @@
 // What the compile steps of the vocabularies share.
 #include "core/vocabularies/vocabulary.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.hpp"
 
 namespace schemareg {
+
+std::vector<Keyword> WithKeywords(std::vector<Keyword> keywords,
+                                  std::initializer_list<Keyword> more) {
+  keywords.insert(keywords.end(), more);
+  return keywords;
+}
+
+std::vector<Keyword> WithoutKeyword(std::vector<Keyword> keywords, const char* name) {
+  keywords.erase(std::remove_if(keywords.begin(), keywords.end(),
+                                [name](const Keyword& k) { return std::string(k.name) == name; }),
+                 keywords.end());
+  return keywords;
+}
 
 void InvalidKeyword(const std::string& message, const std::string& detail) {
   throw Error(sqlstate::kInvalidObjectDefinition, message, detail);

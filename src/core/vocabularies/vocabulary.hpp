@@ -5,6 +5,7 @@
 // (<vocabulary>.hpp), so a keyword is found by its name in one of them.
 #pragma once
 
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <vector>
@@ -74,6 +75,12 @@ DocumentDialect ResolveDocumentDialect(const Json& document, Dialect fallback,
 
 // The dialects that have a keyword of this name, as "draft6, draft7"; "" for none.
 std::string DialectsWithKeyword(const std::string& name);
+
+// A list of keywords and more; and without one (a later draft's list from
+// an earlier one's).
+std::vector<Keyword> WithKeywords(std::vector<Keyword> keywords,
+                                  std::initializer_list<Keyword> more);
+std::vector<Keyword> WithoutKeyword(std::vector<Keyword> keywords, const char* name);
 
 // Shared by the compile steps.
 [[noreturn]] void InvalidKeyword(const std::string& message, const std::string& detail = {});
