@@ -192,7 +192,9 @@ class Comparer {
       if (x == nullptr) return Narrows(at, k + " added");
       if (y == nullptr) return Widens(at, k + " removed");
       if (!x->is_number() || !y->is_number()) return Add(at, k + " changed", false, false);
-      bool tighter = upper ? y->as_number() < x->as_number() : y->as_number() > x->as_number();
+      // Exactly: beyond double's range two different bounds are both inf.
+      int order = CompareDecimals(y->as_decimal(), x->as_decimal());
+      bool tighter = upper ? order < 0 : order > 0;
       if (tighter)
         Narrows(at, k + " tightened");
       else

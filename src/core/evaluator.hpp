@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -106,7 +107,7 @@ class Evaluator {
     }
     std::string schema_path = schema_path_;
     // A false schema fails as a whole: its location is the keyword's.
-    if (std::char_traits<char>::compare(keyword, "false", 6) != 0) {
+    if (std::strcmp(keyword, "false") != 0) {
       AppendPointerToken(schema_path, keyword);
     }
     if (schema_path.size() > kMaxErrorPathBytes) {
