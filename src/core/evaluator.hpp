@@ -121,23 +121,27 @@ class Evaluator {
   // an index under it, for as long as it lives; only while errors are kept.
   class SchemaStep {
    public:
-    SchemaStep(Evaluator& ev, std::string_view keyword) : ev_(ev), length_(ev.schema_path_.size()) {
-      if (ev.Keeping()) AppendPointerToken(ev.schema_path_, keyword);
+    SchemaStep(Evaluator& ev, std::string_view keyword)
+        : ev_(ev), length_(ev.schema_path_.size()), active_(ev.Keeping()) {
+      if (active_) AppendPointerToken(ev.schema_path_, keyword);
     }
     SchemaStep(Evaluator& ev, std::string_view keyword, std::string_view token)
         : SchemaStep(ev, keyword) {
-      if (ev.Keeping()) AppendPointerToken(ev.schema_path_, token);
+      if (active_) AppendPointerToken(ev.schema_path_, token);
     }
     SchemaStep(Evaluator& ev, std::string_view keyword, size_t index) : SchemaStep(ev, keyword) {
-      if (ev.Keeping()) ev.schema_path_ += "/" + std::to_string(index);
+      if (active_) ev.schema_path_ += "/" + std::to_string(index);
     }
-    ~SchemaStep() { ev_.schema_path_.resize(length_); }
+    ~SchemaStep() {
+      if (active_) ev_.schema_path_.resize(length_);
+    }
     SchemaStep(const SchemaStep&) = delete;
     SchemaStep& operator=(const SchemaStep&) = delete;
 
    private:
     Evaluator& ev_;
     size_t length_;
+    bool active_;  // errors are kept: fast mode does nothing here
   };
 
   // An error at a child of the current value (a member's name or an item's index).
