@@ -103,10 +103,14 @@ void AppendNumberText(const V& v, std::string& out) {
 // numbers (rounding keeps order); equal ones are checked exactly unless both
 // are short.
 template <typename A, typename B>
+[[gnu::noinline]] bool DecimalsEqual(const A& a, const B& b) {
+  return CompareDecimals(a.number_decimal(), b.number_decimal()) == 0;
+}
+
+template <typename A, typename B>
 bool NumbersEqual(const A& a, const B& b) {
   if (a.as_number() != b.as_number()) return false;
-  if (a.number_is_short() && b.number_is_short()) return true;
-  return CompareDecimals(a.number_decimal(), b.number_decimal()) == 0;
+  return (a.number_is_short() && b.number_is_short()) || DecimalsEqual(a, b);
 }
 
 // Compact JSON text of a value (for messages): stops once more than

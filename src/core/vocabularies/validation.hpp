@@ -84,7 +84,14 @@ bool CheckAnyType(Ev& ev, const SchemaNode& n, const Value& value) {
   }
   if (n.has_enum) {
     bool found = false;
-    if (n.enum_index.empty()) {
+    if (n.enum_index.empty() && value.type() == JsonType::kString) {
+      // Strings, the common enum: by length, then by bytes.
+      std::string_view s = value.as_string();
+      found = std::any_of(n.enum_values.begin(), n.enum_values.end(), [&](const Json& e) {
+        return e.is_string() && e.as_string().size() == s.size() &&
+               std::string_view(e.as_string()) == s;
+      });
+    } else if (n.enum_index.empty()) {
       found = std::any_of(n.enum_values.begin(), n.enum_values.end(),
                           [&](const Json& e) { return ev.EqualToJson(e, value); });
     } else {
