@@ -208,17 +208,9 @@ class Evaluator {
     return ok;
   }
 
-  // Whether a subschema passes, without errors or annotations ("not").
+  // Whether a subschema passes, without errors or annotations: "not", and
+  // "contains" and "propertyNames" at an item or a member's name.
   bool ProbeWithoutAnnotations(NodeId id, const Value& value) {
-    Annotations* outer = SwapAnnotations(nullptr);
-    bool ok = Probe(id, value);
-    SwapAnnotations(outer);
-    return ok;
-  }
-
-  // Whether a subschema passes at an item or a member's name ("contains",
-  // "propertyNames"), without errors.
-  bool ProbeChild(NodeId id, const Value& value) {
     Annotations* outer = SwapAnnotations(nullptr);
     bool ok = Probe(id, value);
     SwapAnnotations(outer);

@@ -22,7 +22,7 @@ bool CheckContains(Ev& ev, const SchemaNode& n, const Value& value, Annotations*
   bool count_all = n.max_contains.has_value() || min > 1 || seen != nullptr;
   uint64_t matches = 0;
   value.ForEachItem([&](size_t i, const Value& item) {
-    if (!ev.ProbeChild(n.contains, item)) return true;
+    if (!ev.ProbeWithoutAnnotations(n.contains, item)) return true;
     matches++;
     if (seen != nullptr) seen->items.push_back(i);
     return count_all;
@@ -171,7 +171,8 @@ bool CheckObject(Ev& ev, const SchemaNode& n, const Value& value) {
         }
       }
     }
-    if (n.property_names != kNoNode && !ev.ProbeChild(n.property_names, Value::Key(name))) {
+    if (n.property_names != kNoNode &&
+        !ev.ProbeWithoutAnnotations(n.property_names, Value::Key(name))) {
       ev.Fail("propertyNames",
               "property name \"" + Quoted(name) + "\" does not match the \"propertyNames\" schema",
               name);
