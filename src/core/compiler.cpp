@@ -334,6 +334,7 @@ class Compiler : public KeywordCompiler {
       bool known = false;
       FindKeyword(*scope.vocabularies, "$ref", &known)(site, *ref);
       node.ref_only = true;
+      SetKeywordGroups(node);
       return;
     }
     for (const Json::Member& m : json.members()) {
@@ -344,6 +345,7 @@ class Compiler : public KeywordCompiler {
       if (!known && scope.document.empty()) ignored_.emplace_back(&json, m.first);
     }
     FinishValidation(node);
+    SetKeywordGroups(node);
     // {} and its like accept everything: the validator then skips them.
     if (Unconstrained(node)) {
       if (node.ref != kNoNode) {

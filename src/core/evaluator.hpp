@@ -228,28 +228,30 @@ class Evaluator {
       if (fast()) return false; \
     }                           \
   } while (0)
-    SCHEMAREG_CHECK(core::CheckRefs(*this, n, value));
-    SCHEMAREG_CHECK(validation::CheckAnyType(*this, n, value));
+    // Only the groups of keywords the node has (SchemaNode::groups).
+    const uint16_t g = n.groups;
+    if (g & kGroupRefs) SCHEMAREG_CHECK(core::CheckRefs(*this, n, value));
+    if (g & kGroupAnyType) SCHEMAREG_CHECK(validation::CheckAnyType(*this, n, value));
     switch (value.type()) {
       case JsonType::kNumber:
-        SCHEMAREG_CHECK(validation::CheckNumber(*this, n, value));
+        if (g & kGroupNumber) SCHEMAREG_CHECK(validation::CheckNumber(*this, n, value));
         break;
       case JsonType::kString:
-        SCHEMAREG_CHECK(validation::CheckString(*this, n, value.as_string()));
-        SCHEMAREG_CHECK(format::CheckString(*this, n, value.as_string()));
+        if (g & kGroupString) SCHEMAREG_CHECK(validation::CheckString(*this, n, value.as_string()));
+        if (g & kGroupFormat) SCHEMAREG_CHECK(format::CheckString(*this, n, value.as_string()));
         break;
       case JsonType::kArray:
-        SCHEMAREG_CHECK(validation::CheckArray(*this, n, value));
-        SCHEMAREG_CHECK(applicator::CheckArray(*this, n, value));
+        if (g & kGroupArrayAssertions) SCHEMAREG_CHECK(validation::CheckArray(*this, n, value));
+        if (g & kGroupArrayApplicators) SCHEMAREG_CHECK(applicator::CheckArray(*this, n, value));
         break;
       case JsonType::kObject:
-        SCHEMAREG_CHECK(validation::CheckObject(*this, n, value));
-        SCHEMAREG_CHECK(applicator::CheckObject(*this, n, value));
+        if (g & kGroupObjectAssertions) SCHEMAREG_CHECK(validation::CheckObject(*this, n, value));
+        if (g & kGroupObjectApplicators) SCHEMAREG_CHECK(applicator::CheckObject(*this, n, value));
         break;
       default:
         break;
     }
-    SCHEMAREG_CHECK(applicator::CheckInPlace(*this, n, value));
+    if (g & kGroupInPlace) SCHEMAREG_CHECK(applicator::CheckInPlace(*this, n, value));
 #undef SCHEMAREG_CHECK
     return ok;
   }
@@ -298,17 +300,20 @@ class Evaluator {
   bool Keeping() const { return errors_ != nullptr && errors_->more == 0; }
 
   // Stack and cancel checks, once per step of the evaluation.
-  void Poll() {
+  // (Inline on every step; what is rare is out of line.)
+  __attribute__((always_inline)) void Poll() {
     char probe;
     uintptr_t here = reinterpret_cast<uintptr_t>(&probe);
     uintptr_t used = here > stack_base_ ? here - stack_base_ : stack_base_ - here;
+    if (__builtin_expect(used > options_.stack_budget || ++ticks_ % 256 == 0, 0)) PollRarely(used);
+  }
+
+  __attribute__((noinline, cold)) void PollRarely(uintptr_t used) {
     if (used > options_.stack_budget) {
       throw Error(sqlstate::kProgramLimitExceeded, "schema evaluation nests too deeply",
                   "The record and the schema's references together exceed the stack limit.");
     }
-    if (++ticks_ % 256 == 0 && options_.should_stop != nullptr && options_.should_stop()) {
-      throw Interrupted();
-    }
+    if (options_.should_stop != nullptr && options_.should_stop()) throw Interrupted();
   }
 
   bool EvalDeeper(NodeId id, const Value& value) {

@@ -56,6 +56,23 @@ struct NumberBound {
   static NumberBound Of(const Json& number);
 };
 
+// The groups of keywords that Evaluator::EvalKeywords evaluates, one check
+// each; a node notes the groups it has (SchemaNode::groups) and evaluation
+// skips the others.
+enum KeywordGroup : uint16_t {
+  kGroupRefs = 1 << 0,               // $ref beside other keywords, $dynamicRef, $recursiveRef
+  kGroupAnyType = 1 << 1,            // type, enum, const
+  kGroupNumber = 1 << 2,             // maximum, minimum, their exclusive forms, multipleOf
+  kGroupString = 1 << 3,             // maxLength, minLength, pattern
+  kGroupFormat = 1 << 4,             // format
+  kGroupArrayAssertions = 1 << 5,    // maxItems, minItems, uniqueItems
+  kGroupArrayApplicators = 1 << 6,   // items, prefixItems, additionalItems, contains
+  kGroupObjectAssertions = 1 << 7,   // maxProperties, minProperties, required, dependentRequired
+  kGroupObjectApplicators = 1 << 8,  // properties, patternProperties, additionalProperties,
+                                     // propertyNames, dependentSchemas
+  kGroupInPlace = 1 << 9,            // allOf, anyOf, oneOf, not, if
+};
+
 // One subschema, its keywords grouped by the vocabulary that defines them
 // (src/core/vocabularies/). Keywords absent from the definition keep their
 // "absent" value.
@@ -140,10 +157,16 @@ struct SchemaNode {
   // not 2^depth (compiler.cpp decides).
   bool memoize = false;
 
+  // The KeywordGroup bits of the keywords present (set by SetKeywordGroups).
+  uint16_t groups = 0;
+
   bool TracksAnnotations() const {
     return unevaluated_properties != kNoNode || unevaluated_items != kNoNode;
   }
 };
+
+// Sets node.groups from the keywords the node has, once they are compiled.
+void SetKeywordGroups(SchemaNode& node);
 
 // A schema resource: a document, or a subschema with its own $id.
 struct SchemaResource {
