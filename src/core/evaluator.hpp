@@ -162,7 +162,7 @@ class Evaluator {
       Fail("false", "no value is allowed here");
       return false;
     }
-    if (n.memoize && annotations_ == nullptr && !schema_.uses_dynamic_scope) {
+    if (n.memoize && !schema_.uses_dynamic_scope) {
       return EvalMemoized(id, n, value);
     }
     if (schema_.uses_dynamic_scope && n.resource != dynamic_scope_.back()) {
@@ -349,6 +349,7 @@ class Evaluator {
     if (place == nullptr && (!scalar || !fast())) return EvalNode(n, value);
     MemoKey key{id, place, static_cast<uint8_t>(value.type()),
                 value.type() == JsonType::kBool && value.as_bool()};
+    if (annotations_ != nullptr) return EvalMemoizedAnnotating(key, n, value);
     auto& memo = fast() ? fast_memo_ : errors_memo_;
     auto it = memo.find(key);
     if (it != memo.end()) return it->second;
@@ -377,6 +378,31 @@ class Evaluator {
     }
   };
 
+  // The same while annotations are collected (under unevaluated*): the
+  // result and the annotations the evaluation added are kept, and a repeat
+  // adds them again. Kept within kMaxAnnotationMemoBytes; past that, nodes
+  // are evaluated again (time is then bounded by cancellation only).
+  bool EvalMemoizedAnnotating(const MemoKey& key, const Node& n, const Value& value) {
+    auto& memo = fast() ? fast_annotated_memo_ : errors_annotated_memo_;
+    auto it = memo.find(key);
+    if (it != memo.end()) {
+      annotations_->Merge(it->second.added);
+      return it->second.ok;
+    }
+    Annotations added;
+    Annotations* outer = SwapAnnotations(&added);
+    bool ok = EvalNode(n, value);
+    SwapAnnotations(outer);
+    outer->Merge(added);
+    size_t bytes = sizeof(AnnotatedResult) + added.properties.size() * sizeof(std::string_view) +
+                   added.items.size() * sizeof(size_t);
+    if (annotation_memo_bytes_ + bytes <= kMaxAnnotationMemoBytes) {
+      annotation_memo_bytes_ += bytes;
+      memo.emplace(key, AnnotatedResult{ok, std::move(added)});
+    }
+    return ok;
+  }
+
   bool EvalNode(const Node& n, const Value& value) {
     if (n.ref_only) {
       // A tail call without errors: chains of $ref take no stack.
@@ -393,6 +419,14 @@ class Evaluator {
   ErrorList* errors_;
   Annotations* annotations_ = nullptr;
   std::unordered_map<MemoKey, bool, MemoHash> fast_memo_, errors_memo_;
+  struct AnnotatedResult {
+    bool ok;
+    Annotations added;
+  };
+  static constexpr size_t kMaxAnnotationMemoBytes = 64 << 20;
+  std::unordered_map<MemoKey, AnnotatedResult, MemoHash> fast_annotated_memo_,
+      errors_annotated_memo_;
+  size_t annotation_memo_bytes_ = 0;
   // The resources the evaluation is in, outermost first (only when a dynamic
   // reference needs them).
   std::vector<uint32_t> dynamic_scope_;
