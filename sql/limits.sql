@@ -25,6 +25,16 @@ SELECT split_part(o, E'\n', 1) AS error, split_part(o, E'\n', 2) AS detail, o LI
 SELECT p, outcome(format('SELECT schemareg.create_schema(%L, %L)', 'limits/pat', jsonb_build_object('pattern', p)))
   FROM unnest(ARRAY['(a)\2', '(?<=a+)b', '(a)(?<=\1)b', '[', 'a{2,1}']) AS p;
 
+-- What a schema's patterns hold compiled is capped (64 MiB): 13,000
+-- distinct ".{N}" would hold about 2 GB, and are refused at the cap with
+-- 54000, after compiling what fits. The same text many times is compiled once.
+SELECT outcome(format('SELECT schemareg.create_schema(%L, %L)', 'limits/manypatterns',
+       jsonb_build_object('allOf', (SELECT jsonb_agg(jsonb_build_object('pattern', '.{' || (999 - i % 900) || '}x' || i))
+                                     FROM generate_series(1, 13000) i))));
+SELECT (schemareg.create_schema('limits/samepattern',
+       jsonb_build_object('allOf', (SELECT jsonb_agg('{"pattern": ".{999}"}'::jsonb) FROM generate_series(1, 13000))))).version;
+SELECT schemareg.validate_record('limits/samepattern', to_jsonb(repeat('a', 998))) AS short_string;
+
 -- Records whose checks go deeper than schemareg.max_depth: 54000, never a
 -- crash. A schema that looks at nothing does not care how deep a record is.
 SELECT (schemareg.create_schema('limits/any', '{}')).version;

@@ -106,7 +106,7 @@ struct SchemaNode {
   // validation: numbers and strings.
   std::optional<NumberBound> multiple_of, maximum, minimum, exclusive_maximum, exclusive_minimum;
   std::optional<uint64_t> max_length, min_length;
-  std::unique_ptr<Pattern> pattern;
+  std::shared_ptr<const Pattern> pattern;  // (a schema compiles each text once)
   // validation: arrays and objects.
   std::optional<uint64_t> max_items, min_items, max_contains, min_contains, max_properties,
       min_properties;
@@ -132,7 +132,7 @@ struct SchemaNode {
   bool contains_annotates = false;
   // applicator: objects.
   std::vector<std::pair<std::string, NodeId>> properties;  // sorted by KeyLess
-  std::vector<std::pair<std::unique_ptr<Pattern>, NodeId>> pattern_properties;
+  std::vector<std::pair<std::shared_ptr<const Pattern>, NodeId>> pattern_properties;
   NodeId additional_properties = kNoNode;
   // "dependencies" with a schema (drafts 4-7), or "dependentSchemas".
   std::vector<std::pair<std::string, NodeId>> schema_dependencies;
