@@ -316,7 +316,7 @@ class Evaluator {
     if (options_.should_stop != nullptr && options_.should_stop()) throw Interrupted();
   }
 
-  bool EvalDeeper(NodeId id, const Value& value) {
+  __attribute__((always_inline)) bool EvalDeeper(NodeId id, const Value& value) {
     if (++depth_ > options_.max_depth) {
       throw Error(sqlstate::kProgramLimitExceeded,
                   "record is too deeply nested: JSON value is nested more than " +
@@ -403,7 +403,7 @@ class Evaluator {
     return ok;
   }
 
-  bool EvalNode(const Node& n, const Value& value) {
+  __attribute__((always_inline)) bool EvalNode(const Node& n, const Value& value) {
     if (n.ref_only) {
       // A tail call without errors: chains of $ref take no stack.
       if (!Keeping()) return Eval(n.ref, value);
