@@ -541,12 +541,15 @@ BEGIN
     IF names = 0 THEN
         RETURN;
     END IF;
-    RAISE WARNING 'DROP EXTENSION schemareg destroys % schema versions of % names', versions, names
+    RAISE WARNING 'DROP EXTENSION schemareg destroys % schema version% of % name%', versions,
+                  CASE WHEN versions = 1 THEN '' ELSE 's' END, names, CASE WHEN names = 1 THEN '' ELSE 's' END
         USING DETAIL = CASE
                   WHEN tables > 0 AND cascade
-                  THEN format('It also unbinds %s tables: their rows stay, no longer checked or counted.', tables)
+                  THEN format('It also unbinds %s table%s: their rows stay, no longer checked or counted.',
+                              tables, CASE WHEN tables = 1 THEN '' ELSE 's' END)
                   WHEN tables > 0
-                  THEN format('%s bound tables depend on it: without CASCADE the drop fails.', tables)
+                  THEN format('%s bound table%s depend%s on it: without CASCADE the drop fails.', tables,
+                              CASE WHEN tables = 1 THEN '' ELSE 's' END, CASE WHEN tables = 1 THEN 's' ELSE '' END)
                   ELSE 'Their numbers, owners and policies go with them.' END,
               HINT = 'SELECT schemareg.export() first keeps them: after CREATE EXTENSION schemareg, '
                      'schemareg.import() brings them back with their version numbers.';
