@@ -192,6 +192,72 @@ CALL schemareg.revalidate('jobs_flag');
 \set VERBOSITY default
 ROLLBACK;
 
+-- Under a scheduler: run_jobs() retries a failed job once its delay is
+-- over (schemareg.job_retry_delay, doubled after each attempt), until it has
+-- had schemareg.job_max_attempts attempts; every call reports each failed
+-- job in a WARNING, and ends in an error when a job failed in it. The
+-- jobs show their attempts and last error.
+SHOW schemareg.job_max_attempts;
+SHOW schemareg.job_retry_delay;
+CREATE TABLE jobs_retry (id int PRIMARY KEY, doc jsonb, sch text);
+CREATE TABLE jobs_retry2 (id int PRIMARY KEY, doc jsonb, sch text);
+SELECT schemareg.attach('jobs_retry', 'doc', 'sch'), schemareg.attach('jobs_retry2', 'doc', 'sch');
+INSERT INTO jobs_retry SELECT i, jsonb_build_object('n', i), 'jobs/r:1' FROM generate_series(1, 10) i;
+INSERT INTO jobs_retry2 SELECT * FROM jobs_retry;
+CREATE TRIGGER refuse BEFORE UPDATE ON jobs_retry FOR EACH ROW EXECUTE FUNCTION jobs_refuse();
+CREATE TRIGGER refuse BEFORE UPDATE ON jobs_retry2 FOR EACH ROW EXECUTE FUNCTION jobs_refuse();
+SET schemareg.job_retry_delay = '10s';
+CALL schemareg.migrate('jobs_retry', 'jobs/r:2');
+\set VERBOSITY terse
+CALL schemareg.migrate('jobs_retry2', 'jobs/r:2');
+\set VERBOSITY default
+SELECT tbl, state, attempts, error, last_error, last_sqlstate,
+       next_attempt BETWEEN now() + interval '5 seconds' AND now() + interval '10 seconds' AS in_10s
+  FROM schemareg.jobs WHERE tbl::text LIKE 'jobs_retry%' ORDER BY id;
+-- Not due yet: reported, not run.
+CALL schemareg.run_jobs();
+SELECT tbl, state, attempts FROM schemareg.jobs WHERE tbl::text LIKE 'jobs_retry%' ORDER BY id;
+-- Due (as if ten seconds had passed): both run again, one after the other
+-- failing; the delay doubles.
+UPDATE schemareg.job_state SET next_attempt_at = now() WHERE tbl::text LIKE 'jobs_retry%';
+CALL schemareg.run_jobs();
+SELECT tbl, state, attempts, last_error,
+       next_attempt BETWEEN now() + interval '15 seconds' AND now() + interval '20 seconds' AS in_20s
+  FROM schemareg.jobs WHERE tbl::text LIKE 'jobs_retry%' ORDER BY id;
+-- The last attempt: no retry is due after it, and every call says so.
+SET schemareg.job_max_attempts = 3;
+UPDATE schemareg.job_state SET next_attempt_at = now() WHERE tbl::text LIKE 'jobs_retry%';
+\set VERBOSITY terse
+CALL schemareg.run_jobs();
+\set VERBOSITY default
+SELECT tbl, state, attempts, next_attempt FROM schemareg.jobs WHERE tbl::text LIKE 'jobs_retry%' ORDER BY id;
+CALL schemareg.run_jobs();
+-- Fixed, with more attempts allowed: the next call finishes both; the last
+-- error stays in view.
+DROP TRIGGER refuse ON jobs_retry;
+DROP TRIGGER refuse ON jobs_retry2;
+RESET schemareg.job_max_attempts;
+UPDATE schemareg.job_state SET next_attempt_at = now() WHERE tbl::text LIKE 'jobs_retry%';
+CALL schemareg.run_jobs();
+SELECT tbl, state, attempts, rows_changed, error, last_error, last_sqlstate, next_attempt
+  FROM schemareg.jobs WHERE tbl::text LIKE 'jobs_retry%' ORDER BY id;
+SELECT sch, count(*) FROM jobs_retry GROUP BY sch;
+CALL schemareg.run_jobs();
+RESET schemareg.job_retry_delay;
+-- A job whose table is no longer bound fails like any other, and is retried.
+SELECT (schemareg.create_schema('jobs/g', '{}')).version;
+CREATE TABLE jobs_gone (id int PRIMARY KEY, doc jsonb, sch text);
+SELECT schemareg.attach('jobs_gone', 'doc', 'sch', follow_latest => true);
+INSERT INTO jobs_gone VALUES (1, '{"n": 1}', 'jobs/g');
+SELECT (schemareg.revise_schema('jobs/g:1', '{"type": "object"}')).version;
+SELECT schemareg.detach('jobs_gone');
+CALL schemareg.run_jobs();
+SELECT state, attempts, last_sqlstate, next_attempt IS NOT NULL AS retried FROM schemareg.jobs
+ WHERE tbl = 'jobs_gone'::regclass;
+DELETE FROM schemareg.job_state WHERE tbl = 'jobs_gone'::regclass;
+DROP TABLE jobs_gone, jobs_retry, jobs_retry2;
+SELECT schemareg.delete_schema('jobs/g:2'), schemareg.delete_schema('jobs/g:1');
+
 DROP TABLE jobs_enforce, jobs_flag, jobs_slow, jobs_follow;
 DROP FUNCTION jobs_refuse(), jobs_slowly();
 SELECT schemareg.delete_schema('jobs/r:2'), schemareg.delete_schema('jobs/r:1'),

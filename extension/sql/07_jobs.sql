@@ -29,7 +29,14 @@ CREATE TABLE @extschema@.job_state (
     updated_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
     noticed_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
     finished_at   timestamptz,
-    error         text
+    error         text,
+    -- Under a scheduler: runs begun (the first, resumes, retries); when
+    -- run_jobs() retries it after a failure (NULL: not failed, or no
+    -- attempts left); the last failure, kept after a later success.
+    attempts        integer NOT NULL DEFAULT 0,
+    next_attempt_at timestamptz,
+    last_error      text,
+    last_sqlstate   text
 );
 COMMENT ON TABLE @extschema@.job_state IS 'revalidations and migrations, with where each one is';
 
@@ -61,12 +68,12 @@ SELECT j.id, j.kind, j.tbl, j.to_ref AS schema, j.rows_done, j.rows_total, j.row
        j.started_at AS started, j.finished_at AS finished,
        CASE WHEN j.state = 'running' AND NOT @extschema@._job_active(j.pid, j.backend_start)
             THEN 'interrupted' ELSE j.state END AS state,
-       j.error
+       j.error, j.attempts, j.next_attempt_at AS next_attempt, j.last_error, j.last_sqlstate
   -- The jobs of tables the current role may read (below OFFSET 0: no
   -- condition of a query on the view meets, or counts in a plan, the others).
   FROM (SELECT x.* FROM @extschema@.job_state x WHERE has_table_privilege(x.tbl, 'SELECT') OFFSET 0) j;
 COMMENT ON VIEW @extschema@.jobs IS
-    'every revalidation and migration: progress, rate and state (running, interrupted, failed, done)';
+    'every revalidation and migration: progress, rate, state (running, interrupted, failed, done) and attempts';
 
 -- The findings of the jobs on tables the current role may read.
 CREATE VIEW @extschema@.job_errors WITH (security_barrier) AS
@@ -123,6 +130,7 @@ BEGIN
     END IF;
     UPDATE @extschema@.job_state x
        SET state = 'running', error = NULL, pid = pg_backend_pid(),
+           attempts = x.attempts + 1, next_attempt_at = NULL,
            batch_size = coalesce(_job_claim.batch_size, x.batch_size),
            backend_start = (SELECT a.backend_start FROM pg_stat_activity a WHERE a.pid = pg_backend_pid()),
            updated_at = clock_timestamp()
@@ -252,10 +260,10 @@ BEGIN
     END IF;
     SELECT * INTO b FROM @extschema@.bindings x WHERE x.tbl = j.tbl;
     IF NOT FOUND THEN
-        UPDATE @extschema@.job_state x SET state = 'failed', error = 'the table is no longer bound',
-               finished_at = clock_timestamp(), updated_at = clock_timestamp() WHERE x.id = job;
-        RAISE WARNING '% of "%" stopped: the table is no longer bound (job %)', j.kind, j.tbl, job;
-        RETURN false;
+        -- A failure like any other (_run_job records it): run_jobs() retries
+        -- it, in case the table is bound again.
+        RAISE EXCEPTION '% of "%" stopped: the table is no longer bound (job %)', j.kind, j.tbl, job
+            USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     IF j.leaf_index > coalesce(array_length(j.leaves, 1), 0) THEN
         UPDATE @extschema@.job_state x SET state = 'done', finished_at = clock_timestamp(),
@@ -368,19 +376,66 @@ BEGIN
 END
 $$;
 
--- Records why a job stopped (the procedure calls it after a batch failed).
-CREATE FUNCTION @extschema@._do__job_failed(caller oid, job bigint, message text) RETURNS void
-    LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$
-    UPDATE @extschema@.job_state x SET state = 'failed', error = $3, updated_at = clock_timestamp()
-     WHERE x.id = $2 AND (x.started_by::oid = $1 OR @extschema@._is_admin($1))
+-- Records why a job stopped (the procedure calls it after a batch failed),
+-- and when run_jobs() retries it: after schemareg.job_retry_delay, doubled
+-- with each attempt (at most a day), while it has had fewer than
+-- schemareg.job_max_attempts. Returns what the caller may do about it.
+CREATE FUNCTION @extschema@._do__job_failed(caller oid, job bigint, message text, code text)
+    RETURNS text
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    j @extschema@.job_state;
+BEGIN
+    UPDATE @extschema@.job_state x
+       SET state = 'failed', error = message, last_error = message, last_sqlstate = code,
+           next_attempt_at = CASE
+               WHEN x.attempts < current_setting('schemareg.job_max_attempts')::integer
+               THEN clock_timestamp()
+                    + least(current_setting('schemareg.job_retry_delay')::interval
+                            * power(2, least(x.attempts - 1, 20)), interval '1 day') END,
+           updated_at = clock_timestamp()
+     WHERE x.id = job AND (x.started_by::oid = caller OR @extschema@._is_admin(caller))
+    RETURNING * INTO j;
+    RETURN @extschema@._job_hint(j);
+END
+$$;
+
+-- What can be done about a failed job: when run_jobs() retries it, and the
+-- call that resumes it at once.
+CREATE FUNCTION @extschema@._job_hint(j @extschema@.job_state) RETURNS text
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT CASE WHEN j.next_attempt_at IS NOT NULL
+                THEN format('run_jobs() retries it once its delay is over (attempt %s of %s; next_attempt in schemareg.jobs)',
+                            j.attempts, current_setting('schemareg.job_max_attempts'))
+                ELSE format('run_jobs() does not retry it again (attempt %s of %s, schemareg.job_max_attempts)',
+                            j.attempts, current_setting('schemareg.job_max_attempts')) END
+           || CASE WHEN j.kind = 'migrate' THEN format('; CALL schemareg.migrate(%L, %L) resumes it now.', j.tbl, j.to_ref)
+                   ELSE format('; CALL schemareg.revalidate(%L) resumes it now.', j.tbl) END
+$$;
+
+-- The failed jobs the caller may run (its own; all for schemareg_admin),
+-- those of `include_ids` when given, but those in `exclude_ids`: one WARNING's message,
+-- detail and hint each, in the order of the jobs.
+CREATE FUNCTION @extschema@._do__job_failures(caller oid, include_ids bigint[], exclude_ids bigint[])
+    RETURNS TABLE (message text, detail text, hint text)
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT format('%s of "%s" (job %s) failed: %s', j.kind, j.tbl, j.id, j.last_error),
+           format('SQLSTATE %s; attempts: %s.', j.last_sqlstate, j.attempts),
+           @extschema@._job_hint(j)
+      FROM @extschema@.job_state j
+     WHERE j.state = 'failed' AND (j.started_by::oid = $1 OR @extschema@._is_admin($1))
+       AND ($2 IS NULL OR j.id = ANY ($2)) AND j.id <> ALL (coalesce($3, '{}'))
+     ORDER BY j.id
 $$;
 
 CREATE FUNCTION @extschema@._job_start(kind text, tbl regclass, to_ref text, batch_size integer)
     RETURNS bigint LANGUAGE c AS 'MODULE_PATHNAME', '_gate';
 CREATE FUNCTION @extschema@._job_step(job bigint)
     RETURNS boolean LANGUAGE c AS 'MODULE_PATHNAME', '_gate';
-CREATE FUNCTION @extschema@._job_failed(job bigint, message text)
-    RETURNS void LANGUAGE c AS 'MODULE_PATHNAME', '_gate';
+CREATE FUNCTION @extschema@._job_failed(job bigint, message text, code text)
+    RETURNS text LANGUAGE c AS 'MODULE_PATHNAME', '_gate';
+CREATE FUNCTION @extschema@._job_failures(include_ids bigint[], exclude_ids bigint[])
+    RETURNS TABLE (message text, detail text, hint text) LANGUAGE c STABLE AS 'MODULE_PATHNAME', '_gate';
 
 -- After a revision of `name`: a migration to `new_ref` is queued for every
 -- table that follows the newest versions (attach's follow_latest) and has
@@ -412,42 +467,49 @@ BEGIN
 END
 $$;
 
--- The next job the caller may run (queued, or interrupted), taken over by
--- this backend; NULL when there is none.
-CREATE FUNCTION @extschema@._do__job_next(caller oid) RETURNS bigint
+-- The next job the caller may run (queued, interrupted, or failed with
+-- attempts left and its delay over), but those in `tried` (run_jobs() runs
+-- each job once a call), taken over by this backend; NULL when there is none.
+CREATE FUNCTION @extschema@._do__job_next(caller oid, tried bigint[]) RETURNS bigint
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     j @extschema@.job_state;
 BEGIN
     SELECT * INTO j FROM @extschema@.job_state x
      WHERE (x.state = 'queued' OR (x.state = 'running' AND NOT @extschema@._job_active(x.pid, x.backend_start)
-                                   AND x.pid IS DISTINCT FROM pg_backend_pid()))
+                                   AND x.pid IS DISTINCT FROM pg_backend_pid())
+            OR (x.state = 'failed' AND x.next_attempt_at <= clock_timestamp()
+                AND x.attempts < current_setting('schemareg.job_max_attempts')::integer))
        AND (x.started_by::oid = caller OR @extschema@._is_admin(caller))
+       AND x.id <> ALL (coalesce(tried, '{}'))
      ORDER BY x.id LIMIT 1 FOR UPDATE SKIP LOCKED;
     IF NOT FOUND THEN
         RETURN NULL;
     END IF;
     PERFORM @extschema@._job_claim(j.id, NULL);
-    RAISE NOTICE '% of "%": job % runs', j.kind, j.tbl, j.id;
+    RAISE NOTICE '% of "%": job % runs%', j.kind, j.tbl, j.id,
+                 CASE WHEN j.state = 'failed' THEN format(' again (attempt %s)', j.attempts + 1) ELSE '' END;
     RETURN j.id;
 END
 $$;
 
-CREATE FUNCTION @extschema@._job_next()
+CREATE FUNCTION @extschema@._job_next(tried bigint[])
     RETURNS bigint LANGUAGE c AS 'MODULE_PATHNAME', '_gate';
 
 -- Runs a job batch by batch, committing each (so no SET clause and no
 -- SECURITY DEFINER here: procedures with either cannot commit; every name is
 -- schema-qualified instead, and the work is done by the gates above). A
 -- cancel or a crash leaves the job to be resumed by the same call; another
--- error marks it failed, with the error, and is raised again.
-CREATE PROCEDURE @extschema@._run_job(job bigint)
+-- error marks it failed, with the error, and comes back in message, code
+-- and hint (what may be done about it) for the caller to raise or report.
+CREATE PROCEDURE @extschema@._run_job(job bigint, INOUT message text, INOUT code text, INOUT hint text)
     LANGUAGE plpgsql AS $$
 DECLARE
     more boolean := true;
-    message text;
-    code text;
 BEGIN
+    message := NULL;
+    code := NULL;
+    hint := NULL;
     WHILE more LOOP
         BEGIN
             more := @extschema@._job_step(job);
@@ -455,10 +517,9 @@ BEGIN
             GET STACKED DIAGNOSTICS message = MESSAGE_TEXT, code = RETURNED_SQLSTATE;
         END;
         IF message IS NOT NULL THEN
-            PERFORM @extschema@._job_failed(job, message);
+            hint := @extschema@._job_failed(job, message, code);
             COMMIT;
-            RAISE EXCEPTION '%', message USING ERRCODE = code,
-                HINT = 'The job is kept: the same call resumes it.';
+            RETURN;
         END IF;
         COMMIT;
     END LOOP;
@@ -469,9 +530,16 @@ CREATE PROCEDURE @extschema@.revalidate(tbl regclass, batch_size integer DEFAULT
     LANGUAGE plpgsql AS $$
 DECLARE
     job bigint := @extschema@._job_start('revalidate', tbl, NULL, batch_size);
+    message text;
+    code text;
+    hint text;
 BEGIN
     COMMIT;
-    CALL @extschema@._run_job(job);
+    CALL @extschema@._run_job(job, message, code, hint);
+    IF message IS NOT NULL THEN
+        RAISE EXCEPTION '%', message USING ERRCODE = code,
+            HINT = 'The job is kept: the same call resumes it; ' || hint;
+    END IF;
 END
 $$;
 COMMENT ON PROCEDURE @extschema@.revalidate(regclass, integer) IS
@@ -481,29 +549,70 @@ CREATE PROCEDURE @extschema@.migrate(tbl regclass, to_ref text, batch_size integ
     LANGUAGE plpgsql AS $$
 DECLARE
     job bigint := @extschema@._job_start('migrate', tbl, to_ref, batch_size);
+    message text;
+    code text;
+    hint text;
 BEGIN
     COMMIT;
-    CALL @extschema@._run_job(job);
+    CALL @extschema@._run_job(job, message, code, hint);
+    IF message IS NOT NULL THEN
+        RAISE EXCEPTION '%', message USING ERRCODE = code,
+            HINT = 'The job is kept: the same call resumes it; ' || hint;
+    END IF;
 END
 $$;
 COMMENT ON PROCEDURE @extschema@.migrate(regclass, text, integer) IS
     'moves the rows of older versions of a name to to_ref where it accepts them, in committed batches';
 
--- Runs every queued or interrupted job the caller may run (its own; all of
--- them for schemareg_admin), one after the other. Safe to schedule, e.g.
--- with pg_cron. Stops at a job that fails (it stays failed, with its error).
+-- Runs every job the caller may run (its own; all of them for
+-- schemareg_admin), one after the other, each once: queued ones
+-- (follow_latest), interrupted ones, and failed ones whose retry is due (see
+-- _do__job_failed). Safe to schedule, e.g. with pg_cron. A job that fails
+-- stays failed, with its error, and the others still run. Every call reports
+-- each failed job in a WARNING (those waiting for a retry and those out of
+-- attempts too), so a scheduler's log shows them, and ends in the error of
+-- the first job that failed in it, if any, so the scheduler counts the run
+-- as failed.
 CREATE PROCEDURE @extschema@.run_jobs()
     LANGUAGE plpgsql AS $$
 DECLARE
     job bigint;
+    tried bigint[] := '{}';
+    failed bigint[] := '{}';
+    message text;
+    code text;
+    hint text;
+    first_message text;
+    first_code text;
+    first_hint text;
+    f record;
 BEGIN
     LOOP
-        job := @extschema@._job_next();
+        job := @extschema@._job_next(tried);
         EXIT WHEN job IS NULL;
+        tried := tried || job;
         COMMIT;
-        CALL @extschema@._run_job(job);
+        CALL @extschema@._run_job(job, message, code, hint);
+        IF message IS NOT NULL THEN
+            failed := failed || job;
+            IF first_message IS NULL THEN
+                first_message := message;
+                first_code := code;
+                first_hint := hint;
+            END IF;
+        END IF;
     END LOOP;
+    -- The failures of this call, then the earlier ones.
+    FOR f IN SELECT * FROM @extschema@._job_failures(failed, NULL)
+             UNION ALL SELECT * FROM @extschema@._job_failures(NULL, failed) LOOP
+        RAISE WARNING '%', f.message USING DETAIL = f.detail, HINT = f.hint;
+    END LOOP;
+    IF first_message IS NOT NULL THEN
+        RAISE EXCEPTION 'run_jobs: % of % jobs failed; the first: %', cardinality(failed),
+                        cardinality(tried), first_message
+            USING ERRCODE = first_code, HINT = first_hint;
+    END IF;
 END
 $$;
 COMMENT ON PROCEDURE @extschema@.run_jobs() IS
-    'runs the queued (follow_latest) and interrupted jobs the caller may run';
+    'runs the queued (follow_latest), interrupted and due failed jobs the caller may run; reports every failed job';

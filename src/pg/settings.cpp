@@ -20,6 +20,8 @@ int max_errors = static_cast<int>(kDefaultMaxErrors);
 int assert_formats = 1;
 int fail_backend_steps = 0;
 int strict = 1;
+int job_max_attempts = 5;
+int job_retry_delay = 60;
 
 const struct config_enum_entry kStrictOptions[] = {
     {"off", 0, false}, {"warn", 1, false}, {"error", 2, false}, {nullptr, 0, false}};
@@ -91,6 +93,17 @@ void DefineSettings() {
   DefineCustomEnumVariable(
       "schemareg.fail_backend_steps", "Lifecycle steps the faulty test backend fails (for tests).",
       nullptr, &fail_backend_steps, 0, kFailOptions, PGC_SUSET, 0, nullptr, ApplyFaults, nullptr);
+  // Jobs under a scheduler (07_jobs.sql): run_jobs() retries a failed job
+  // after a delay that doubles with each attempt, up to a number of attempts.
+  DefineCustomIntVariable(
+      "schemareg.job_max_attempts",
+      "Runs of a job after which run_jobs() no longer retries it when it fails.", nullptr,
+      &job_max_attempts, 5, 1, 1000, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+  DefineCustomIntVariable(
+      "schemareg.job_retry_delay",
+      "How long run_jobs() waits before it retries a job that failed; doubled after each attempt.",
+      "At most one day.", &job_retry_delay, 60, 0, 86400, PGC_USERSET, GUC_UNIT_S, nullptr, nullptr,
+      nullptr);
   MarkGUCPrefixReserved("schemareg");
 }
 
