@@ -368,6 +368,7 @@ class Compiler : public KeywordCompiler {
       if (!known && scope.document.empty()) ignored_.emplace_back(&json, m.first);
     }
     FinishValidation(node);
+    FinishUnevaluated(node);
     SetKeywordGroups(node);
     // {} and its like accept everything: the validator then skips them.
     if (Unconstrained(node)) {

@@ -134,6 +134,8 @@ struct SchemaNode {
   std::vector<std::pair<std::string, NodeId>> properties;  // sorted by KeyLess
   std::vector<std::pair<std::shared_ptr<const Pattern>, NodeId>> pattern_properties;
   NodeId additional_properties = kNoNode;
+  // It is an unevaluatedProperties (FinishUnevaluated): errors say so.
+  bool additional_is_unevaluated = false;
   // "dependencies" with a schema (drafts 4-7), or "dependentSchemas".
   std::vector<std::pair<std::string, NodeId>> schema_dependencies;
   bool dependent_schemas = false;  // which of the two, for schema paths

@@ -122,6 +122,38 @@ TEST(ModernDraftsTest, UnevaluatedPropertiesSeesThroughInPlaceApplicators) {
   EXPECT_EQ(Errors(schema, R"({"d": 1})"), Strings{"/d unevaluatedProperties"});
 }
 
+TEST(ModernDraftsTest, LocalUnevaluatedPropertiesActsAsAdditionalProperties) {
+  // Nothing applies in place: only the node's own keywords evaluate members,
+  // and the errors still name unevaluatedProperties, at its schema path.
+  for (auto [tail, keyword] :
+       {std::pair{R"("unevaluatedProperties": false)", "unevaluatedProperties"},
+        std::pair{R"("unevaluatedProperties": {"type": "integer"})", "type"}}) {
+    std::string schema = With(k2020, R"("properties": {"a": true},
+        "patternProperties": {"^x-": true}, "not": {"required": ["never"]}, )" +
+                                         std::string(tail));
+    EXPECT_EQ(Errors(schema, R"({"a": "s", "x-1": "s"})"), Strings{});
+    EXPECT_EQ(Errors(schema, R"({"a": 1, "b": "s", "x-1": 1, "c": "s"})"),
+              (Strings{"/b " + std::string(keyword), "/c " + std::string(keyword)}))
+        << tail;
+  }
+  auto schema = PrepareDefinition(
+      With(k2020, R"("properties": {"a": true}, "unevaluatedProperties": {"type": "integer"})"), {},
+      CompileOptions{}, true);
+  ErrorList errors = CollectErrors(*schema, ParseJson(R"({"b": "s"})", 10), {});
+  ASSERT_EQ(errors.kept.size(), 1u);
+  EXPECT_EQ(errors.kept[0].schema_path, "/unevaluatedProperties/type");
+  // Beside additionalProperties it applies to nothing; under a parent that
+  // collects annotations, it evaluates every member for the parent.
+  EXPECT_EQ(Errors(With(k2020, R"("additionalProperties": {"type": "string"},
+                                  "unevaluatedProperties": false)"),
+                   R"({"a": 1})"),
+            Strings{"/a type"});
+  EXPECT_EQ(Errors(With(k2020, R"("allOf": [{"unevaluatedProperties": true}],
+                                  "unevaluatedProperties": false)"),
+                   R"({"a": 1})"),
+            Strings{});
+}
+
 TEST(ModernDraftsTest, UnevaluatedItemsSeesPrefixItemsAndContains) {
   std::string schema = With(k2020, R"("prefixItems": [true], "contains": {"type": "string"},
                                       "unevaluatedItems": {"type": "boolean"})");

@@ -192,12 +192,14 @@ bool CheckObject(Ev& ev, const SchemaNode& n, const Value& value) {
     }
     if (matched && seen != nullptr) seen->properties.push_back(name);
     if (!matched && n.additional_properties != kNoNode) {
+      const char* additional =
+          n.additional_is_unevaluated ? "unevaluatedProperties" : "additionalProperties";
       if (ev.node(n.additional_properties).kind == SchemaNode::Kind::kAlwaysInvalid) {
-        ev.Fail("additionalProperties", "property \"" + Quoted(name) + "\" is not allowed", name);
+        ev.Fail(additional, "property \"" + Quoted(name) + "\" is not allowed", name);
         ok = false;
         if (ev.fast()) return false;
       } else {
-        typename Ev::SchemaStep step(ev, "additionalProperties");
+        typename Ev::SchemaStep step(ev, additional);
         if (!ev.EvalChild(n.additional_properties, member, name)) {
           ok = false;
           if (ev.fast()) return false;

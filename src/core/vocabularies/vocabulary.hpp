@@ -106,5 +106,9 @@ extern const Vocabulary kContent2019_09, kContent2020_12, kMetaData2019_09, kMet
 
 // Completes a node once all its keywords are compiled (validation.cpp).
 void FinishValidation(SchemaNode& node);
+// An unevaluatedProperties that only the node's own keywords bear on is
+// evaluated as additionalProperties, collecting no annotations
+// (unevaluated.cpp).
+void FinishUnevaluated(SchemaNode& node);
 
 }  // namespace schemareg
