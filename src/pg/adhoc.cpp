@@ -8,10 +8,12 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/definition_check.hpp"
 #include "core/error.hpp"
+#include "core/regex.hpp"
 #include "core/validator.hpp"
 #include "pg/cache.hpp"
 #include "pg/guard.hpp"
@@ -75,6 +77,22 @@ std::string KeyOf(const Jsonb* definition, const CompileOptions& options) {
   return key;
 }
 
+// The memory a program holds, roughly: its nodes, twice the definition's
+// text for the values they keep (enums, names, ...), and its compiled
+// patterns (each once; a schema's may hold up to kMaxSchemaPatternBytes).
+size_t ProgramBytes(const CompiledSchema& compiled, size_t text_size) {
+  size_t bytes = compiled.nodes.size() * sizeof(SchemaNode) + 2 * text_size;
+  std::unordered_set<const Pattern*> seen;
+  auto add = [&](const Pattern* p) {
+    if (p != nullptr && seen.insert(p).second) bytes += p->bytes();
+  };
+  for (const auto& node : compiled.nodes) {
+    add(node->pattern.get());
+    for (const auto& pp : node->pattern_properties) add(pp.first.get());
+  }
+  return bytes;
+}
+
 // True when the current role may use a cached program: the registry has not
 // changed since it was compiled, or it loaded no registered schema; and the
 // role may see every private schema it loaded.
@@ -122,8 +140,8 @@ std::shared_ptr<const CompiledSchema> AdhocProgramFor(const Jsonb* definition) {
   // An invalidation while the registry was read may mean it was read as it
   // was before: such a program serves this call only.
   if (!used.empty() && SchemaCacheGeneration() != generation) return compiled;
-  size_t bytes = compiled->nodes.size() * sizeof(SchemaNode) + 2 * definition_text.size() +
-                 key.size() + sizeof(AdhocProgram);
+  size_t bytes =
+      ProgramBytes(*compiled, definition_text.size()) + key.size() + sizeof(AdhocProgram);
   if (bytes > kMaxProgramBytes / 4) return compiled;  // too big to keep
   while (!programs.empty() &&
          (programs.size() >= kMaxPrograms || program_bytes + bytes > kMaxProgramBytes)) {
