@@ -729,6 +729,7 @@ DECLARE
     existing @extschema@.bindings;
     col name;
     want regtype;
+    domain_ok boolean;
 BEGIN
     IF tbl IS NULL OR record_column IS NULL OR schema_column IS NULL OR mode IS NULL
        OR follow_latest IS NULL THEN
@@ -779,8 +780,11 @@ BEGIN
         RAISE EXCEPTION 'table "%" is already bound through "%"', tbl, existing.tbl
             USING ERRCODE = 'duplicate_object', HINT = 'Call schemareg.detach() first.';
     END IF;
-    FOR col, want IN VALUES (record_column, 'jsonb'::regtype), (schema_column, 'text'::regtype),
-                            (errors_column, 'jsonb'::regtype) LOOP
+    -- The record column may be of a domain over jsonb (its constraints are
+    -- the table's business; the record is read as the jsonb it is).
+    FOR col, want, domain_ok IN VALUES (record_column, 'jsonb'::regtype, true),
+                                       (schema_column, 'text'::regtype, false),
+                                       (errors_column, 'jsonb'::regtype, false) LOOP
         CONTINUE WHEN col IS NULL;
         IF NOT EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = tbl AND a.attname = col
                           AND a.attnum > 0 AND NOT a.attisdropped) THEN
@@ -788,7 +792,12 @@ BEGIN
                 USING ERRCODE = 'undefined_column';
         END IF;
         IF NOT EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = tbl AND a.attname = col
-                          AND a.atttypid = want) THEN
+                          AND (a.atttypid = want
+                               OR (domain_ok AND @extschema@._base_type(a.atttypid) = want))) THEN
+            IF domain_ok THEN
+                RAISE EXCEPTION 'column "%" of "%" must be of type %', col, tbl, want
+                    USING ERRCODE = 'datatype_mismatch', HINT = 'A domain over jsonb will do too.';
+            END IF;
             RAISE EXCEPTION 'column "%" of "%" must be of type %', col, tbl, want
                 USING ERRCODE = 'datatype_mismatch';
         END IF;
@@ -2885,6 +2894,128 @@ CREATE FUNCTION @extschema@._on_drop_extension() RETURNS event_trigger
 CREATE EVENT TRIGGER schemareg_drop_extension ON ddl_command_start WHEN TAG IN ('DROP EXTENSION')
     EXECUTE FUNCTION @extschema@._on_drop_extension();
 ALTER EVENT TRIGGER schemareg_drop_extension ENABLE ALWAYS;
+
+-- attach() takes a record column of a domain over jsonb (issue 12, item 8).
+-- The type a domain is over (through domains over domains); any other type
+-- itself. attach() takes a record column of a domain over jsonb.
+CREATE FUNCTION @extschema@._base_type(t oid) RETURNS oid
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+    WITH RECURSIVE d(t, base) AS (
+        SELECT y.oid, y.typbasetype FROM pg_type y WHERE y.oid = $1
+        UNION ALL
+        SELECT y.oid, y.typbasetype FROM d JOIN pg_type y ON y.oid = d.base)
+    SELECT d.t FROM d WHERE d.base = 0
+$$;
+
+-- 42804 unless a binding's columns still have the types attach() checked
+-- (statements run as the registry's owner read them; a column whose type was
+-- changed since would run its owner's casts).
+CREATE OR REPLACE FUNCTION @extschema@._check_bound_columns(tbl regclass, b @extschema@.bindings)
+    RETURNS void
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    col name;
+    want regtype;
+    domain_ok boolean;
+BEGIN
+    FOR col, want, domain_ok IN VALUES (b.record_column, 'jsonb'::regtype, true),
+                                       (b.schema_column, 'text'::regtype, false),
+                                       (b.errors_column, 'jsonb'::regtype, false) LOOP
+        CONTINUE WHEN col IS NULL;
+        IF NOT EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = tbl AND a.attname = col
+                          AND a.attnum > 0 AND NOT a.attisdropped
+                          AND (a.atttypid = want
+                               OR (domain_ok AND @extschema@._base_type(a.atttypid) = want))) THEN
+            RAISE EXCEPTION 'column "%" of "%" is not of type % any more', col, tbl, want
+                USING ERRCODE = 'datatype_mismatch',
+                      HINT = 'Call schemareg.detach() and schemareg.attach() again.';
+        END IF;
+    END LOOP;
+END
+$$;
+
+-- Ad-hoc use without registering (C, src/pg/adhoc.cpp): a definition used as
+-- it is, checked as create_schema checks it and compiled once per backend;
+-- and json forms of the validation functions. The text forms are there so
+-- that string literals still resolve (json and jsonb are both of category
+-- U, neither preferred: with only those two, validate('{}', '{}') would be
+-- ambiguous); every json and text form casts to jsonb and calls the jsonb one.
+
+CREATE FUNCTION @extschema@.validate(definition jsonb, record jsonb) RETURNS boolean
+    LANGUAGE c STRICT STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'adhoc_validate';
+COMMENT ON FUNCTION @extschema@.validate(jsonb, jsonb) IS
+    'true when the record satisfies the definition, which is not registered (pg_jsonschema: jsonb_matches_schema)';
+
+CREATE FUNCTION @extschema@.validation_errors(definition jsonb, record jsonb)
+    RETURNS TABLE (path text, keyword text, message text, schema_path text)
+    LANGUAGE c STRICT STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'adhoc_validation_errors';
+COMMENT ON FUNCTION @extschema@.validation_errors(jsonb, jsonb) IS
+    'one row per validation error of the record against a definition that is not registered';
+
+CREATE FUNCTION @extschema@.check_definition(definition jsonb)
+    RETURNS TABLE (path text, severity text, message text)
+    LANGUAGE c STRICT STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'adhoc_check_definition';
+COMMENT ON FUNCTION @extschema@.check_definition(jsonb) IS
+    'what create_schema would find wrong with a definition, one row each, registering nothing';
+
+CREATE FUNCTION @extschema@.validate(definition json, record json) RETURNS boolean
+    LANGUAGE sql STRICT STABLE PARALLEL SAFE AS $$
+    SELECT @extschema@.validate($1::pg_catalog.jsonb, $2::pg_catalog.jsonb)
+$$;
+CREATE FUNCTION @extschema@.validate(definition json, record jsonb) RETURNS boolean
+    LANGUAGE sql STRICT STABLE PARALLEL SAFE AS $$
+    SELECT @extschema@.validate($1::pg_catalog.jsonb, $2)
+$$;
+CREATE FUNCTION @extschema@.validate(definition text, record text) RETURNS boolean
+    LANGUAGE sql STRICT STABLE PARALLEL SAFE AS $$
+    SELECT @extschema@.validate($1::pg_catalog.jsonb, $2::pg_catalog.jsonb)
+$$;
+
+CREATE FUNCTION @extschema@.validation_errors(definition json, record json)
+    RETURNS TABLE (path text, keyword text, message text, schema_path text)
+    LANGUAGE sql STRICT STABLE PARALLEL SAFE AS $$
+    SELECT * FROM @extschema@.validation_errors($1::pg_catalog.jsonb, $2::pg_catalog.jsonb)
+$$;
+
+CREATE FUNCTION @extschema@.check_definition(definition json)
+    RETURNS TABLE (path text, severity text, message text)
+    LANGUAGE sql STRICT STABLE PARALLEL SAFE AS $$
+    SELECT * FROM @extschema@.check_definition($1::pg_catalog.jsonb)
+$$;
+CREATE FUNCTION @extschema@.check_definition(definition text)
+    RETURNS TABLE (path text, severity text, message text)
+    LANGUAGE sql STRICT STABLE PARALLEL SAFE AS $$
+    SELECT * FROM @extschema@.check_definition($1::pg_catalog.jsonb)
+$$;
+
+CREATE FUNCTION @extschema@.validate_record(ref text, record json) RETURNS boolean
+    LANGUAGE sql STRICT STABLE PARALLEL SAFE AS $$
+    SELECT @extschema@.validate_record($1, $2::pg_catalog.jsonb)
+$$;
+CREATE FUNCTION @extschema@.validate_record(ref text, record text) RETURNS boolean
+    LANGUAGE sql STRICT STABLE PARALLEL SAFE AS $$
+    SELECT @extschema@.validate_record($1, $2::pg_catalog.jsonb)
+$$;
+
+CREATE FUNCTION @extschema@.validation_errors(ref text, record json)
+    RETURNS TABLE (path text, keyword text, message text)
+    LANGUAGE sql STRICT STABLE PARALLEL SAFE AS $$
+    SELECT * FROM @extschema@.validation_errors($1, $2::pg_catalog.jsonb)
+$$;
+CREATE FUNCTION @extschema@.validation_errors(ref text, record text)
+    RETURNS TABLE (path text, keyword text, message text)
+    LANGUAGE sql STRICT STABLE PARALLEL SAFE AS $$
+    SELECT * FROM @extschema@.validation_errors($1, $2::pg_catalog.jsonb)
+$$;
+
+CREATE FUNCTION @extschema@.assert_valid(ref text, record json) RETURNS void
+    LANGUAGE sql STRICT STABLE PARALLEL SAFE AS $$
+    SELECT @extschema@.assert_valid($1, $2::pg_catalog.jsonb)
+$$;
+CREATE FUNCTION @extschema@.assert_valid(ref text, record text) RETURNS void
+    LANGUAGE sql STRICT STABLE PARALLEL SAFE AS $$
+    SELECT @extschema@.assert_valid($1, $2::pg_catalog.jsonb)
+$$;
 
 -- Privileges: the new internal functions are closed to PUBLIC like the
 -- others (the same statement as the install script's), and jobs call

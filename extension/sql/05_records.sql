@@ -109,6 +109,17 @@ CREATE FUNCTION @extschema@._forget_counts(tbl oid) RETURNS void
      WHERE c.tbl::oid IN (SELECT t::oid FROM @extschema@._tree($1::regclass) t)
 $$;
 
+-- The type a domain is over (through domains over domains); any other type
+-- itself. attach() takes a record column of a domain over jsonb.
+CREATE FUNCTION @extschema@._base_type(t oid) RETURNS oid
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+    WITH RECURSIVE d(t, base) AS (
+        SELECT y.oid, y.typbasetype FROM pg_type y WHERE y.oid = $1
+        UNION ALL
+        SELECT y.oid, y.typbasetype FROM d JOIN pg_type y ON y.oid = d.base)
+    SELECT d.t FROM d WHERE d.base = 0
+$$;
+
 -- 42804 unless a binding's columns still have the types attach() checked
 -- (statements run as the registry's owner read them; a column whose type was
 -- changed since would run its owner's casts).
@@ -118,12 +129,16 @@ CREATE FUNCTION @extschema@._check_bound_columns(tbl regclass, b @extschema@.bin
 DECLARE
     col name;
     want regtype;
+    domain_ok boolean;
 BEGIN
-    FOR col, want IN VALUES (b.record_column, 'jsonb'::regtype), (b.schema_column, 'text'::regtype),
-                            (b.errors_column, 'jsonb'::regtype) LOOP
+    FOR col, want, domain_ok IN VALUES (b.record_column, 'jsonb'::regtype, true),
+                                       (b.schema_column, 'text'::regtype, false),
+                                       (b.errors_column, 'jsonb'::regtype, false) LOOP
         CONTINUE WHEN col IS NULL;
         IF NOT EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = tbl AND a.attname = col
-                          AND a.attnum > 0 AND NOT a.attisdropped AND a.atttypid = want) THEN
+                          AND a.attnum > 0 AND NOT a.attisdropped
+                          AND (a.atttypid = want
+                               OR (domain_ok AND @extschema@._base_type(a.atttypid) = want))) THEN
             RAISE EXCEPTION 'column "%" of "%" is not of type % any more', col, tbl, want
                 USING ERRCODE = 'datatype_mismatch',
                       HINT = 'Call schemareg.detach() and schemareg.attach() again.';
@@ -257,6 +272,7 @@ DECLARE
     existing @extschema@.bindings;
     col name;
     want regtype;
+    domain_ok boolean;
 BEGIN
     IF tbl IS NULL OR record_column IS NULL OR schema_column IS NULL OR mode IS NULL
        OR follow_latest IS NULL THEN
@@ -307,8 +323,11 @@ BEGIN
         RAISE EXCEPTION 'table "%" is already bound through "%"', tbl, existing.tbl
             USING ERRCODE = 'duplicate_object', HINT = 'Call schemareg.detach() first.';
     END IF;
-    FOR col, want IN VALUES (record_column, 'jsonb'::regtype), (schema_column, 'text'::regtype),
-                            (errors_column, 'jsonb'::regtype) LOOP
+    -- The record column may be of a domain over jsonb (its constraints are
+    -- the table's business; the record is read as the jsonb it is).
+    FOR col, want, domain_ok IN VALUES (record_column, 'jsonb'::regtype, true),
+                                       (schema_column, 'text'::regtype, false),
+                                       (errors_column, 'jsonb'::regtype, false) LOOP
         CONTINUE WHEN col IS NULL;
         IF NOT EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = tbl AND a.attname = col
                           AND a.attnum > 0 AND NOT a.attisdropped) THEN
@@ -316,7 +335,12 @@ BEGIN
                 USING ERRCODE = 'undefined_column';
         END IF;
         IF NOT EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = tbl AND a.attname = col
-                          AND a.atttypid = want) THEN
+                          AND (a.atttypid = want
+                               OR (domain_ok AND @extschema@._base_type(a.atttypid) = want))) THEN
+            IF domain_ok THEN
+                RAISE EXCEPTION 'column "%" of "%" must be of type %', col, tbl, want
+                    USING ERRCODE = 'datatype_mismatch', HINT = 'A domain over jsonb will do too.';
+            END IF;
             RAISE EXCEPTION 'column "%" of "%" must be of type %', col, tbl, want
                 USING ERRCODE = 'datatype_mismatch';
         END IF;

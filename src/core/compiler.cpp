@@ -87,7 +87,15 @@ class Compiler : public KeywordCompiler {
         Fill(*out_->nodes[id], *json, ScopeOf(json));
       }
     } while (CompileDynamicAnchors());
-    CheckSameInstanceCycles();
+    if (options_.problems == nullptr) {
+      CheckSameInstanceCycles();
+    } else {
+      try {
+        CheckSameInstanceCycles();
+      } catch (const Error& e) {
+        problems_.push_back({&definition, "", {"", e.code(), e.what(), ""}});
+      }
+    }
     MarkSharedNodes();
     ListIgnoredKeywords(definition);
     return std::move(out_);
@@ -355,7 +363,7 @@ class Compiler : public KeywordCompiler {
     if (!IsModern(scope.dialect) && ref != nullptr && ref->is_string()) {
       // Drafts 4-7: a $ref replaces every sibling keyword.
       bool known = false;
-      FindKeyword(*scope.vocabularies, "$ref", &known)(site, *ref);
+      RunStep(FindKeyword(*scope.vocabularies, "$ref", &known), site, "$ref", *ref);
       node.ref_only = true;
       SetKeywordGroups(node);
       return;
@@ -363,7 +371,7 @@ class Compiler : public KeywordCompiler {
     for (const Json::Member& m : json.members()) {
       bool known = false;
       CompileStep step = FindKeyword(*scope.vocabularies, m.first, &known);
-      if (step != nullptr) step(site, m.second);
+      if (step != nullptr) RunStep(step, site, m.first, m.second);
       // Only the definition's own: documents it references are others' work.
       if (!known && scope.document.empty()) ignored_.emplace_back(&json, m.first);
     }
@@ -377,6 +385,21 @@ class Compiler : public KeywordCompiler {
       } else {
         node.kind = SchemaNode::Kind::kAlwaysValid;
       }
+    }
+  }
+
+  // Runs a keyword's compile step. When problems are collected, a step that
+  // fails is recorded and its keyword left out; the compile goes on.
+  void RunStep(CompileStep step, KeywordSite& site, const std::string& keyword, const Json& value) {
+    if (options_.problems == nullptr) return step(site, value);
+    try {
+      step(site, value);
+    } catch (const MissingDocument& missing) {
+      problems_.push_back({&site.schema, keyword, {"", "", "", missing.uri()}});
+    } catch (const Error& e) {
+      std::string message = e.what();
+      if (!e.detail().empty()) message += ": " + e.detail();
+      problems_.push_back({&site.schema, keyword, {"", e.code(), message, ""}});
     }
   }
 
@@ -411,12 +434,14 @@ class Compiler : public KeywordCompiler {
     }
   }
 
-  // Where in the definition each ignored keyword is (JSON Pointers, found by
-  // one walk over the definition, whose depth is bounded already).
+  // Where in the definition each ignored keyword and each collected problem
+  // is (JSON Pointers, found by one walk over the definition, whose depth is
+  // bounded already).
   void ListIgnoredKeywords(const Json& definition) {
-    if (ignored_.empty()) return;
+    if (ignored_.empty() && problems_.empty()) return;
     std::unordered_map<const Json*, std::string> paths;
     for (const auto& entry : ignored_) paths.emplace(entry.first, "");
+    for (const auto& problem : problems_) paths.emplace(problem.at, "");
     std::vector<std::pair<const Json*, std::string>> stack = {{&definition, ""}};
     while (!stack.empty()) {
       auto [json, path] = std::move(stack.back());
@@ -437,6 +462,15 @@ class Compiler : public KeywordCompiler {
     }
     for (const auto& [json, keyword] : ignored_) {
       out_->ignored_keywords.push_back({paths[json], keyword, DialectsWithKeyword(keyword)});
+    }
+    // A problem in a document the definition references has no path in it.
+    for (auto& problem : problems_) {
+      auto it = paths.find(problem.at);
+      if (it != paths.end() && (problem.at == &definition || !it->second.empty())) {
+        problem.found.path = it->second;
+        if (!problem.keyword.empty()) AppendPointerToken(problem.found.path, problem.keyword);
+      }
+      options_.problems->push_back(std::move(problem.found));
     }
   }
 
@@ -523,6 +557,13 @@ class Compiler : public KeywordCompiler {
   std::vector<std::string> resource_bases_;
   const Scope* scope_ = nullptr;                              // of the subschema being compiled
   std::vector<std::pair<const Json*, std::string>> ignored_;  // subschema, member
+  // Collected problems (options_.problems): the subschema, the keyword, what.
+  struct Problem {
+    const Json* at;
+    std::string keyword;
+    CompileProblem found;
+  };
+  std::vector<Problem> problems_;
   // Each pattern text compiled once, and what they hold together.
   std::unordered_map<std::string, std::shared_ptr<const Pattern>> patterns_;
   size_t pattern_bytes_ = 0;

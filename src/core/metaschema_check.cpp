@@ -63,17 +63,22 @@ std::string ContextToPointer(const std::vector<std::string>& context) {
   return pointer.empty() ? "/" : pointer;
 }
 
-// The metaschema's errors for a definition, as the error detail lists them.
-std::string MetaschemaErrors(const Json& definition, const CompiledSchema& metaschema) {
-  std::string detail;
+// The metaschema's errors for a definition, at most `max`.
+std::vector<ValidationError> MetaschemaErrors(const Json& definition,
+                                              const CompiledSchema& metaschema, size_t max) {
   ValidateOptions options;
-  options.max_errors = 10;
+  options.max_errors = max;
   options.assert_formats = false;
-  ErrorList errors = CollectErrors(metaschema, definition, options);
-  for (const ValidationError& e : errors.kept) {
+  return CollectErrors(metaschema, definition, options).kept;
+}
+
+// The violations as the error detail lists them.
+std::string DetailOf(const std::vector<ValidationError>& errors) {
+  std::string detail;
+  for (const ValidationError& e : errors) {
     if (!detail.empty()) detail += "\n";
-    detail += (e.path.empty() ? std::string("(root)") : e.path) + ": " + e.message + " (" +
-              e.keyword + ")";
+    detail += (e.path.empty() ? std::string("(root)") : e.path) + ": " + e.message;
+    if (!e.keyword.empty()) detail += " (" + e.keyword + ")";
   }
   return detail;
 }
@@ -100,17 +105,16 @@ bool HasHugeNumber(const Json& json) {
 
 }  // namespace
 
-void CheckAgainstMetaschema(const Json& definition, Dialect dialect) {
+std::vector<ValidationError> MetaschemaViolations(const Json& definition, Dialect dialect,
+                                                  size_t max) {
   // valijson knows drafts 4 to 7; the evaluator checks the later ones alone
   // (formats are annotations in their metaschemas), and any definition with
   // a number beyond double's range, which valijson's RapidJSON refuses.
   if (IsModern(dialect) || HasHugeNumber(definition)) {
     ValidateOptions options;
     options.assert_formats = false;
-    if (!IsValid(OwnMetaschema(dialect), definition, options)) {
-      NotConforming(DialectName(dialect), MetaschemaErrors(definition, OwnMetaschema(dialect)));
-    }
-    return;
+    if (IsValid(OwnMetaschema(dialect), definition, options)) return {};
+    return MetaschemaErrors(definition, OwnMetaschema(dialect), max);
   }
   // Re-serialised, 2.0 reaches valijson as 2: drafts 6 and 7 count it as an
   // integer ("maxItems": 2.0 is valid), valijson's RapidJSON adapter does not.
@@ -130,34 +134,47 @@ void CheckAgainstMetaschema(const Json& definition, Dialect dialect) {
   // is not a verdict on the definition.)
   std::string valijson_failure;
   try {
-    if (validator.validate(Metaschema(dialect), adapter, &results)) return;
+    if (validator.validate(Metaschema(dialect), adapter, &results)) return {};
   } catch (const std::runtime_error& e) {
     valijson_failure = e.what();
   } catch (const std::logic_error& e) {
     valijson_failure = e.what();
   }
-  std::string detail = MetaschemaErrors(definition, OwnMetaschema(dialect));
+  std::vector<ValidationError> errors = MetaschemaErrors(definition, OwnMetaschema(dialect), max);
   // Should the engines disagree, valijson's own first message still explains.
   valijson::ValidationResults::Error error;
-  if (detail.empty() && !valijson_failure.empty()) {
-    detail = "(root): the check failed: " + valijson_failure;
-  } else if (detail.empty() && results.popError(error)) {
-    detail = ContextToPointer(error.context) + ": " + error.description;
+  if (errors.empty() && !valijson_failure.empty()) {
+    errors.push_back({"", "", "the check failed: " + valijson_failure, ""});
+  } else if (errors.empty() && results.popError(error)) {
+    errors.push_back({ContextToPointer(error.context), "", error.description, ""});
   }
-  NotConforming(DialectName(dialect), detail);
+  return errors;
 }
 
-void CheckAgainstCustomMetaschema(const Json& definition, const Json& metaschema,
-                                  const std::string& uri, const DocumentSource& documents,
-                                  const CompileOptions& options) {
+std::vector<ValidationError> CustomMetaschemaViolations(const Json& definition,
+                                                        const Json& metaschema,
+                                                        const DocumentSource& documents,
+                                                        const CompileOptions& options, size_t max) {
   std::unique_ptr<CompiledSchema> compiled = CompileSchema(metaschema, documents, options);
   ValidateOptions validate;
   validate.assert_formats = false;
   validate.stack_budget = options.stack_budget;
   validate.should_stop = options.should_stop;
-  if (!IsValid(*compiled, definition, validate)) {
-    NotConforming("\"" + TruncateUtf8(uri, 200) + "\"", MetaschemaErrors(definition, *compiled));
-  }
+  if (IsValid(*compiled, definition, validate)) return {};
+  return MetaschemaErrors(definition, *compiled, max);
+}
+
+void CheckAgainstMetaschema(const Json& definition, Dialect dialect) {
+  std::vector<ValidationError> errors = MetaschemaViolations(definition, dialect, 10);
+  if (!errors.empty()) NotConforming(DialectName(dialect), DetailOf(errors));
+}
+
+void CheckAgainstCustomMetaschema(const Json& definition, const Json& metaschema,
+                                  const std::string& uri, const DocumentSource& documents,
+                                  const CompileOptions& options) {
+  std::vector<ValidationError> errors =
+      CustomMetaschemaViolations(definition, metaschema, documents, options, 10);
+  if (!errors.empty()) NotConforming("\"" + TruncateUtf8(uri, 200) + "\"", DetailOf(errors));
 }
 
 }  // namespace schemareg

@@ -13,10 +13,20 @@ bool IsNameChar(char c) {
 }
 
 [[noreturn]] void Malformed(std::string_view text, const std::string& why) {
+  // A definition written as a string literal reaches the reference forms of
+  // validation_errors and validate_record: say how to reach the others.
+  size_t start = text.find_first_not_of(" \t\r\n");
+  bool looks_like_json =
+      start != std::string_view::npos && (text[start] == '{' || text == "true" || text == "false");
   throw Error(sqlstate::kInvalidParameterValue,
               "malformed schema reference \"" + TruncateUtf8(text, 250) + "\"", why,
-              "A reference is name:version (lab/sensor:3) or a name alone for its newest version; "
-              "a name is segments of letters, digits, '_', '.' and '-' joined by '/'.");
+              looks_like_json
+                  ? "To check a record against a definition that is not registered, pass the "
+                    "definition as jsonb: validation_errors('{...}'::jsonb, record), "
+                    "validate('{...}', record)."
+                  : "A reference is name:version (lab/sensor:3) or a name alone for its newest "
+                    "version; a name is segments of letters, digits, '_', '.' and '-' joined by "
+                    "'/'.");
 }
 
 // Checks `name`, reporting errors against the whole reference `text`.
@@ -37,8 +47,8 @@ void ValidateName(std::string_view name, std::string_view text) {
       // Name the whole UTF-8 sequence, not its first byte.
       size_t length = 1;
       while (i + length < name.size() && (name[i + length] & 0xC0) == 0x80) length++;
-      Malformed(text, "The name contains the character '" + std::string(name.substr(i, length)) +
-                          "'.");
+      Malformed(text,
+                "The name contains the character '" + std::string(name.substr(i, length)) + "'.");
     }
   }
   if (segment_empty) Malformed(text, "A segment of the name is empty.");

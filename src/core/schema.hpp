@@ -202,6 +202,17 @@ struct CompiledSchema {
   std::vector<IgnoredKeyword> ignored_keywords;
 };
 
+// What a compile that collects problems (CompileOptions::problems) found
+// instead of stopping: a keyword that could not be compiled, at its JSON
+// Pointer in the definition ("" when it is not in the definition), or a
+// document a reference needs that the DocumentSource lacks.
+struct CompileProblem {
+  std::string path;
+  std::string code;  // SQLSTATE
+  std::string message;
+  std::string missing_uri;  // non-empty: the document to fetch
+};
+
 struct CompileOptions {
   Dialect default_dialect = Dialect::kDraft7;
   size_t max_depth = 1000;
@@ -209,6 +220,9 @@ struct CompileOptions {
   size_t stack_budget = 1024 * 1024;
   // Polled while parsing and compiling (patterns can take long).
   StopCheck should_stop = nullptr;
+  // When set, a keyword whose compile step fails is recorded here and left
+  // out, and the compile goes on (check_definition lists them all).
+  std::vector<CompileProblem>* problems = nullptr;
 };
 
 // Stack one level of a definition's nesting may cost while it is checked:

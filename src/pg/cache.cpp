@@ -201,7 +201,8 @@ void InitSchemaCache() {
 
 std::unique_ptr<CompiledSchema> CompileDefinition(const std::string& definition_text,
                                                   Dialect dialect, int64_t registered_id,
-                                                  std::vector<int64_t>* uses, Oid viewer) {
+                                                  std::vector<int64_t>* uses, Oid viewer,
+                                                  std::vector<UsedSchema>* used) {
   DocumentSource documents;
   CompileOptions options = CurrentCompileOptions(dialect);
   // Each pass either compiles or names one more document to fetch.
@@ -259,8 +260,22 @@ std::unique_ptr<CompiledSchema> CompileDefinition(const std::string& definition_
       }
       documents.emplace(missing.uri(), row.definition);
       if (uses != nullptr) uses->push_back(row.id);
+      if (used != nullptr) used->push_back({row.id, row.owner, row.is_public});
     }
   }
+}
+
+bool FindRegisteredDocument(const std::string& uri, Oid viewer, std::string* definition) {
+  const std::string prefix = kRegistryUriPrefix;
+  RegistryRow row;
+  if (uri.rfind(prefix, 0) == 0) {
+    row = FetchRow(ParseRef(uri.substr(prefix.size())));
+  } else {
+    row = FetchByUri(uri, 0);
+  }
+  if (!row.found || row.status != "exists" || !Visible(viewer, row)) return false;
+  *definition = row.definition;
+  return true;
 }
 
 std::shared_ptr<const CachedSchema> LookupSchema(const std::string& ref_text, bool for_caller) {

@@ -67,24 +67,7 @@ SCHEMAREG_FUNCTION(validate_record) {
 // validation_errors(ref text, record jsonb) → TABLE(path text, keyword text, message text)
 SCHEMAREG_FUNCTION(validation_errors) {
   RecordCheck check = CheckRecord(fcinfo);
-  PgGuard([&] {
-    InitMaterializedSRF(fcinfo, 0);
-    ReturnSetInfo* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
-    for (const schemareg::ValidationError& e : check.errors.kept) {
-      Datum values[3] = {CStringGetTextDatum(e.path.c_str()),
-                         CStringGetTextDatum(e.keyword.c_str()),
-                         CStringGetTextDatum(e.message.c_str())};
-      bool nulls[3] = {false, false, false};
-      tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-    }
-    // The errors found past the limits: one last row says how many.
-    if (check.errors.more > 0) {
-      std::string more = schemareg::MoreErrorsMessage(check.errors.more);
-      Datum values[3] = {0, 0, CStringGetTextDatum(more.c_str())};
-      bool nulls[3] = {true, true, false};
-      tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-    }
-  });
+  PutErrorRows(fcinfo, check.errors);
   return (Datum)0;
 }
 

@@ -1,6 +1,7 @@
 #include "pg/record.hpp"
 
 #include "core/evaluator.hpp"
+#include "pg/guard.hpp"
 #include "pg/jsonb_value.hpp"
 #include "pg/settings.hpp"
 
@@ -40,6 +41,28 @@ std::string ErrorsJson(const ErrorList& errors) {
     array.items().push_back(std::move(item));
   }
   return ToJsonText(array);
+}
+
+void PutErrorRows(FunctionCallInfo fcinfo, const ErrorList& errors) {
+  std::string more = errors.more > 0 ? MoreErrorsMessage(errors.more) : std::string();
+  PgGuard([&] {
+    InitMaterializedSRF(fcinfo, 0);
+    ReturnSetInfo* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+    int columns = rsinfo->setDesc->natts < 4 ? rsinfo->setDesc->natts : 4;
+    Datum values[4] = {0, 0, 0, 0};
+    bool nulls[4] = {false, false, false, false};
+    for (const ValidationError& e : errors.kept) {
+      const std::string* texts[4] = {&e.path, &e.keyword, &e.message, &e.schema_path};
+      for (int i = 0; i < columns; i++) values[i] = CStringGetTextDatum(texts[i]->c_str());
+      tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+    }
+    // The errors found past the limits: one last row says how many.
+    if (errors.more > 0) {
+      bool more_nulls[4] = {true, true, false, true};
+      values[2] = CStringGetTextDatum(more.c_str());
+      tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, more_nulls);
+    }
+  });
 }
 
 }  // namespace schemareg::pg

@@ -31,4 +31,9 @@ ErrorList RecordErrors(const CompiledSchema& schema, const Jsonb* record);
 // {"path": null, "keyword": null, "message": "... and N more errors"}.
 std::string ErrorsJson(const ErrorList& errors);
 
+// Returns a record's errors as the rows of validation_errors: path, keyword,
+// message and schema_path, as many of these columns as the function's result
+// has; then, when some were only counted, a row whose message says how many.
+void PutErrorRows(FunctionCallInfo fcinfo, const ErrorList& errors);
+
 }  // namespace schemareg::pg

@@ -78,8 +78,8 @@ struct RowInput {
 
 // The attribute number of a bound column, or an error naming it: it must
 // exist and still be of the type attach() checked (reading another type as
-// jsonb would read past the value).
-int ColumnOf(Relation relation, const std::string& column, Oid type) {
+// jsonb would read past the value); with `domain_ok`, a domain over it.
+int ColumnOf(Relation relation, const std::string& column, Oid type, bool domain_ok = false) {
   int att = SPI_fnumber(RelationGetDescr(relation), column.c_str());
   if (att <= 0) {
     throw Error(sqlstate::kObjectNotInPrerequisiteState,
@@ -87,7 +87,10 @@ int ColumnOf(Relation relation, const std::string& column, Oid type) {
                     "\" does not exist",
                 "", "Run schemareg.detach() and schemareg.attach() again after renaming columns.");
   }
-  if (TupleDescAttr(RelationGetDescr(relation), att - 1)->atttypid != type) {
+  // The record column may be a domain over jsonb: the same bytes.
+  Oid column_type = TupleDescAttr(RelationGetDescr(relation), att - 1)->atttypid;
+  if (column_type != type && domain_ok) PgGuard([&] { column_type = getBaseType(column_type); });
+  if (column_type != type) {
     throw Error("42804",
                 "bound column \"" + column + "\" of table \"" + RelationGetRelationName(relation) +
                     "\" is not of type " + (type == JSONBOID ? "jsonb" : "text") + " any more",
@@ -224,7 +227,7 @@ const BoundColumns* ColumnsOf(FunctionCallInfo fcinfo, Relation relation) {
   bool keep_versions = binding.follow_latest && InCopyFrom() && MayWriteRegistry();
   BoundColumns columns = {relid,
                           ColumnOf(relation, binding.schema_column, TEXTOID),
-                          ColumnOf(relation, binding.record_column, JSONBOID),
+                          ColumnOf(relation, binding.record_column, JSONBOID, true),
                           0,
                           binding.flag_mode,
                           binding.follow_latest,

@@ -2,7 +2,9 @@
 """Runs the JSON-Schema-Test-Suite through a real PostgreSQL server with the
 schemareg extension installed: for each draft (4, 6, 7, 2019-09, 2020-12) the
 required tests, and the optional format tests with schemareg.assert_formats =
-always (format is an assertion there, which 2020-12 leaves to an option).
+always (format is an assertion there, which 2020-12 leaves to an option);
+then the required tests again ad hoc, through validate(definition, record)
+and validation_errors(definition, record), nothing registered per group.
 
 Each draft gets a fresh database. Remotes are registered as schemas whose
 top-level id is their retrieval URI (http://localhost:1234/...), so that a
@@ -27,8 +29,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 KNOWN_FAILURES = os.path.join(HERE, "known_failures.txt")
 DRAFTS = ("draft4", "draft6", "draft7", "draft2019-09", "draft2020-12")
-# (label, folder under tests/<draft>, lowest pass rate, assert_formats)
-PARTS = (("", "", 99.0, "on"), (" format", "optional/format", 95.0, "always"))
+# (label, folder under tests/<draft>, lowest pass rate, assert_formats, ad hoc)
+PARTS = (("", "", 99.0, "on", False), (" format", "optional/format", 95.0, "always", False),
+         (" ad-hoc", "", 99.0, "on", True))
 REMOTE_BASE = "http://localhost:1234/"
 
 
@@ -166,20 +169,21 @@ def run_draft(root, draft, known, verbose):
         conn.execute("SELECT pg_catalog.set_config('schemareg.default_dialect', %s, false)",
                      (draft,))
         register_remotes(conn, root, draft, notes)
-        for label, folder, _, assert_formats in PARTS:
+        for label, folder, _, assert_formats, adhoc in PARTS:
             conn.execute("SET schemareg.assert_formats = " + assert_formats)
             tests_dir = os.path.join(root, "tests", draft, folder)
             if not os.path.isdir(tests_dir):
                 notes.append("note: %s: no tests/%s/%s in the suite" % (draft, draft, folder))
                 continue
             prefix = folder.split("/")[-1] + "/" if folder else ""
-            run_folder(conn, tests_dir, prefix, label, results)
+            run_folder(conn, tests_dir, prefix, label, results, adhoc)
     return notes, results
 
 
-def run_folder(conn, tests_dir, prefix, label, results):
-    """Registers each group's schema and validates its cases; appends
-    (part label, file, group, case, outcome, reason) to results."""
+def run_folder(conn, tests_dir, prefix, label, results, adhoc=False):
+    """Registers each group's schema and validates its cases (ad hoc: uses
+    the schema as it is, unregistered); appends (part label, file, group,
+    case, outcome, reason) to results."""
     for fname in sorted(os.listdir(tests_dir)):
         path = os.path.join(tests_dir, fname)
         if not fname.endswith(".json") or not os.path.isfile(path):
@@ -189,6 +193,9 @@ def run_folder(conn, tests_dir, prefix, label, results):
         for g, group in enumerate(load_json(path)):
             gdesc = group["description"]
             name = "conformance/%s/%d" % (safe_name(stem), g)
+            if adhoc:
+                run_adhoc_group(conn, label, fname, group, results)
+                continue
             try:
                 conn.execute("SELECT schemareg.create_schema(%s, %s::jsonb)",
                              (name, to_json(group["schema"])))
@@ -227,6 +234,35 @@ def run_folder(conn, tests_dir, prefix, label, results):
                                         "valid" if case["valid"] else "invalid",
                                         "valid" if got else ("invalid" if got is False
                                                              else repr(got)))))
+
+
+def run_adhoc_group(conn, label, fname, group, results):
+    """One group's cases through validate(definition, record), checked
+    against validation_errors(definition, record) as above."""
+    gdesc = group["description"]
+    definition = to_json(group["schema"])
+    for case in group["tests"]:
+        cdesc = case["description"]
+        try:
+            cur = conn.execute(
+                "SELECT schemareg.validate(s, d), "
+                "NOT EXISTS (SELECT FROM schemareg.validation_errors(s, d)) "
+                "FROM (SELECT %s::jsonb AS s, %s::jsonb AS d) AS r",
+                (definition, to_json(case["data"])))
+            got, no_errors = cur.fetchone()
+        except psycopg.Error as e:
+            results.append((label, fname, gdesc, cdesc, "error",
+                            "validate failed: " + error_text(e)))
+            continue
+        if got is not no_errors:
+            results.append((label, fname, gdesc, cdesc, "fail",
+                            "validate says %s but validation_errors %s" % (
+                                got, "finds none" if no_errors else "finds errors")))
+        elif got is case["valid"]:
+            results.append((label, fname, gdesc, cdesc, "pass", ""))
+        else:
+            results.append((label, fname, gdesc, cdesc, "fail", "expected %s, got %s" % (
+                "valid" if case["valid"] else "invalid", "valid" if got else "invalid")))
 
 
 def report(draft, label, results, known, min_rate, verbose):
@@ -284,7 +320,7 @@ def main():
         notes, all_results = run_draft(root, draft, known, args.verbose)
         for n in notes:
             print(n)
-        for label, _, min_rate, _ in PARTS:
+        for label, _, min_rate, _, _ in PARTS:
             results = [r[1:] for r in all_results if r[0] == label]
             if not results:
                 continue

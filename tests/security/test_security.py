@@ -1271,3 +1271,94 @@ class RepairTest(SecCase):
                                      " ORDER BY 1"), [("sec_bob.t",), ("sec_bob.tn",)])
         self.assertEqual(self.su.run("SELECT * FROM schemareg.check()"), [])
         self.assert_counts_exact()
+
+
+class AdhocTest(SecCase):
+    """Ad-hoc validation (issue 12, item 8): a definition that bob writes
+    himself reaches registered schemas only as he may see them. alice's
+    private schema with an $id, her private metaschema, and a SECURITY
+    DEFINER function of hers that uses them ad hoc."""
+
+    SECRET_URI = "https://alice.test/secret"
+    META_URI = "https://alice.test/meta"
+
+    def adhoc_fixture(self):
+        a = self.alice
+        self.create(a, "alice/byid", dict(SECRET, **{"$id": self.SECRET_URI}))
+        self.create(a, "alice/meta", {
+            "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": self.META_URI,
+            "$vocabulary": {"https://json-schema.org/draft/2020-12/vocab/core": True,
+                            "https://json-schema.org/draft/2020-12/vocab/validation": True},
+            "properties": {"secretprop": {"const": "SECRETENUM"}}})
+        a.run("CREATE FUNCTION public.alice_check(d jsonb) RETURNS boolean LANGUAGE sql "
+              "SECURITY DEFINER SET search_path = pg_catalog AS "
+              f"$$ SELECT schemareg.validate('{{\"$ref\": \"{self.SECRET_URI}\"}}', d) $$")
+        a.run("GRANT EXECUTE ON FUNCTION public.alice_check(jsonb) TO sec_bob")
+
+    def error_of(self, s, query, params):
+        """(SQLSTATE, message, detail, hint) of a statement that must fail."""
+        try:
+            s.run(query, params)
+        except psycopg.Error as e:
+            return (e.sqlstate, e.diag.message_primary, e.diag.message_detail, e.diag.message_hint)
+        self.fail(f"{s.role}: {query} {params} succeeded")
+
+    def test_private_schemas_do_not_resolve_and_cannot_be_probed(self):
+        self.adhoc_fixture()
+        before = self.snapshot()
+        b = self.bob
+        # Each probe as bob gives exactly what the same probe of a URI (or
+        # name) that was never registered gives, with that name put back.
+        probes = [
+            ('{"$ref": "%s"}', self.SECRET_URI, "https://alice.test/nothing"),
+            ('{"properties": {"p": {"$ref": "%s#/properties/secretprop"}}}', self.SECRET_URI,
+             "https://alice.test/nothing"),
+            ('{"$ref": "%s"}', "alice/byid:1", "alice/nothing:1"),
+            ('{"$ref": "%s"}', "alice/secret:1", "alice/nothing:1"),
+            ('{"$schema": "%s"}', self.META_URI, "https://alice.test/nothing"),
+        ]
+        record = '{"x": 1}'
+        for template, private, absent in probes:
+            for query in ("SELECT schemareg.validate(%s::jsonb, %s::jsonb)",
+                          "SELECT * FROM schemareg.validation_errors(%s::jsonb, %s::jsonb)"):
+                with self.subTest(definition=template % private, query=query):
+                    got = self.error_of(b, query, (template % private, record))
+                    want = self.error_of(b, query, (template % absent, record))
+                    self.assertIn(got[0], ("42704", "22023"))
+                    self.assertEqual(tuple(t.replace(private, absent) if t else t for t in got), want)
+            with self.subTest(definition=template % private, query="check_definition"):
+                got = b.run("SELECT * FROM schemareg.check_definition(%s::jsonb)", (template % private,))
+                want = b.run("SELECT * FROM schemareg.check_definition(%s::jsonb)", (template % absent,))
+                self.assertEqual(len(got), 1)
+                self.assertEqual([tuple(t.replace(private, absent) for t in r) for r in got], want)
+        # alice herself resolves them.
+        self.assertIs(self.alice.one("SELECT schemareg.validate(%s::jsonb, %s::jsonb)",
+                                     ('{"$ref": "%s"}' % self.SECRET_URI, J(ALICE_DOC))), True)
+        self.assertEqual(self.alice.run("SELECT * FROM schemareg.check_definition(%s::jsonb)",
+                                        ('{"$schema": "%s"}' % self.META_URI,)), [])
+        self.assert_unchanged(before)
+
+    def test_a_cached_program_serves_no_other_role(self):
+        self.adhoc_fixture()
+        before = self.snapshot()
+        b = self.bob
+        definition = '{"$ref": "%s"}' % self.SECRET_URI
+        # alice's function compiles her definition in bob's backend, as alice.
+        self.assertIs(b.one("SELECT public.alice_check(%s::jsonb)", (J(ALICE_DOC),)), True)
+        self.assertIs(b.one("SELECT public.alice_check('{}'::jsonb)"), False)
+        # The same definition, as bob, in the same backend: not his to use.
+        for query in ("SELECT schemareg.validate(%s::jsonb, '{}'::jsonb)",
+                      "SELECT * FROM schemareg.validation_errors(%s::jsonb, '{}'::jsonb)"):
+            self.assertEqual(b.attempt(query, (definition,)), "42704")
+        # And alice's function still works after bob's refusals.
+        self.assertIs(b.one("SELECT public.alice_check(%s::jsonb)", (J(ALICE_DOC),)), True)
+        # A role that may see it (a member of alice) uses it, until it may not.
+        self.su.run("GRANT sec_alice TO sec_bob")
+        try:
+            self.assertIs(b.one("SELECT schemareg.validate(%s::jsonb, '{}'::jsonb)", (definition,)),
+                          False)
+        finally:
+            self.su.run("REVOKE sec_alice FROM sec_bob")
+        self.assertEqual(b.attempt("SELECT schemareg.validate(%s::jsonb, '{}'::jsonb)", (definition,)),
+                         "42704")
+        self.assert_unchanged(before)
