@@ -2333,7 +2333,7 @@ COMMENT ON PROCEDURE @extschema@.run_jobs() IS
 
 ------------------------------------------------------------------------------
 -- Moving a registry (issue 12, item 5): export() and import(), and the
--- WARNING of DROP EXTENSION schemareg (10_export.sql).
+-- WARNING of DROP EXTENSION schemareg (11_export.sql).
 ------------------------------------------------------------------------------
 -- The export document, format "schemareg-export" version 1 (see "Moving a
 -- registry" in docs/reference.md). Names in byte order, versions by number,

@@ -1,6 +1,6 @@
 // DROP EXTENSION schemareg destroys the registry: at the start of the
 // command, its owner is warned how much, and pointed to export()
-// (10_export.sql, _warn_drop). Only an event trigger function written in C
+// (11_export.sql, _warn_drop). Only an event trigger function written in C
 // sees which extensions a DROP EXTENSION names.
 #include <cstring>
 
