@@ -2078,3 +2078,21 @@ $$;
 GRANT EXECUTE ON FUNCTION @extschema@._errors_json(text, jsonb) TO PUBLIC;
 GRANT EXECUTE ON FUNCTION @extschema@._validate_row(), @extschema@._count_row(),
                           @extschema@._on_truncate() TO PUBLIC;
+
+------------------------------------------------------------------------------
+-- Structured errors (issue 12, item 7; issue 11): validation_errors gains
+-- schema_path (appended, so callers of the 0.1.0 columns keep working; a
+-- result type changes only by DROP and CREATE, and nothing in the extension
+-- depends on it), and validation_report gives the "basic" output format.
+------------------------------------------------------------------------------
+DROP FUNCTION @extschema@.validation_errors(text, jsonb);
+CREATE FUNCTION @extschema@.validation_errors(ref text, record jsonb)
+    RETURNS TABLE (path text, keyword text, message text, schema_path text)
+    LANGUAGE c STRICT STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'validation_errors';
+COMMENT ON FUNCTION @extschema@.validation_errors(text, jsonb) IS
+    'one row per validation error: JSON Pointer into the record, keyword, message, JSON Pointer to the keyword in the schema';
+
+CREATE FUNCTION @extschema@.validation_report(ref text, record jsonb) RETURNS jsonb
+    LANGUAGE c STRICT STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'validation_report';
+COMMENT ON FUNCTION @extschema@.validation_report(text, jsonb) IS
+    'the record''s errors in JSON Schema''s "basic" output format: {"valid": true}, or {"valid": false, "errors": [{keywordLocation, instanceLocation, error}]}';

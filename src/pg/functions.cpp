@@ -6,11 +6,13 @@
 #include "core/bundle.hpp"
 #include "core/diff.hpp"
 #include "core/error.hpp"
+#include "core/error_output.hpp"
 #include "core/ref.hpp"
 #include "core/validator.hpp"
 #include "pg/cache.hpp"
 #include "pg/guard.hpp"
 #include "pg/record.hpp"
+#include "pg/row_errors.hpp"
 #include "pg/settings.hpp"
 
 namespace schemareg::pg {
@@ -64,28 +66,40 @@ SCHEMAREG_FUNCTION(validate_record) {
   return BoolGetDatum(RecordIsValid(*schema->compiled, record));
 }
 
-// validation_errors(ref text, record jsonb) → TABLE(path text, keyword text, message text)
+// validation_errors(ref text, record jsonb) →
+// TABLE(path text, keyword text, message text, schema_path text)
 SCHEMAREG_FUNCTION(validation_errors) {
   RecordCheck check = CheckRecord(fcinfo);
+  // The errors found past the limits: one last row says how many.
+  std::string more =
+      check.errors.more > 0 ? schemareg::MoreErrorsMessage(check.errors.more) : std::string();
   PgGuard([&] {
     InitMaterializedSRF(fcinfo, 0);
     ReturnSetInfo* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
     for (const schemareg::ValidationError& e : check.errors.kept) {
-      Datum values[3] = {CStringGetTextDatum(e.path.c_str()),
-                         CStringGetTextDatum(e.keyword.c_str()),
-                         CStringGetTextDatum(e.message.c_str())};
-      bool nulls[3] = {false, false, false};
+      Datum values[4] = {
+          CStringGetTextDatum(e.path.c_str()), CStringGetTextDatum(e.keyword.c_str()),
+          CStringGetTextDatum(e.message.c_str()), CStringGetTextDatum(e.schema_path.c_str())};
+      bool nulls[4] = {false, false, false, false};
       tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
     }
-    // The errors found past the limits: one last row says how many.
-    if (check.errors.more > 0) {
-      std::string more = schemareg::MoreErrorsMessage(check.errors.more);
-      Datum values[3] = {0, 0, CStringGetTextDatum(more.c_str())};
-      bool nulls[3] = {true, true, false};
+    if (!more.empty()) {
+      Datum values[4] = {0, 0, CStringGetTextDatum(more.c_str()), 0};
+      bool nulls[4] = {true, true, false, true};
       tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
     }
   });
   return (Datum)0;
+}
+
+// validation_report(ref text, record jsonb) → jsonb: the record's errors in
+// JSON Schema's "basic" output format, {"valid": true} when it matches.
+SCHEMAREG_FUNCTION(validation_report) {
+  RecordCheck check = CheckRecord(fcinfo);
+  std::string report = schemareg::BasicOutput(check.errors);
+  Datum result = 0;
+  PgGuard([&] { result = DirectFunctionCall1(jsonb_in, CStringGetDatum(report.c_str())); });
+  return result;
 }
 
 // assert_valid(ref text, record jsonb) → void; raises 23514 listing the errors.
@@ -94,8 +108,7 @@ SCHEMAREG_FUNCTION(assert_valid) {
   if (!check.errors.empty()) {
     throw Error(
         schemareg::sqlstate::kCheckViolation,
-        "record does not match schema \"" + check.schema->ref + "\"",
-        schemareg::ErrorLines(check.errors, static_cast<size_t>(MaxErrorDetail())),
+        "record does not match schema \"" + check.schema->ref + "\"", ErrorDetail(check.errors),
         check.errors.total() == 1 ? "" : std::to_string(check.errors.total()) + " errors in all.");
   }
   PG_RETURN_VOID();

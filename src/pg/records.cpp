@@ -13,6 +13,7 @@
 #include "pg/guard.hpp"
 #include "pg/owner.hpp"
 #include "pg/record.hpp"
+#include "pg/row_errors.hpp"
 #include "pg/settings.hpp"
 
 extern "C" {
@@ -354,11 +355,7 @@ SCHEMAREG_FUNCTION(_validate_row) {
     }
   }
   if (!errors.empty() && !in.columns.flag_mode) {
-    throw Error(schemareg::sqlstate::kCheckViolation,
-                std::string("new row for table \"") + table + "\" does not match schema \"" +
-                    schema->ref + "\"",
-                schemareg::ErrorLines(errors, static_cast<size_t>(MaxErrorDetail())),
-                errors.total() == 1 ? "" : std::to_string(errors.total()) + " errors in all.");
+    throw RowCheckViolation(in.relation, in.tuple, in.columns.record_att, schema->ref, errors);
   }
   std::string errors_json = errors.empty() ? "" : ErrorsJson(errors);
   bool rewrite_ref = schema->ref != in.ref;

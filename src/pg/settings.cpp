@@ -20,9 +20,13 @@ int max_errors = static_cast<int>(kDefaultMaxErrors);
 int assert_formats = 1;
 int fail_backend_steps = 0;
 int strict = 1;
+int error_format = 0;
 
 const struct config_enum_entry kStrictOptions[] = {
     {"off", 0, false}, {"warn", 1, false}, {"error", 2, false}, {nullptr, 0, false}};
+
+const struct config_enum_entry kErrorFormatOptions[] = {
+    {"text", 0, false}, {"json", 1, false}, {nullptr, 0, false}};
 
 const struct config_enum_entry kFailOptions[] = {
     {"none", 0, false}, {"create", 1, false}, {"delete", 2, false},
@@ -89,6 +93,11 @@ void DefineSettings() {
       "off: nothing.",
       &strict, 1, kStrictOptions, PGC_USERSET, 0, nullptr, nullptr, nullptr);
   DefineCustomEnumVariable(
+      "schemareg.error_format", "How the detail of a record's 23514 lists its errors.",
+      "text: one \"path: message (keyword)\" line each; json: a JSON array of {path, "
+      "schema_path, keyword, message}.",
+      &error_format, 0, kErrorFormatOptions, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+  DefineCustomEnumVariable(
       "schemareg.fail_backend_steps", "Lifecycle steps the faulty test backend fails (for tests).",
       nullptr, &fail_backend_steps, 0, kFailOptions, PGC_SUSET, 0, nullptr, ApplyFaults, nullptr);
   MarkGUCPrefixReserved("schemareg");
@@ -99,6 +108,8 @@ Dialect DefaultDialect() { return static_cast<Dialect>(default_dialect); }
 int MaxErrorDetail() { return max_error_detail; }
 
 Strictness Strict() { return static_cast<Strictness>(strict); }
+
+ErrorFormat CurrentErrorFormat() { return static_cast<ErrorFormat>(error_format); }
 
 // The stack PostgreSQL still allows below this frame, less a margin for the
 // frames that follow.
