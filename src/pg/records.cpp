@@ -332,7 +332,7 @@ SCHEMAREG_FUNCTION(_validate_row) {
   }
   const char* table = RelationGetRelationName(in.relation);
   if (record_null) {
-    throw Error(
+    Error error(
         "23502",
         std::string("record column \"") +
             NameStr(
@@ -340,6 +340,8 @@ SCHEMAREG_FUNCTION(_validate_row) {
             "\" of table \"" + table + "\" is null in a row that names schema \"" + schema->ref +
             "\"",
         "", "Set the schema column to NULL for a row without a record.");
+    error.set_object(ColumnObject(in.relation, in.columns.record_att));
+    throw error;
   }
   schemareg::ErrorList errors;
   // A schema that accepts everything needs no look at the record.

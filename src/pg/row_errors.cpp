@@ -1,5 +1,7 @@
 #include "pg/row_errors.hpp"
 
+#include <utility>
+
 #include "core/error_output.hpp"
 #include "pg/guard.hpp"
 #include "pg/settings.hpp"
@@ -93,6 +95,16 @@ char* RowValuesDescription(Relation relation, HeapTuple tuple) {
 
 }  // namespace
 
+ErrorObject ColumnObject(Relation relation, int att) {
+  char* schema_name = nullptr;
+  const char* column = nullptr;
+  PgGuard([&] {
+    column = NameStr(TupleDescAttr(RelationGetDescr(relation), att - 1)->attname);
+    schema_name = get_namespace_name(RelationGetNamespace(relation));
+  });
+  return {schema_name != nullptr ? schema_name : "", RelationGetRelationName(relation), column, ""};
+}
+
 std::string ErrorDetail(const ErrorList& errors) {
   size_t limit = static_cast<size_t>(MaxErrorDetail());
   if (CurrentErrorFormat() == ErrorFormat::kJson) return ErrorsJsonArray(errors, limit);
@@ -101,13 +113,11 @@ std::string ErrorDetail(const ErrorList& errors) {
 
 Error RowCheckViolation(Relation relation, HeapTuple tuple, int record_att, const std::string& ref,
                         const ErrorList& errors, SourceLocation where) {
+  ErrorObject object = ColumnObject(relation, record_att);
+  object.constraint = kValidateTrigger;
   char* key = nullptr;
   char* row = nullptr;
-  char* schema_name = nullptr;
-  const char* column = nullptr;
   PgGuard([&] {
-    column = NameStr(TupleDescAttr(RelationGetDescr(relation), record_att - 1)->attname);
-    schema_name = get_namespace_name(RelationGetNamespace(relation));
     // Row-level security hides rows: like PostgreSQL, show none of it then.
     if (check_enable_rls(RelationGetRelid(relation), InvalidOid, true) == RLS_ENABLED) return;
     key = PrimaryKeyDescription(relation, tuple);
@@ -123,7 +133,7 @@ Error RowCheckViolation(Relation relation, HeapTuple tuple, int record_att, cons
   Error error(sqlstate::kCheckViolation,
               "new row for table \"" + table + "\" does not match schema \"" + ref + "\"", detail,
               errors.total() == 1 ? "" : std::to_string(errors.total()) + " errors in all.", where);
-  error.set_object({schema_name != nullptr ? schema_name : "", table, column, kValidateTrigger});
+  error.set_object(std::move(object));
   if (json) error.set_context(failing_row);
   return error;
 }

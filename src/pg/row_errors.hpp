@@ -14,6 +14,9 @@ namespace schemareg::pg {
 // The name of the validation trigger: the constraint a row's 23514 names.
 inline constexpr const char* kValidateTrigger = "~schemareg_validate";
 
+// The column `att` of `relation` as an error names it (schema, table, column).
+ErrorObject ColumnObject(Relation relation, int att);
+
 // The errors of a record as an error detail shows them: "path: message
 // (keyword)" lines (text), or a JSON array of {path, schema_path, keyword,
 // message} (json), at most schemareg.max_error_detail of them.

@@ -81,6 +81,14 @@ class ErrorFieldsTest(unittest.TestCase):
         self.assertGreater(int(d.source_line), 0)
         self.assertEqual(self.conn.execute("SELECT count(*) FROM lab.readings").fetchone()[0], 0)
 
+    def test_null_record_names_its_column(self):
+        with self.assertRaises(errors.NotNullViolation) as cm:
+            self.conn.execute("INSERT INTO lab.readings VALUES (1, NULL, 'lab/sensor:1')")
+        d = cm.exception.diag
+        self.assertEqual((d.schema_name, d.table_name, d.column_name, d.constraint_name),
+                         ("lab", "readings", "doc", None))
+        self.assertEqual((d.source_file, d.source_function), ("records.cpp", "_validate_row_cpp"))
+
     def test_multi_row_statements_name_the_failing_row(self):
         c = self.conn
         e = self.refused("INSERT INTO lab.readings SELECT g, jsonb_build_object('t', 50 - g), "

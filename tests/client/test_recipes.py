@@ -201,7 +201,9 @@ class NodePostgresRecipeTest(RecipesCase):
         out = subprocess.run([node, "run.js"], cwd=work, env=env, capture_output=True, text=True,
                              timeout=120)
         self.assertEqual(out.returncode, 0, out.stderr)
-        self.assertEqual(json.loads(out.stdout), {"rows": 1, "results": [
+        self.assertEqual(json.loads(out.stdout), {"rows": 1, "fields": {
+            "code": "23514", "schema": "public", "table": "readings", "column": "doc",
+            "constraint": "~schemareg_validate", "where": "Failing row key (id)=(42)."}, "results": [
             {"ok": True},
             {"ok": False, "table": "readings", "column": "doc", "errors": [
                 MINIMUM,
