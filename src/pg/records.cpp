@@ -357,7 +357,9 @@ SCHEMAREG_FUNCTION(_validate_row) {
     }
   }
   if (!errors.empty() && !in.columns.flag_mode) {
-    throw RowCheckViolation(in.relation, in.tuple, in.columns.record_att, schema->ref, errors);
+    throw RowCheckViolation(
+        in.relation, in.tuple, in.columns.record_att, schema->ref, errors,
+        TRIGGER_FIRED_BY_UPDATE(trigger->tg_event) ? trigger->tg_updatedcols : nullptr);
   }
   std::string errors_json = errors.empty() ? "" : ErrorsJson(errors);
   bool rewrite_ref = schema->ref != in.ref;

@@ -112,12 +112,24 @@ std::string ErrorDetail(const ErrorList& errors) {
 }
 
 Error RowCheckViolation(Relation relation, HeapTuple tuple, int record_att, const std::string& ref,
-                        const ErrorList& errors, SourceLocation where) {
+                        const ErrorList& errors, const Bitmapset* updated_columns,
+                        SourceLocation where) {
   ErrorObject object = ColumnObject(relation, record_att);
   object.constraint = kValidateTrigger;
   char* key = nullptr;
   char* row = nullptr;
+  bool record_hidden = false;
   PgGuard([&] {
+    // The errors quote the record: not to a writer who may not read it and
+    // did not write it (an UPDATE of other columns), as PostgreSQL shows only
+    // such columns.
+    Oid relid = RelationGetRelid(relation);
+    bool readable =
+        pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) == ACLCHECK_OK ||
+        pg_attribute_aclcheck(relid, record_att, GetUserId(), ACL_SELECT) == ACLCHECK_OK;
+    bool written = updated_columns == nullptr ||
+                   bms_is_member(record_att - FirstLowInvalidHeapAttributeNumber, updated_columns);
+    record_hidden = !readable && !written;
     // Row-level security hides rows: like PostgreSQL, show none of it then.
     if (check_enable_rls(RelationGetRelid(relation), InvalidOid, true) == RLS_ENABLED) return;
     key = PrimaryKeyDescription(relation, tuple);
@@ -127,12 +139,20 @@ Error RowCheckViolation(Relation relation, HeapTuple tuple, int record_att, cons
   std::string failing_row = key != nullptr   ? std::string("Failing row key ") + key + "."
                             : row != nullptr ? std::string("Failing row contains ") + row + "."
                                              : "";
-  std::string detail = ErrorDetail(errors);
   bool json = CurrentErrorFormat() == ErrorFormat::kJson;
-  if (!json && !failing_row.empty()) detail = failing_row + "\n" + detail;
+  std::string detail = record_hidden ? (json ? "[]" : "") : ErrorDetail(errors);
+  if (!json && !failing_row.empty()) {
+    detail = detail.empty() ? failing_row : failing_row + "\n" + detail;
+  }
+  std::string hint = record_hidden
+                         ? "The record's errors (" + std::to_string(errors.total()) +
+                               ") are not shown: the current user may not read column \"" +
+                               object.column + "\"."
+                     : errors.total() == 1 ? ""
+                                           : std::to_string(errors.total()) + " errors in all.";
   Error error(sqlstate::kCheckViolation,
               "new row for table \"" + table + "\" does not match schema \"" + ref + "\"", detail,
-              errors.total() == 1 ? "" : std::to_string(errors.total()) + " errors in all.", where);
+              hint, where);
   error.set_object(std::move(object));
   if (json) error.set_context(failing_row);
   return error;

@@ -26,8 +26,12 @@ std::string ErrorDetail(const ErrorList& errors);
 // does not match schema `ref`. The row is named by its primary key, or by
 // the values of its columns that the current user may read (as PostgreSQL's
 // CHECK violations do): in the detail's first line (text), or in the
-// context (json, whose detail is only the array).
+// context (json, whose detail is only the array). The errors are left out
+// when the user may not read the record and the statement did not write it:
+// an UPDATE whose `updated_columns` (the trigger's, NULL for an INSERT) do
+// not include it.
 Error RowCheckViolation(Relation relation, HeapTuple tuple, int record_att, const std::string& ref,
-                        const ErrorList& errors, SourceLocation where = SourceLocation::Current());
+                        const ErrorList& errors, const Bitmapset* updated_columns,
+                        SourceLocation where = SourceLocation::Current());
 
 }  // namespace schemareg::pg

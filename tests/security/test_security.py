@@ -1321,3 +1321,32 @@ class StructuredErrorsTest(SecCase):
         self.assert_no_leak()
         self.assert_no_superuser()
         self.assert_counts_exact()
+
+    def test_update_of_other_columns_does_not_show_the_record(self):
+        """bob may UPDATE the schema column of alice's table and read only
+        id and sch: a 23514 of his UPDATE must not quote the record (alice's
+        markers) through its errors; the owner still sees them."""
+        a, b = self.alice, self.bob
+        self.create(a, "alice/strict", {"properties": {"kind": {"enum": ["other"]}}}, public=True)
+        a.run("CREATE TABLE public.vault (id int PRIMARY KEY, doc jsonb, sch text)")
+        a.run("SELECT schemareg.attach('public.vault', 'doc', 'sch')")
+        a.run("INSERT INTO public.vault VALUES (1, %s::jsonb, 'alice/pub:1')", (J(ALICE_DOC),))
+        a.run("GRANT SELECT (id, sch), UPDATE (sch) ON public.vault TO sec_bob")
+        for fmt, detail in (("text", "Failing row key (id)=(1)."), ("json", "[]")):
+            with self.subTest(error_format=fmt):
+                b.run(f"SET schemareg.error_format = {fmt}")
+                with self.assertRaises(psycopg.errors.CheckViolation) as cm:
+                    b.run("UPDATE public.vault SET sch = 'alice/strict:1'")
+                d = cm.exception.diag
+                self.assertEqual(d.message_detail, detail)
+                self.assertEqual(d.message_hint, "The record's errors (1) are not shown: "
+                                                 "the current user may not read column \"doc\".")
+                self.assertEqual(d.column_name, "doc")
+        self.assertEqual(a.one("SELECT sch FROM public.vault"), "alice/pub:1")
+        # The owner, who may read the record, is shown its errors.
+        with self.assertRaises(psycopg.errors.CheckViolation) as cm:
+            a.run("UPDATE public.vault SET sch = 'alice/strict:1'")
+        self.assertEqual(cm.exception.diag.message_detail,
+                         'Failing row key (id)=(1).\n/kind: value "SECRETENUM" is not one of the 1 allowed values (enum)')
+        self.assert_no_leak()
+        self.assert_counts_exact()
