@@ -12,7 +12,9 @@ class Reading(models.Model):
         """full_clean() reports the record's errors on the doc field, not a 500."""
         try:
             with transaction.atomic(), connection.cursor() as cur:
-                cur.execute("SELECT path, message FROM schemareg.validation_errors(%s, %s::jsonb)",
+                # ::text keeps the call off the (definition jsonb, record jsonb) overload.
+                cur.execute("SELECT path, message"
+                            " FROM schemareg.validation_errors(%s::text, %s::jsonb)",
                             [self.schema_ref, json.dumps(self.doc)])
                 errors = [f"{path or '(root)'}: {message}" for path, message in cur.fetchall()]
         except DatabaseError as exc:
