@@ -30,7 +30,7 @@ for ((round = 1; round <= rounds; round++)); do
     cp "$tree/build/cmake/schemareg.so" "$lib"
     cp "$tree"/build/schemareg--*.sql "$ext/"
     line=$(bash "$tree/bench/validate.sh" 20000 2>&1 |
-      grep -E 'floor\)|^validate_record  |ratio validate_record' | tr -s ' ' | tr '\n' ' ')
+      grep -E 'floor\)|^validate_record|ratio' | tr -s ' ' | tr '\n' ' ')
     echo "round $round $tree: $line"
   done
 done

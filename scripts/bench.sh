@@ -31,6 +31,7 @@ run() {
   "$@" || failed+=("\`$*\` exited with status $?")
 }
 run bench/validate.sh "$records"
+run bench/vs_ajv.sh "$records" "$tiny" 7
 run bench/insert_select.sh instrument "$records" "$runs"
 run bench/insert_select.sh tiny "$tiny" "$runs"
 run bench/insert_pgbench.sh "$seconds" "$rounds"

@@ -25,6 +25,16 @@ SELECT split_part(o, E'\n', 1) AS error, split_part(o, E'\n', 2) AS detail, o LI
 SELECT p, outcome(format('SELECT schemareg.create_schema(%L, %L)', 'limits/pat', jsonb_build_object('pattern', p)))
   FROM unnest(ARRAY['(a)\2', '(?<=a+)b', '(a)(?<=\1)b', '[', 'a{2,1}']) AS p;
 
+-- What a schema's patterns hold compiled is capped (64 MiB): 13,000
+-- distinct ".{N}" would hold about 2 GB, and are refused at the cap with
+-- 54000, after compiling what fits. The same text many times is compiled once.
+SELECT outcome(format('SELECT schemareg.create_schema(%L, %L)', 'limits/manypatterns',
+       jsonb_build_object('allOf', (SELECT jsonb_agg(jsonb_build_object('pattern', '.{' || (999 - i % 900) || '}x' || i))
+                                     FROM generate_series(1, 13000) i))));
+SELECT (schemareg.create_schema('limits/samepattern',
+       jsonb_build_object('allOf', (SELECT jsonb_agg('{"pattern": ".{999}"}'::jsonb) FROM generate_series(1, 13000))))).version;
+SELECT schemareg.validate_record('limits/samepattern', to_jsonb(repeat('a', 998))) AS short_string;
+
 -- Records whose checks go deeper than schemareg.max_depth: 54000, never a
 -- crash. A schema that looks at nothing does not care how deep a record is.
 SELECT (schemareg.create_schema('limits/any', '{}')).version;
@@ -102,22 +112,43 @@ SET statement_timeout = '10s';
 SELECT schemareg.validate_record('limits/exponential', '1');
 SELECT * FROM schemareg.validation_errors('limits/exponential', '1');
 RESET statement_timeout;
--- Cancellation: collecting annotations for unevaluatedProperties, the same
--- schema is not memoized and would run for hours; it stops at
--- statement_timeout. Without polling this statement would never return.
+-- The same under unevaluatedProperties, which collects annotations: each
+-- node's result and the annotations it adds at a value are kept, so the
+-- answer comes at once too, and "a", evaluated 2^40 ways down, counts.
 SELECT (schemareg.create_schema('limits/exponential20', jsonb_build_object(
           '$schema', 'https://json-schema.org/draft/2020-12/schema',
-          '$defs', (SELECT jsonb_object_agg('d' || i, CASE WHEN i = 41 THEN 'false'::jsonb ELSE
+          '$defs', (SELECT jsonb_object_agg('d' || i, CASE WHEN i = 41 THEN '{"properties": {"a": true}}'::jsonb ELSE
                             jsonb_build_object('anyOf', jsonb_build_array(
                               jsonb_build_object('$ref', '#/$defs/d' || (i + 1)),
                               jsonb_build_object('$ref', '#/$defs/d' || (i + 1)))) END)
                             FROM generate_series(1, 41) i),
           'anyOf', jsonb_build_array(jsonb_build_object('$ref', '#/$defs/d1'), true),
           'unevaluatedProperties', false))).version;
+SET statement_timeout = '10s';
+SELECT schemareg.validate_record('limits/exponential20', '{"a": 1}') AS a_evaluated,
+       schemareg.validate_record('limits/exponential20', '{"a": 1, "b": 2}') AS b_unevaluated;
+SELECT * FROM schemareg.validation_errors('limits/exponential20', '{"a": 1, "b": 2}');
+RESET statement_timeout;
+-- Cancellation: a schema that uses the dynamic scope ($dynamicRef) is not
+-- memoized, as a node's result then depends on the path to it; this one
+-- would run for hours and stops at statement_timeout. Without polling this
+-- statement would never return.
+SELECT (schemareg.create_schema('limits/exponential_dynamic', jsonb_build_object(
+          '$schema', 'https://json-schema.org/draft/2020-12/schema',
+          '$dynamicAnchor', 'top',
+          '$defs', (SELECT jsonb_object_agg('d' || i, CASE WHEN i = 41 THEN 'false'::jsonb ELSE
+                            jsonb_build_object('anyOf', jsonb_build_array(
+                              jsonb_build_object('$ref', '#/$defs/d' || (i + 1)),
+                              jsonb_build_object('$ref', '#/$defs/d' || (i + 1)))) END)
+                            FROM generate_series(1, 41) i)
+                   || '{"tree": {"items": {"$dynamicRef": "#top"}}}',
+          'properties', '{"tree": {"$ref": "#/$defs/tree"}}'::jsonb,
+          'anyOf', jsonb_build_array(jsonb_build_object('$ref', '#/$defs/d1'), true),
+          'unevaluatedProperties', false))).version;
 \set VERBOSITY terse
 SET statement_timeout = '100ms';
-SELECT schemareg.validate_record('limits/exponential20', '{}');
-SELECT * FROM schemareg.validation_errors('limits/exponential20', '{}');
+SELECT schemareg.validate_record('limits/exponential_dynamic', '{}');
+SELECT * FROM schemareg.validation_errors('limits/exponential_dynamic', '{}');
 RESET statement_timeout;
 \set VERBOSITY default
 

@@ -104,6 +104,29 @@ class Compiler : public KeywordCompiler {
   NodeId NodeOf(const Json* target) override { return NodeFor(target); }
   void UseDynamicScope() override { out_->uses_dynamic_scope = true; }
 
+  std::shared_ptr<const Pattern> CompilePattern(const std::string& ecma) override {
+    auto [it, added] = patterns_.emplace(ecma, nullptr);
+    if (!added) return it->second;
+    try {
+      it->second = Pattern::Compile(ecma);
+    } catch (...) {
+      patterns_.erase(it);
+      throw;
+    }
+    pattern_bytes_ += it->second->bytes();
+    if (pattern_bytes_ > kMaxSchemaPatternBytes) {
+      throw Error(sqlstate::kProgramLimitExceeded,
+                  "the schema's patterns need more than " +
+                      std::to_string(kMaxSchemaPatternBytes >> 20) + " MiB once compiled",
+                  std::to_string(patterns_.size()) + " distinct patterns, the last \"" +
+                      TruncateUtf8(ecma, 200) + "\" of " + std::to_string(it->second->bytes()) +
+                      " bytes.",
+                  "Use fewer or smaller patterns: bounded repetitions of wide classes, such as "
+                  "\".{999}\", compile the largest.");
+    }
+    return it->second;
+  }
+
  private:
   // Records the base URI of every subschema of a resource, and its anchors.
   void IndexResource(const Json& json, const Scope& outer, bool document_root) {
@@ -334,6 +357,7 @@ class Compiler : public KeywordCompiler {
       bool known = false;
       FindKeyword(*scope.vocabularies, "$ref", &known)(site, *ref);
       node.ref_only = true;
+      SetKeywordGroups(node);
       return;
     }
     for (const Json::Member& m : json.members()) {
@@ -344,6 +368,7 @@ class Compiler : public KeywordCompiler {
       if (!known && scope.document.empty()) ignored_.emplace_back(&json, m.first);
     }
     FinishValidation(node);
+    SetKeywordGroups(node);
     // {} and its like accept everything: the validator then skips them.
     if (Unconstrained(node)) {
       if (node.ref != kNoNode) {
@@ -497,6 +522,9 @@ class Compiler : public KeywordCompiler {
   std::vector<std::string> resource_bases_;
   const Scope* scope_ = nullptr;                              // of the subschema being compiled
   std::vector<std::pair<const Json*, std::string>> ignored_;  // subschema, member
+  // Each pattern text compiled once, and what they hold together.
+  std::unordered_map<std::string, std::shared_ptr<const Pattern>> patterns_;
+  size_t pattern_bytes_ = 0;
 };
 
 }  // namespace

@@ -162,7 +162,7 @@ class Evaluator {
       Fail("false", "no value is allowed here");
       return false;
     }
-    if (n.memoize && annotations_ == nullptr && !schema_.uses_dynamic_scope) {
+    if (n.memoize && !schema_.uses_dynamic_scope) {
       return EvalMemoized(id, n, value);
     }
     if (schema_.uses_dynamic_scope && n.resource != dynamic_scope_.back()) {
@@ -228,28 +228,30 @@ class Evaluator {
       if (fast()) return false; \
     }                           \
   } while (0)
-    SCHEMAREG_CHECK(core::CheckRefs(*this, n, value));
-    SCHEMAREG_CHECK(validation::CheckAnyType(*this, n, value));
+    // Only the groups of keywords the node has (SchemaNode::groups).
+    const uint16_t g = n.groups;
+    if (g & kGroupRefs) SCHEMAREG_CHECK(core::CheckRefs(*this, n, value));
+    if (g & kGroupAnyType) SCHEMAREG_CHECK(validation::CheckAnyType(*this, n, value));
     switch (value.type()) {
       case JsonType::kNumber:
-        SCHEMAREG_CHECK(validation::CheckNumber(*this, n, value));
+        if (g & kGroupNumber) SCHEMAREG_CHECK(validation::CheckNumber(*this, n, value));
         break;
       case JsonType::kString:
-        SCHEMAREG_CHECK(validation::CheckString(*this, n, value.as_string()));
-        SCHEMAREG_CHECK(format::CheckString(*this, n, value.as_string()));
+        if (g & kGroupString) SCHEMAREG_CHECK(validation::CheckString(*this, n, value.as_string()));
+        if (g & kGroupFormat) SCHEMAREG_CHECK(format::CheckString(*this, n, value.as_string()));
         break;
       case JsonType::kArray:
-        SCHEMAREG_CHECK(validation::CheckArray(*this, n, value));
-        SCHEMAREG_CHECK(applicator::CheckArray(*this, n, value));
+        if (g & kGroupArrayAssertions) SCHEMAREG_CHECK(validation::CheckArray(*this, n, value));
+        if (g & kGroupArrayApplicators) SCHEMAREG_CHECK(applicator::CheckArray(*this, n, value));
         break;
       case JsonType::kObject:
-        SCHEMAREG_CHECK(validation::CheckObject(*this, n, value));
-        SCHEMAREG_CHECK(applicator::CheckObject(*this, n, value));
+        if (g & kGroupObjectAssertions) SCHEMAREG_CHECK(validation::CheckObject(*this, n, value));
+        if (g & kGroupObjectApplicators) SCHEMAREG_CHECK(applicator::CheckObject(*this, n, value));
         break;
       default:
         break;
     }
-    SCHEMAREG_CHECK(applicator::CheckInPlace(*this, n, value));
+    if (g & kGroupInPlace) SCHEMAREG_CHECK(applicator::CheckInPlace(*this, n, value));
 #undef SCHEMAREG_CHECK
     return ok;
   }
@@ -298,17 +300,20 @@ class Evaluator {
   bool Keeping() const { return errors_ != nullptr && errors_->more == 0; }
 
   // Stack and cancel checks, once per step of the evaluation.
-  void Poll() {
+  // (Inline on every step; what is rare is out of line.)
+  __attribute__((always_inline)) void Poll() {
     char probe;
     uintptr_t here = reinterpret_cast<uintptr_t>(&probe);
     uintptr_t used = here > stack_base_ ? here - stack_base_ : stack_base_ - here;
+    if (__builtin_expect(used > options_.stack_budget || ++ticks_ % 256 == 0, 0)) PollRarely(used);
+  }
+
+  __attribute__((noinline, cold)) void PollRarely(uintptr_t used) {
     if (used > options_.stack_budget) {
       throw Error(sqlstate::kProgramLimitExceeded, "schema evaluation nests too deeply",
                   "The record and the schema's references together exceed the stack limit.");
     }
-    if (++ticks_ % 256 == 0 && options_.should_stop != nullptr && options_.should_stop()) {
-      throw Interrupted();
-    }
+    if (options_.should_stop != nullptr && options_.should_stop()) throw Interrupted();
   }
 
   bool EvalDeeper(NodeId id, const Value& value) {
@@ -344,6 +349,7 @@ class Evaluator {
     if (place == nullptr && (!scalar || !fast())) return EvalNode(n, value);
     MemoKey key{id, place, static_cast<uint8_t>(value.type()),
                 value.type() == JsonType::kBool && value.as_bool()};
+    if (annotations_ != nullptr) return EvalMemoizedAnnotating(key, n, value);
     auto& memo = fast() ? fast_memo_ : errors_memo_;
     auto it = memo.find(key);
     if (it != memo.end()) return it->second;
@@ -372,6 +378,31 @@ class Evaluator {
     }
   };
 
+  // The same while annotations are collected (under unevaluated*): the
+  // result and the annotations the evaluation added are kept, and a repeat
+  // adds them again. Kept within kMaxAnnotationMemoBytes; past that, nodes
+  // are evaluated again (time is then bounded by cancellation only).
+  bool EvalMemoizedAnnotating(const MemoKey& key, const Node& n, const Value& value) {
+    auto& memo = fast() ? fast_annotated_memo_ : errors_annotated_memo_;
+    auto it = memo.find(key);
+    if (it != memo.end()) {
+      annotations_->Merge(it->second.added);
+      return it->second.ok;
+    }
+    Annotations added;
+    Annotations* outer = SwapAnnotations(&added);
+    bool ok = EvalNode(n, value);
+    SwapAnnotations(outer);
+    outer->Merge(added);
+    size_t bytes = sizeof(AnnotatedResult) + added.properties.size() * sizeof(std::string_view) +
+                   added.items.size() * sizeof(size_t);
+    if (annotation_memo_bytes_ + bytes <= kMaxAnnotationMemoBytes) {
+      annotation_memo_bytes_ += bytes;
+      memo.emplace(key, AnnotatedResult{ok, std::move(added)});
+    }
+    return ok;
+  }
+
   bool EvalNode(const Node& n, const Value& value) {
     if (n.ref_only) {
       // A tail call without errors: chains of $ref take no stack.
@@ -388,6 +419,14 @@ class Evaluator {
   ErrorList* errors_;
   Annotations* annotations_ = nullptr;
   std::unordered_map<MemoKey, bool, MemoHash> fast_memo_, errors_memo_;
+  struct AnnotatedResult {
+    bool ok;
+    Annotations added;
+  };
+  static constexpr size_t kMaxAnnotationMemoBytes = 64 << 20;
+  std::unordered_map<MemoKey, AnnotatedResult, MemoHash> fast_annotated_memo_,
+      errors_annotated_memo_;
+  size_t annotation_memo_bytes_ = 0;
   // The resources the evaluation is in, outermost first (only when a dynamic
   // reference needs them).
   std::vector<uint32_t> dynamic_scope_;

@@ -31,4 +31,6 @@ bool Pattern::Search(std::string_view utf8_text) const { return program_->Search
 
 bool Pattern::uses_backtracking() const { return program_->backtracking(); }
 
+size_t Pattern::bytes() const { return program_->bytes() + source_.size() + translated_.size(); }
+
 }  // namespace schemareg

@@ -15,6 +15,10 @@ namespace schemareg {
 
 class RegexProgram;
 
+// The most memory the compiled patterns of one schema may hold: a definition
+// of many large patterns (13,000 of ".{999}" are 2 GB) is refused with 54000.
+inline constexpr size_t kMaxSchemaPatternBytes = 64 << 20;
+
 // A compiled pattern. Search() has JSON Schema semantics: unanchored search.
 class Pattern {
  public:
@@ -33,6 +37,10 @@ class Pattern {
 
   // Whether the pattern runs on the backtracking engine (PCRE2).
   bool uses_backtracking() const;
+
+  // The memory its compiled program holds (what a schema's patterns may
+  // hold in all is capped: kMaxSchemaPatternBytes).
+  size_t bytes() const;
 
   // The original ECMA text.
   const std::string& source() const { return source_; }

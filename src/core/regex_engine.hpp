@@ -17,6 +17,8 @@ class RegexProgram {
   virtual bool Search(std::string_view utf8_text) const = 0;
   // Whether the engine backtracks (and so runs under hard limits).
   virtual bool backtracking() const = 0;
+  // The memory the compiled program holds, as its engine accounts it.
+  virtual size_t bytes() const = 0;
 };
 
 // RE2: linear time, never recursing on the subject. Throws schemareg::Error

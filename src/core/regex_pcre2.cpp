@@ -142,8 +142,8 @@ struct CompileContextFree {
 
 class Pcre2Program : public RegexProgram {
  public:
-  Pcre2Program(std::string_view source, std::unique_ptr<pcre2_code, CodeFree> code)
-      : name_(TruncateUtf8(source, 200)), code_(std::move(code)) {}
+  Pcre2Program(std::string_view source, std::unique_ptr<pcre2_code, CodeFree> code, size_t bytes)
+      : name_(TruncateUtf8(source, 200)), code_(std::move(code)), bytes_(bytes) {}
 
   bool Search(std::string_view utf8_text) const override {
     MatchState& state = State();
@@ -157,6 +157,9 @@ class Pcre2Program : public RegexProgram {
   }
 
   bool backtracking() const override { return true; }
+
+  // The compiled pattern and its JIT code.
+  size_t bytes() const override { return bytes_; }
 
  private:
   [[noreturn]] void Fail(int rc, size_t bytes) const {
@@ -200,6 +203,7 @@ class Pcre2Program : public RegexProgram {
 
   std::string name_;
   std::unique_ptr<pcre2_code, CodeFree> code_;
+  size_t bytes_;
 };
 
 }  // namespace
@@ -240,7 +244,7 @@ std::unique_ptr<RegexProgram> CompilePcre2(std::string_view source, const std::s
                   "is too large for the backtracking regex engine: " + std::to_string(size) +
                       " bytes compiled (at most " + std::to_string(kMaxProgramBytes) + ")");
   }
-  return std::make_unique<Pcre2Program>(source, std::move(code));
+  return std::make_unique<Pcre2Program>(source, std::move(code), size);
 }
 
 }  // namespace schemareg

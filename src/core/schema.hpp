@@ -56,6 +56,23 @@ struct NumberBound {
   static NumberBound Of(const Json& number);
 };
 
+// The groups of keywords that Evaluator::EvalKeywords evaluates, one check
+// each; a node notes the groups it has (SchemaNode::groups) and evaluation
+// skips the others.
+enum KeywordGroup : uint16_t {
+  kGroupRefs = 1 << 0,               // $ref beside other keywords, $dynamicRef, $recursiveRef
+  kGroupAnyType = 1 << 1,            // type, enum, const
+  kGroupNumber = 1 << 2,             // maximum, minimum, their exclusive forms, multipleOf
+  kGroupString = 1 << 3,             // maxLength, minLength, pattern
+  kGroupFormat = 1 << 4,             // format
+  kGroupArrayAssertions = 1 << 5,    // maxItems, minItems, uniqueItems
+  kGroupArrayApplicators = 1 << 6,   // items, prefixItems, additionalItems, contains
+  kGroupObjectAssertions = 1 << 7,   // maxProperties, minProperties, required, dependentRequired
+  kGroupObjectApplicators = 1 << 8,  // properties, patternProperties, additionalProperties,
+                                     // propertyNames, dependentSchemas
+  kGroupInPlace = 1 << 9,            // allOf, anyOf, oneOf, not, if
+};
+
 // One subschema, its keywords grouped by the vocabulary that defines them
 // (src/core/vocabularies/). Keywords absent from the definition keep their
 // "absent" value.
@@ -89,7 +106,7 @@ struct SchemaNode {
   // validation: numbers and strings.
   std::optional<NumberBound> multiple_of, maximum, minimum, exclusive_maximum, exclusive_minimum;
   std::optional<uint64_t> max_length, min_length;
-  std::unique_ptr<Pattern> pattern;
+  std::shared_ptr<const Pattern> pattern;  // (a schema compiles each text once)
   // validation: arrays and objects.
   std::optional<uint64_t> max_items, min_items, max_contains, min_contains, max_properties,
       min_properties;
@@ -115,7 +132,7 @@ struct SchemaNode {
   bool contains_annotates = false;
   // applicator: objects.
   std::vector<std::pair<std::string, NodeId>> properties;  // sorted by KeyLess
-  std::vector<std::pair<std::unique_ptr<Pattern>, NodeId>> pattern_properties;
+  std::vector<std::pair<std::shared_ptr<const Pattern>, NodeId>> pattern_properties;
   NodeId additional_properties = kNoNode;
   // "dependencies" with a schema (drafts 4-7), or "dependentSchemas".
   std::vector<std::pair<std::string, NodeId>> schema_dependencies;
@@ -140,10 +157,16 @@ struct SchemaNode {
   // not 2^depth (compiler.cpp decides).
   bool memoize = false;
 
+  // The KeywordGroup bits of the keywords present (set by SetKeywordGroups).
+  uint16_t groups = 0;
+
   bool TracksAnnotations() const {
     return unevaluated_properties != kNoNode || unevaluated_items != kNoNode;
   }
 };
+
+// Sets node.groups from the keywords the node has, once they are compiled.
+void SetKeywordGroups(SchemaNode& node);
 
 // A schema resource: a document, or a subschema with its own $id.
 struct SchemaResource {

@@ -183,7 +183,8 @@ std::string Exponential(const char* combinator, int depth) {
   std::string defs = R"("l0": {"type": "string", "pattern": "^x[0-9]+$"})";
   for (int i = 1; i <= depth; i++) {
     std::string prev = "{\"$ref\": \"#/definitions/l" + std::to_string(i - 1) + "\"}";
-    defs += ",\"l" + std::to_string(i) + "\": {\"" + combinator + "\": [" + prev + "," + prev + "]}";
+    defs +=
+        ",\"l" + std::to_string(i) + "\": {\"" + combinator + "\": [" + prev + "," + prev + "]}";
   }
   return "{\"definitions\": {" + defs + "}, \"$ref\": \"#/definitions/l" + std::to_string(depth) +
          "\"}";
@@ -220,6 +221,41 @@ TEST(ValidatorLimitsTest, UniqueItemsHashesDoNotCollideWhenValuesMove) {
             JsonHash(ParseJson(R"({"a": 2, "b": 1})", 5)));
   EXPECT_EQ(JsonHash(ParseJson(R"({"a": 1, "b": 2})", 5)),
             JsonHash(ParseJson(R"({"b": 2, "a": 1})", 5)));
+}
+
+// `"allOf": [{"pattern": P(0)}, ..., {"pattern": P(count - 1)}]`.
+std::string ManyPatterns(int count, std::string (*pattern)(int)) {
+  std::string all_of;
+  for (int i = 0; i < count; i++) {
+    if (i > 0) all_of += ",";
+    all_of += "{\"pattern\": \"" + pattern(i) + "\"}";
+  }
+  return "{\"allOf\": [" + all_of + "]}";
+}
+
+TEST(ValidatorLimitsTest, PatternMemoryIsCappedPerSchema) {
+  // 13,000 distinct ".{N}" would hold about 2 GB compiled: refused at the cap,
+  // having compiled only what fits (64 MiB).
+  std::string huge = ManyPatterns(
+      13000, [](int i) { return ".{" + std::to_string(999 - i % 900) + "}x" + std::to_string(i); });
+  try {
+    PrepareDefinition(huge, {}, CompileOptions{}, false);
+    FAIL() << "compiled";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), sqlstate::kProgramLimitExceeded);
+    EXPECT_EQ(std::string(e.what()), "the schema's patterns need more than 64 MiB once compiled");
+    EXPECT_NE(e.detail().find(" distinct patterns, the last \".{"), std::string::npos)
+        << e.detail();
+  }
+  // The same text any number of times is compiled once (and fails at once).
+  auto same = PrepareDefinition(ManyPatterns(13000, [](int) { return std::string(".{999}"); }), {},
+                                CompileOptions{}, false);
+  EXPECT_FALSE(IsValid(*same, ParseJson("\"" + std::string(998, 'a') + "\"", 10), {}));
+  // Many small distinct patterns, as real schemas have, fit easily.
+  auto small = PrepareDefinition(
+      ManyPatterns(5000, [](int i) { return "^[a-z]+-" + std::to_string(i) + "$"; }), {},
+      CompileOptions{}, false);
+  EXPECT_FALSE(IsValid(*small, ParseJson("\"abc-1\"", 10), {}));
 }
 
 }  // namespace

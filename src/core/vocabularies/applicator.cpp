@@ -68,7 +68,8 @@ void CompilePatternProperties(KeywordSite& site, const Json& v) {
   if (!v.is_object()) InvalidKeyword("\"patternProperties\" must be an object");
   for (const Json::Member& p : v.members()) {
     site.node.pattern_properties.emplace_back(
-        Pattern::Compile(p.first), site.compiler.Subschema(p.second, "patternProperties"));
+        site.compiler.CompilePattern(p.first),
+        site.compiler.Subschema(p.second, "patternProperties"));
   }
 }
 

@@ -23,14 +23,32 @@ struct Annotations {
   size_t items_prefix = 0;    // items [0, items_prefix) were evaluated
   std::vector<size_t> items;  // and these ("contains" matches, 2020-12)
 
+  // Adds what another evaluation at the same value evaluated. Each list
+  // stays a set (sorted, no repeats), so it never outgrows the value's own
+  // members or items, however many branches evaluate the same one.
   void Merge(const Annotations& other) {
     all_properties = all_properties || other.all_properties;
-    if (!all_properties) {
-      properties.insert(properties.end(), other.properties.begin(), other.properties.end());
+    if (all_properties) {
+      properties.clear();
+    } else {
+      MergeSet(properties, other.properties);
     }
     all_items = all_items || other.all_items;
     items_prefix = std::max(items_prefix, other.items_prefix);
-    if (!all_items) items.insert(items.end(), other.items.begin(), other.items.end());
+    if (all_items) {
+      items.clear();
+    } else {
+      MergeSet(items, other.items);
+    }
+  }
+
+ private:
+  template <typename T>
+  static void MergeSet(std::vector<T>& into, const std::vector<T>& from) {
+    if (from.empty()) return;
+    into.insert(into.end(), from.begin(), from.end());
+    std::sort(into.begin(), into.end());
+    into.erase(std::unique(into.begin(), into.end()), into.end());
   }
 };
 

@@ -103,7 +103,7 @@ void CompileMinLength(KeywordSite& site, const Json& v) {
 
 void CompilePattern(KeywordSite& site, const Json& v) {
   if (!v.is_string()) InvalidKeyword("\"pattern\" must be a string");
-  site.node.pattern = Pattern::Compile(v.as_string());
+  site.node.pattern = site.compiler.CompilePattern(v.as_string());
 }
 
 void CompileMaxItems(KeywordSite& site, const Json& v) {

@@ -67,4 +67,34 @@ std::vector<NodeId> SchemaArray(KeywordSite& site, const Json& v, const char* ke
   return ids;
 }
 
+void SetKeywordGroups(SchemaNode& n) {
+  uint16_t g = 0;
+  if (n.ref != kNoNode || n.dynamic_ref != kNoNode) g |= kGroupRefs;
+  if (n.types != 0 || n.has_enum || n.const_value) g |= kGroupAnyType;
+  if (n.maximum || n.exclusive_maximum || n.minimum || n.exclusive_minimum || n.multiple_of) {
+    g |= kGroupNumber;
+  }
+  if (n.max_length || n.min_length || n.pattern) g |= kGroupString;
+  if (!n.format.empty()) g |= kGroupFormat;
+  if (n.max_items || n.min_items || n.unique_items) g |= kGroupArrayAssertions;
+  // (additionalItems without positional items is ignored, as the drafts say)
+  if (n.items != kNoNode || !n.items_array.empty() || n.contains != kNoNode) {
+    g |= kGroupArrayApplicators;
+  }
+  if (n.max_properties || n.min_properties || !n.required.empty() ||
+      !n.property_dependencies.empty()) {
+    g |= kGroupObjectAssertions;
+  }
+  if (!n.schema_dependencies.empty() || !n.properties.empty() || !n.pattern_properties.empty() ||
+      n.additional_properties != kNoNode || n.property_names != kNoNode) {
+    g |= kGroupObjectApplicators;
+  }
+  // (then and else without if are ignored, as the drafts say)
+  if (!n.all_of.empty() || !n.any_of.empty() || !n.one_of.empty() || n.not_schema != kNoNode ||
+      n.if_schema != kNoNode) {
+    g |= kGroupInPlace;
+  }
+  n.groups = g;
+}
+
 }  // namespace schemareg

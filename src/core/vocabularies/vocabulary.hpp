@@ -29,6 +29,9 @@ class KeywordCompiler {
   virtual NodeId NodeOf(const Json* target) = 0;
   // Marks the schema as one whose evaluation follows the dynamic scope.
   virtual void UseDynamicScope() = 0;
+  // A pattern of the schema: compiled once per text, within the schema's
+  // budget (throws 54000 past kMaxSchemaPatternBytes, 22023 for a bad one).
+  virtual std::shared_ptr<const Pattern> CompilePattern(const std::string& ecma) = 0;
 };
 
 // The subschema being compiled.
