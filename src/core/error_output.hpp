@@ -5,10 +5,17 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "core/validator.hpp"
 
 namespace schemareg {
+
+// `s` with every byte that is not part of a valid UTF-8 sequence (RFC 3629:
+// no surrogates, no overlong forms) replaced by U+FFFD: what the JSON forms
+// write. A definition made outside jsonb may hold a lone surrogate escape,
+// which messages quote.
+std::string ValidUtf8(std::string_view s);
 
 // A JSON array of the first `limit` errors, each
 // {"path", "schema_path", "keyword", "message"}, ending, when more were found

@@ -36,7 +36,7 @@ const CompiledSchema* Compiled(std::string_view text) {
 }
 
 // The JSON forms of `errors` parse, and give back each error's path,
-// schema path, keyword and message as they were.
+// schema path, keyword and message as they were (as valid UTF-8).
 void CheckErrorOutputs(const ErrorList& errors) {
   Json array, basic;
   try {
@@ -55,13 +55,13 @@ void CheckErrorOutputs(const ErrorList& errors) {
     const ValidationError& e = errors.kept[i];
     const Json& a = array.items()[i];
     const Json& u = units->items()[i];
-    if (a.Find("path")->as_string() != e.path ||
-        a.Find("schema_path")->as_string() != e.schema_path ||
-        a.Find("keyword")->as_string() != e.keyword ||
-        a.Find("message")->as_string() != e.message ||
-        u.Find("instanceLocation")->as_string() != e.path ||
-        u.Find("keywordLocation")->as_string() != e.schema_path ||
-        u.Find("error")->as_string() != e.message) {
+    if (a.Find("path")->as_string() != ValidUtf8(e.path) ||
+        a.Find("schema_path")->as_string() != ValidUtf8(e.schema_path) ||
+        a.Find("keyword")->as_string() != ValidUtf8(e.keyword) ||
+        a.Find("message")->as_string() != ValidUtf8(e.message) ||
+        u.Find("instanceLocation")->as_string() != ValidUtf8(e.path) ||
+        u.Find("keywordLocation")->as_string() != ValidUtf8(e.schema_path) ||
+        u.Find("error")->as_string() != ValidUtf8(e.message)) {
       fuzz::Unexpected("error outputs", "error " + std::to_string(i) + " does not round-trip");
     }
   }

@@ -86,3 +86,22 @@ TEST(ErrorOutputTest, ErrorsKnowWhereTheyWereRaised) {
 
 }  // namespace
 }  // namespace schemareg
+
+namespace schemareg {
+namespace {
+
+// What is not UTF-8 (a lone surrogate from a definition made outside jsonb,
+// a stray byte) becomes U+FFFD, so the JSON forms always parse.
+TEST(ErrorOutputTest, InvalidUtf8BecomesReplacementCharacters) {
+  EXPECT_EQ(ValidUtf8("a\xc3\xa9\xf0\x9f\x98\x80z"), "a\xc3\xa9\xf0\x9f\x98\x80z");
+  EXPECT_EQ(ValidUtf8("\xed\xb8\x80!"), "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd!");
+  EXPECT_EQ(ValidUtf8("\xc0\xaf\xff\xc3"), "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+  ErrorList errors;
+  errors.kept.push_back({"/\xed\xb8\x80", "const", "m\xff", ""});
+  Json array = ParseJson(ErrorsJsonArray(errors), 10);
+  EXPECT_EQ(array.items()[0].Find("path")->as_string(), "/\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+  EXPECT_EQ(array.items()[0].Find("message")->as_string(), "m\xef\xbf\xbd");
+}
+
+}  // namespace
+}  // namespace schemareg
