@@ -2895,6 +2895,24 @@ CREATE EVENT TRIGGER schemareg_drop_extension ON ddl_command_start WHEN TAG IN (
     EXECUTE FUNCTION @extschema@._on_drop_extension();
 ALTER EVENT TRIGGER schemareg_drop_extension ENABLE ALWAYS;
 
+------------------------------------------------------------------------------
+-- Structured errors (issue 12, item 7; issue 11): validation_errors gains
+-- schema_path (appended, so callers of the 0.1.0 columns keep working; a
+-- result type changes only by DROP and CREATE, and nothing in the extension
+-- depends on it), and validation_report gives the "basic" output format.
+------------------------------------------------------------------------------
+DROP FUNCTION @extschema@.validation_errors(text, jsonb);
+CREATE FUNCTION @extschema@.validation_errors(ref text, record jsonb)
+    RETURNS TABLE (path text, keyword text, message text, schema_path text)
+    LANGUAGE c STRICT STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'validation_errors';
+COMMENT ON FUNCTION @extschema@.validation_errors(text, jsonb) IS
+    'one row per validation error: JSON Pointer into the record, keyword, message, JSON Pointer to the keyword in the schema';
+
+CREATE FUNCTION @extschema@.validation_report(ref text, record jsonb) RETURNS jsonb
+    LANGUAGE c STRICT STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'validation_report';
+COMMENT ON FUNCTION @extschema@.validation_report(text, jsonb) IS
+    'the record''s errors in JSON Schema''s "basic" output format: {"valid": true}, or {"valid": false, "errors": [{keywordLocation, instanceLocation, error}]}';
+
 -- attach() takes a record column of a domain over jsonb (issue 12, item 8).
 -- The type a domain is over (through domains over domains); any other type
 -- itself. attach() takes a record column of a domain over jsonb.
@@ -2998,12 +3016,12 @@ CREATE FUNCTION @extschema@.validate_record(ref text, record text) RETURNS boole
 $$;
 
 CREATE FUNCTION @extschema@.validation_errors(ref text, record json)
-    RETURNS TABLE (path text, keyword text, message text)
+    RETURNS TABLE (path text, keyword text, message text, schema_path text)
     LANGUAGE sql STRICT STABLE PARALLEL SAFE AS $$
     SELECT * FROM @extschema@.validation_errors($1, $2::pg_catalog.jsonb)
 $$;
 CREATE FUNCTION @extschema@.validation_errors(ref text, record text)
-    RETURNS TABLE (path text, keyword text, message text)
+    RETURNS TABLE (path text, keyword text, message text, schema_path text)
     LANGUAGE sql STRICT STABLE PARALLEL SAFE AS $$
     SELECT * FROM @extschema@.validation_errors($1, $2::pg_catalog.jsonb)
 $$;

@@ -22,6 +22,10 @@ SELECT schemareg.validate_record('lab/sensor:1',
 SELECT * FROM schemareg.validation_errors('lab/sensor:1',
   '{"id": "sensor one", "readings": [{"value": 21.5, "unit": "C"}, {"value": "hot", "unit": "F"}]}');
 
+-- The same errors in JSON Schema's "basic" output format, for an HTTP API.
+SELECT schemareg.validation_report('lab/sensor:1',
+  '{"id": "sensor one", "readings": [{"value": 21.5, "unit": "C"}, {"value": "hot", "unit": "F"}]}');
+
 -- assert_valid raises check_violation (23514): use it in a CHECK or a trigger.
 SELECT schemareg.assert_valid('lab/sensor', '{"readings": [{"unit": "K"}]}');
 
@@ -48,8 +52,13 @@ INSERT INTO readings (doc, schema_ref) VALUES
   ('{"id": "S-002", "site": "south"}', 'lab/sensor');
 -- The bare name was rewritten to the version it meant.
 SELECT id, schema_ref FROM readings ORDER BY id;
--- A bad record is refused, with every error in the detail.
+-- A bad record is refused, with the failing row and every error in the
+-- detail, and the table, record column and constraint in the error's fields.
 INSERT INTO readings (doc, schema_ref) VALUES ('{"id": 7, "readings": [{"unit": "X"}]}', 'lab/sensor:1');
+-- With schemareg.error_format = json the detail is a JSON array for programs.
+SET schemareg.error_format = 'json';
+INSERT INTO readings (doc, schema_ref) VALUES ('{"id": 7, "readings": [{"unit": "X"}]}', 'lab/sensor:1');
+RESET schemareg.error_format;
 
 -- 6. Each version knows exactly how many records use it ...
 SELECT name, version, ref_count FROM schemareg.schemas ORDER BY name, version;

@@ -10,6 +10,8 @@ packages=(
   # its copies of the 2019-09 and 2020-12 metaschemas, shipped in the library
   python3-jsonschema
   clang libclang-rt-14-dev
+  # the recipes of docs/recipes/, run by tests/client/test_recipes.py
+  python3-sqlalchemy python3-django python3-psycopg2
 )
 
 missing=()

@@ -62,12 +62,12 @@ CREATE FUNCTION @extschema@.validate_record(ref text, record text) RETURNS boole
 $$;
 
 CREATE FUNCTION @extschema@.validation_errors(ref text, record json)
-    RETURNS TABLE (path text, keyword text, message text)
+    RETURNS TABLE (path text, keyword text, message text, schema_path text)
     LANGUAGE sql STRICT STABLE PARALLEL SAFE AS $$
     SELECT * FROM @extschema@.validation_errors($1, $2::pg_catalog.jsonb)
 $$;
 CREATE FUNCTION @extschema@.validation_errors(ref text, record text)
-    RETURNS TABLE (path text, keyword text, message text)
+    RETURNS TABLE (path text, keyword text, message text, schema_path text)
     LANGUAGE sql STRICT STABLE PARALLEL SAFE AS $$
     SELECT * FROM @extschema@.validation_errors($1, $2::pg_catalog.jsonb)
 $$;

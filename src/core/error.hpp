@@ -24,24 +24,58 @@ inline constexpr const char* kOutOfMemory = "53200";
 inline constexpr const char* kInternalError = "XX000";
 }  // namespace sqlstate
 
-// An error with a SQLSTATE, a message, and optional detail and hint.
+// Where an error was raised: the file, line and function of the C++ call
+// that made it (what ereport reports as the error's location).
+struct SourceLocation {
+  const char* file = nullptr;
+  int line = 0;
+  const char* function = nullptr;
+
+  static SourceLocation Current(const char* file = __builtin_FILE(), int line = __builtin_LINE(),
+                                const char* function = __builtin_FUNCTION()) {
+    return {file, line, function};
+  }
+};
+
+// The object an error is about, as SQL's diagnostics name it (PostgreSQL's
+// schema_name, table_name, column_name and constraint_name fields); empty
+// when it is about none.
+struct ErrorObject {
+  std::string schema;
+  std::string table;
+  std::string column;
+  std::string constraint;
+};
+
+// An error with a SQLSTATE, a message, optional detail and hint, and the
+// place in the code that raised it.
 class Error : public std::runtime_error {
  public:
   Error(std::string code, const std::string& message, std::string detail = {},
-        std::string hint = {})
+        std::string hint = {}, SourceLocation where = SourceLocation::Current())
       : std::runtime_error(message),
         code_(std::move(code)),
         detail_(std::move(detail)),
-        hint_(std::move(hint)) {}
+        hint_(std::move(hint)),
+        where_(where) {}
 
   const std::string& code() const { return code_; }
   const std::string& detail() const { return detail_; }
   const std::string& hint() const { return hint_; }
+  const SourceLocation& where() const { return where_; }
+  // What the error is about, and a line of context (where it happened).
+  const ErrorObject& object() const { return object_; }
+  const std::string& context() const { return context_; }
+  void set_object(ErrorObject object) { object_ = std::move(object); }
+  void set_context(std::string context) { context_ = std::move(context); }
 
  private:
   std::string code_;
   std::string detail_;
   std::string hint_;
+  SourceLocation where_;
+  ErrorObject object_;
+  std::string context_;
 };
 
 // Thrown when the host asked the core to stop (cancel, statement_timeout).

@@ -6,11 +6,13 @@
 #include "core/bundle.hpp"
 #include "core/diff.hpp"
 #include "core/error.hpp"
+#include "core/error_output.hpp"
 #include "core/ref.hpp"
 #include "core/validator.hpp"
 #include "pg/cache.hpp"
 #include "pg/guard.hpp"
 #include "pg/record.hpp"
+#include "pg/row_errors.hpp"
 #include "pg/settings.hpp"
 
 namespace schemareg::pg {
@@ -64,11 +66,22 @@ SCHEMAREG_FUNCTION(validate_record) {
   return BoolGetDatum(RecordIsValid(*schema->compiled, record));
 }
 
-// validation_errors(ref text, record jsonb) → TABLE(path text, keyword text, message text)
+// validation_errors(ref text, record jsonb) →
+// TABLE(path text, keyword text, message text, schema_path text)
 SCHEMAREG_FUNCTION(validation_errors) {
   RecordCheck check = CheckRecord(fcinfo);
   PutErrorRows(fcinfo, check.errors);
   return (Datum)0;
+}
+
+// validation_report(ref text, record jsonb) → jsonb: the record's errors in
+// JSON Schema's "basic" output format, {"valid": true} when it matches.
+SCHEMAREG_FUNCTION(validation_report) {
+  RecordCheck check = CheckRecord(fcinfo);
+  std::string report = schemareg::BasicOutput(check.errors);
+  Datum result = 0;
+  PgGuard([&] { result = DirectFunctionCall1(jsonb_in, CStringGetDatum(report.c_str())); });
+  return result;
 }
 
 // assert_valid(ref text, record jsonb) → void; raises 23514 listing the errors.
@@ -77,8 +90,7 @@ SCHEMAREG_FUNCTION(assert_valid) {
   if (!check.errors.empty()) {
     throw Error(
         schemareg::sqlstate::kCheckViolation,
-        "record does not match schema \"" + check.schema->ref + "\"",
-        schemareg::ErrorLines(check.errors, static_cast<size_t>(MaxErrorDetail())),
+        "record does not match schema \"" + check.schema->ref + "\"", ErrorDetail(check.errors),
         check.errors.total() == 1 ? "" : std::to_string(check.errors.total()) + " errors in all.");
   }
   PG_RETURN_VOID();

@@ -27,6 +27,10 @@ Datum CallGuarded(Datum (*body)(FunctionCallInfo), FunctionCallInfo fcinfo) {
     char* message = nullptr;
     char* detail = nullptr;
     char* hint = nullptr;
+    char* context = nullptr;
+    // What the error is about: schema, table, column, constraint.
+    char* object[4] = {nullptr, nullptr, nullptr, nullptr};
+    schemareg::SourceLocation where = {__FILE__, __LINE__, __func__};
     ErrorData* pg_error = nullptr;
     bool interrupted = false;
     try {
@@ -36,6 +40,12 @@ Datum CallGuarded(Datum (*body)(FunctionCallInfo), FunctionCallInfo fcinfo) {
       message = CopyNoThrow(e.what());
       detail = CopyNoThrow(e.detail().c_str());
       hint = CopyNoThrow(e.hint().c_str());
+      context = CopyNoThrow(e.context().c_str());
+      object[0] = CopyNoThrow(e.object().schema.c_str());
+      object[1] = CopyNoThrow(e.object().table.c_str());
+      object[2] = CopyNoThrow(e.object().column.c_str());
+      object[3] = CopyNoThrow(e.object().constraint.c_str());
+      if (e.where().file != nullptr) where = e.where();
     } catch (const PgError& e) {
       pg_error = e.data();
     } catch (const Interrupted&) {
@@ -56,11 +66,24 @@ Datum CallGuarded(Datum (*body)(FunctionCallInfo), FunctionCallInfo fcinfo) {
     if (std::memcmp(code, "53200", 5) == 0 && message == nullptr) {
       ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory in schemareg")));
     }
-    ereport(ERROR,
-            (errcode(MAKE_SQLSTATE(code[0], code[1], code[2], code[3], code[4])),
-             errmsg_internal("%s", message != nullptr ? message : "schemareg internal error"),
-             detail != nullptr ? errdetail_internal("%s", detail) : 0,
-             hint != nullptr ? errhint("%s", hint) : 0));
+    // ereport, spelled out: the location is the C++ code that threw, not this shim.
+    if (errstart(ERROR, TEXTDOMAIN)) {
+      errcode(MAKE_SQLSTATE(code[0], code[1], code[2], code[3], code[4]));
+      errmsg_internal("%s", message != nullptr ? message : "schemareg internal error");
+      if (detail != nullptr) errdetail_internal("%s", detail);
+      if (hint != nullptr) errhint("%s", hint);
+      if (context != nullptr) {
+        set_errcontext_domain(TEXTDOMAIN);
+        errcontext_msg("%s", context);
+      }
+      static const int kFields[4] = {PG_DIAG_SCHEMA_NAME, PG_DIAG_TABLE_NAME, PG_DIAG_COLUMN_NAME,
+                                     PG_DIAG_CONSTRAINT_NAME};
+      for (int i = 0; i < 4; i++) {
+        if (object[i] != nullptr) err_generic_string(kFields[i], object[i]);
+      }
+      errfinish(where.file, where.line, where.function);
+    }
+    pg_unreachable();
   }
 }
 

@@ -1,5 +1,6 @@
 #include "pg/record.hpp"
 
+#include "core/error_output.hpp"
 #include "core/evaluator.hpp"
 #include "pg/guard.hpp"
 #include "pg/jsonb_value.hpp"
@@ -24,24 +25,7 @@ ErrorList RecordErrors(const CompiledSchema& schema, const Jsonb* record) {
   return ValueErrors(schema, JsonbRef::Root(record), CurrentValidateOptions());
 }
 
-std::string ErrorsJson(const ErrorList& errors) {
-  Json array = Json::Array();
-  for (const ValidationError& e : errors.kept) {
-    Json item = Json::Object();
-    item.Set("path", Json::String(e.path));
-    item.Set("keyword", Json::String(e.keyword));
-    item.Set("message", Json::String(e.message));
-    array.items().push_back(std::move(item));
-  }
-  if (errors.more > 0) {
-    Json item = Json::Object();
-    item.Set("path", Json());
-    item.Set("keyword", Json());
-    item.Set("message", Json::String(MoreErrorsMessage(errors.more)));
-    array.items().push_back(std::move(item));
-  }
-  return ToJsonText(array);
-}
+std::string ErrorsJson(const ErrorList& errors) { return ErrorsJsonArray(errors); }
 
 void PutErrorRows(FunctionCallInfo fcinfo, const ErrorList& errors) {
   std::string more = errors.more > 0 ? MoreErrorsMessage(errors.more) : std::string();

@@ -27,8 +27,9 @@ bool RecordIsValid(const CompiledSchema& schema, const Jsonb* record);
 ErrorList RecordErrors(const CompiledSchema& schema, const Jsonb* record);
 
 // A record's errors as an errors column stores them: a jsonb array (as text)
-// of {path, keyword, message}, ending, when some were only counted, in
-// {"path": null, "keyword": null, "message": "... and N more errors"}.
+// of {path, schema_path, keyword, message}, ending, when some were only
+// counted, in {"path": null, "schema_path": null, "keyword": null,
+// "message": "... and N more errors"}.
 std::string ErrorsJson(const ErrorList& errors);
 
 // Returns a record's errors as the rows of validation_errors: path, keyword,

@@ -13,6 +13,7 @@
 #include "pg/guard.hpp"
 #include "pg/owner.hpp"
 #include "pg/record.hpp"
+#include "pg/row_errors.hpp"
 #include "pg/settings.hpp"
 
 extern "C" {
@@ -334,7 +335,7 @@ SCHEMAREG_FUNCTION(_validate_row) {
   }
   const char* table = RelationGetRelationName(in.relation);
   if (record_null) {
-    throw Error(
+    Error error(
         "23502",
         std::string("record column \"") +
             NameStr(
@@ -342,6 +343,8 @@ SCHEMAREG_FUNCTION(_validate_row) {
             "\" of table \"" + table + "\" is null in a row that names schema \"" + schema->ref +
             "\"",
         "", "Set the schema column to NULL for a row without a record.");
+    error.set_object(ColumnObject(in.relation, in.columns.record_att));
+    throw error;
   }
   schemareg::ErrorList errors;
   // A schema that accepts everything needs no look at the record.
@@ -357,11 +360,9 @@ SCHEMAREG_FUNCTION(_validate_row) {
     }
   }
   if (!errors.empty() && !in.columns.flag_mode) {
-    throw Error(schemareg::sqlstate::kCheckViolation,
-                std::string("new row for table \"") + table + "\" does not match schema \"" +
-                    schema->ref + "\"",
-                schemareg::ErrorLines(errors, static_cast<size_t>(MaxErrorDetail())),
-                errors.total() == 1 ? "" : std::to_string(errors.total()) + " errors in all.");
+    throw RowCheckViolation(
+        in.relation, in.tuple, in.columns.record_att, schema->ref, errors,
+        TRIGGER_FIRED_BY_UPDATE(trigger->tg_event) ? trigger->tg_updatedcols : nullptr);
   }
   std::string errors_json = errors.empty() ? "" : ErrorsJson(errors);
   bool rewrite_ref = schema->ref != in.ref;

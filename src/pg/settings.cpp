@@ -22,9 +22,13 @@ int fail_backend_steps = 0;
 int strict = 1;
 int job_max_attempts = 5;
 int job_retry_delay = 60;
+int error_format = 0;
 
 const struct config_enum_entry kStrictOptions[] = {
     {"off", 0, false}, {"warn", 1, false}, {"error", 2, false}, {nullptr, 0, false}};
+
+const struct config_enum_entry kErrorFormatOptions[] = {
+    {"text", 0, false}, {"json", 1, false}, {nullptr, 0, false}};
 
 const struct config_enum_entry kFailOptions[] = {
     {"none", 0, false}, {"create", 1, false}, {"delete", 2, false},
@@ -91,6 +95,11 @@ void DefineSettings() {
       "off: nothing.",
       &strict, 1, kStrictOptions, PGC_USERSET, 0, nullptr, nullptr, nullptr);
   DefineCustomEnumVariable(
+      "schemareg.error_format", "How the detail of a record's 23514 lists its errors.",
+      "text: one \"path: message (keyword)\" line each; json: a JSON array of {path, "
+      "schema_path, keyword, message}.",
+      &error_format, 0, kErrorFormatOptions, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+  DefineCustomEnumVariable(
       "schemareg.fail_backend_steps", "Lifecycle steps the faulty test backend fails (for tests).",
       nullptr, &fail_backend_steps, 0, kFailOptions, PGC_SUSET, 0, nullptr, ApplyFaults, nullptr);
   // Jobs under a scheduler (07_jobs.sql): run_jobs() retries a failed job
@@ -112,6 +121,8 @@ Dialect DefaultDialect() { return static_cast<Dialect>(default_dialect); }
 int MaxErrorDetail() { return max_error_detail; }
 
 Strictness Strict() { return static_cast<Strictness>(strict); }
+
+ErrorFormat CurrentErrorFormat() { return static_cast<ErrorFormat>(error_format); }
 
 // The stack PostgreSQL still allows below this frame, less a margin for the
 // frames that follow.

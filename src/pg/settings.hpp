@@ -17,6 +17,10 @@ int MaxErrorDetail();
 enum class Strictness { kOff, kWarn, kError };
 Strictness Strict();
 
+// schemareg.error_format: how a 23514's detail lists a record's errors.
+enum class ErrorFormat { kText, kJson };
+ErrorFormat CurrentErrorFormat();
+
 // Compile options from the settings.
 CompileOptions CurrentCompileOptions(Dialect dialect);
 

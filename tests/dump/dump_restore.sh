@@ -181,7 +181,8 @@ SQL
 expected_checks=$'t|f|t|f|t
 9
 ERROR:  new row for table "records" does not match schema "dump/a:2"
-DETAIL:  (root): string has 4 characters, more than 3 (maxLength)
+DETAIL:  Failing row key (id)=(5006).
+(root): string has 4 characters, more than 3 (maxLength)
 2'
 if [[ "$checks" != "$expected_checks" ]]; then
   echo "dump: after the restore:"

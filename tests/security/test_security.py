@@ -1362,3 +1362,82 @@ class AdhocTest(SecCase):
         self.assertEqual(b.attempt("SELECT schemareg.validate(%s::jsonb, '{}'::jsonb)", (definition,)),
                          "42704")
         self.assert_unchanged(before)
+
+
+class StructuredErrorsTest(SecCase):
+    """A bound table's 23514 (issue 12, item 7) names the failing row."""
+
+    def test_row_errors_show_only_what_the_writer_may_read(self):
+        """bob may INSERT into alice's table but SELECT only doc and sch: the
+        23514 names the failing row by those columns alone, never by the
+        primary key or a default he may not read (alice's markers); under
+        row-level security it names no row at all."""
+        a, b = self.alice, self.bob
+        a.run("CREATE TABLE public.inbox (id serial PRIMARY KEY, doc jsonb, sch text, "
+              "secret text DEFAULT 'SECRETENUM 424242')")
+        a.run("SELECT schemareg.attach('public.inbox', 'doc', 'sch')")
+        a.run("GRANT INSERT ON public.inbox TO sec_bob")
+        a.run("GRANT USAGE ON SEQUENCE public.inbox_id_seq TO sec_bob")
+        a.run("GRANT SELECT (doc, sch) ON public.inbox TO sec_bob")
+        error = "(root): expected object, found integer (type)"
+        for fmt in ("text", "json"):
+            with self.subTest(error_format=fmt):
+                b.run(f"SET schemareg.error_format = {fmt}")
+                with self.assertRaises(psycopg.errors.CheckViolation) as cm:
+                    b.run("INSERT INTO public.inbox (doc, sch) VALUES ('1', 'bob/s:1')")
+                d = cm.exception.diag
+                row = "Failing row contains (doc, sch) = (1, bob/s:1)."
+                if fmt == "text":
+                    self.assertEqual(d.message_detail, row + "\n" + error)
+                else:
+                    self.assertEqual(json.loads(d.message_detail),
+                                     [{"path": "", "schema_path": "/type", "keyword": "type",
+                                       "message": "expected object, found integer"}])
+                    self.assertEqual(d.context.splitlines()[0], row)
+                self.assertEqual((d.schema_name, d.table_name, d.column_name, d.constraint_name),
+                                 ("public", "inbox", "doc", "~schemareg_validate"))
+        # The owner, who may read the key, is shown it.
+        with self.assertRaises(psycopg.errors.CheckViolation) as cm:
+            a.run("INSERT INTO public.inbox (doc, sch) VALUES ('1', 'bob/s:1')")
+        self.assertEqual(cm.exception.diag.message_detail, "Failing row key (id)=(3).\n" + error)
+        # Row-level security: even with SELECT on every column, no row is named.
+        a.run("GRANT SELECT ON public.inbox TO sec_bob")
+        a.run("ALTER TABLE public.inbox ENABLE ROW LEVEL SECURITY")
+        a.run("CREATE POLICY bob_writes ON public.inbox FOR INSERT TO sec_bob WITH CHECK (true)")
+        b.run("SET schemareg.error_format = text")
+        with self.assertRaises(psycopg.errors.CheckViolation) as cm:
+            b.run("INSERT INTO public.inbox (doc, sch) VALUES ('1', 'bob/s:1')")
+        self.assertEqual(cm.exception.diag.message_detail, error)
+        self.assertEqual(a.one("SELECT count(*) FROM public.inbox"), 0)
+        self.assert_no_leak()
+        self.assert_no_superuser()
+        self.assert_counts_exact()
+
+    def test_update_of_other_columns_does_not_show_the_record(self):
+        """bob may UPDATE the schema column of alice's table and read only
+        id and sch: a 23514 of his UPDATE must not quote the record (alice's
+        markers) through its errors; the owner still sees them."""
+        a, b = self.alice, self.bob
+        self.create(a, "alice/strict", {"properties": {"kind": {"enum": ["other"]}}}, public=True)
+        a.run("CREATE TABLE public.vault (id int PRIMARY KEY, doc jsonb, sch text)")
+        a.run("SELECT schemareg.attach('public.vault', 'doc', 'sch')")
+        a.run("INSERT INTO public.vault VALUES (1, %s::jsonb, 'alice/pub:1')", (J(ALICE_DOC),))
+        a.run("GRANT SELECT (id, sch), UPDATE (sch) ON public.vault TO sec_bob")
+        for fmt, detail in (("text", "Failing row key (id)=(1)."), ("json", "[]")):
+            with self.subTest(error_format=fmt):
+                b.run(f"SET schemareg.error_format = {fmt}")
+                with self.assertRaises(psycopg.errors.CheckViolation) as cm:
+                    b.run("UPDATE public.vault SET sch = 'alice/strict:1'")
+                d = cm.exception.diag
+                self.assertEqual(d.message_detail, detail)
+                self.assertEqual(d.message_hint, "The record's errors (1) are not shown: "
+                                                 "the current user may not read column \"doc\".")
+                self.assertEqual(d.column_name, "doc")
+        self.assertEqual(a.one("SELECT sch FROM public.vault"), "alice/pub:1")
+        # The owner, who may read the record, is shown its errors.
+        with self.assertRaises(psycopg.errors.CheckViolation) as cm:
+            a.run("UPDATE public.vault SET sch = 'alice/strict:1'")
+        self.assertEqual(cm.exception.diag.message_detail,
+                         'Failing row key (id)=(1).\n/kind: value "SECRETENUM" is not one of the 1 allowed values (enum)')
+        self.assert_no_leak()
+        self.assert_counts_exact()
