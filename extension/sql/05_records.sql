@@ -299,6 +299,7 @@ BEGIN
             USING ERRCODE = 'feature_not_supported',
                   DETAIL = 'It would vanish with its session without a trace in the counts.';
     END IF;
+    PERFORM @extschema@._refuse_citus_table(tbl);
     -- Writers wait until the binding is complete.
     EXECUTE format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', tbl);
     SELECT * INTO existing FROM @extschema@.bindings b
