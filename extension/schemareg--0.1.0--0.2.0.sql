@@ -746,6 +746,8 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'flag mode stores each row''s errors in errors_column (jsonb).';
     END IF;
+    -- (First: Citus hides its shards from queries on pg_class.)
+    PERFORM @extschema@._refuse_citus_table(tbl);
     SELECT c.relkind INTO kind FROM pg_class c WHERE c.oid = tbl;
     PERFORM @extschema@._require_table_owner(tbl, caller, 'bind');
     IF kind NOT IN ('r', 'p') THEN
@@ -756,7 +758,6 @@ BEGIN
             USING ERRCODE = 'feature_not_supported',
                   DETAIL = 'It would vanish with its session without a trace in the counts.';
     END IF;
-    PERFORM @extschema@._refuse_citus_table(tbl);
     -- Writers wait until the binding is complete.
     EXECUTE format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', tbl);
     SELECT * INTO existing FROM @extschema@.bindings b
@@ -3026,12 +3027,17 @@ $$;
 -- here needs Citus installed.
 
 -- What Citus made of a table, as words for a message, or NULL when the
--- table is not in Citus's metadata (or Citus is not installed).
+-- table is not in Citus's metadata (or Citus is not installed). A shard (on
+-- a node that holds it) is named after its table and its shard id. (Names
+-- come from the syscache: Citus hides shards from queries on pg_class.)
 CREATE FUNCTION @extschema@._citus_table_kind(tbl oid) RETURNS text
     LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     p record;
     sharded boolean := false;
+    names text[] := (pg_identify_object_as_address('pg_class'::regclass, tbl, 0)).object_names;
+    shard_id text := substring(names[2] FROM '_([0-9]{1,18})$');
+    shard_of regclass;
 BEGIN
     IF to_regclass('pg_catalog.pg_dist_partition') IS NULL THEN
         RETURN NULL;
@@ -3040,6 +3046,15 @@ BEGIN
               WHERE logicalrelid = $1'
       INTO p USING tbl;
     IF p IS NULL THEN
+        IF shard_id IS NOT NULL THEN
+            EXECUTE 'SELECT logicalrelid FROM pg_catalog.pg_dist_shard WHERE shardid = $1'
+              INTO shard_of USING shard_id::bigint;
+        END IF;
+        IF shard_of IS NOT NULL
+           AND (pg_identify_object_as_address('pg_class'::regclass, shard_of, 0)).object_names
+               = ARRAY[names[1], left(names[2], -length(shard_id) - 1)] THEN
+            RETURN format('shard of "%s"', shard_of);
+        END IF;
         RETURN NULL;
     END IF;
     IF to_regclass('pg_catalog.pg_dist_schema') IS NOT NULL THEN
@@ -3107,37 +3122,44 @@ CREATE FUNCTION @extschema@._on_citus_ddl() RETURNS event_trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     x record;
+    base text;
+    registry boolean;
     shard bigint;
 BEGIN
     IF to_regclass('pg_catalog.pg_dist_partition') IS NULL THEN
         RETURN;
     END IF;
-    FOR x IN SELECT d.command_tag, c.oid AS rel, c.relname, n.nspname, g.tgname,
-                    regexp_replace(c.relname, '_[0-9]+$', '') AS base,
-                    EXISTS (SELECT FROM pg_depend e JOIN pg_class m ON m.oid = e.objid
-                             WHERE e.classid = 'pg_class'::regclass AND e.deptype = 'e'
-                               AND e.refclassid = 'pg_extension'::regclass
-                               AND e.refobjid = (SELECT ext.oid FROM pg_extension ext WHERE ext.extname = 'schemareg')
-                               AND m.relnamespace = c.relnamespace
-                               AND m.relname IN (c.relname, regexp_replace(c.relname, '_[0-9]+$', '')))
-                        AS registry
+    -- (Names from the syscache: Citus hides known shards from queries on
+    -- pg_class, and runs a shard's DDL in this backend where it has one.)
+    FOR x IN SELECT d.command_tag, r.rel, a.object_names[1] AS nspname, a.object_names[2] AS relname, g.tgname
                FROM pg_event_trigger_ddl_commands() d
                LEFT JOIN pg_trigger g ON d.classid = 'pg_trigger'::regclass AND g.oid = d.objid
-               JOIN pg_class c ON c.oid = CASE WHEN d.classid = 'pg_trigger'::regclass THEN g.tgrelid
-                                              WHEN d.classid = 'pg_class'::regclass THEN d.objid END
-               JOIN pg_namespace n ON n.oid = c.relnamespace
-              WHERE NOT d.in_extension
-                AND (d.classid = 'pg_class'::regclass AND d.objsubid = 0 AND c.relkind IN ('r', 'p')
+               CROSS JOIN LATERAL (SELECT CASE WHEN d.classid = 'pg_trigger'::regclass THEN g.tgrelid
+                                               WHEN d.classid = 'pg_class'::regclass AND d.objsubid = 0
+                                               THEN d.objid END AS rel) r
+               CROSS JOIN LATERAL pg_identify_object_as_address('pg_class'::regclass, r.rel, 0) a
+              WHERE NOT d.in_extension AND r.rel IS NOT NULL
+                AND (d.classid = 'pg_class'::regclass
                      OR g.tgfoid IN (SELECT p.oid FROM pg_proc p
                                       WHERE p.pronamespace = '@extschema@'::regnamespace)) LOOP
+        base := regexp_replace(x.relname, '_[0-9]{1,18}$', '');
+        CONTINUE WHEN base = x.relname;
+        -- One of schemareg's tables, or a shard of one (named after it).
+        registry := x.nspname = '@extschema@'
+                    AND EXISTS (SELECT FROM pg_depend e
+                                 WHERE e.classid = 'pg_class'::regclass AND e.deptype = 'e'
+                                   AND e.refclassid = 'pg_extension'::regclass
+                                   AND e.refobjid = (SELECT ext.oid FROM pg_extension ext
+                                                      WHERE ext.extname = 'schemareg')
+                                   AND (pg_identify_object_as_address('pg_class'::regclass, e.objid, 0)).object_names[2]
+                                       IN (x.relname, base));
         shard := NULL;
-        IF x.command_tag = 'CREATE TABLE' AND x.nspname = '@extschema@' AND x.relname <> x.base
-           AND x.registry THEN
+        IF x.command_tag = 'CREATE TABLE' AND registry THEN
             shard := substring(x.relname FROM '_([0-9]+)$');
-        ELSIF x.command_tag = 'CREATE TRIGGER' AND x.relname <> x.base
+        ELSIF x.command_tag = 'CREATE TRIGGER'
               AND substring(x.tgname FROM '_([0-9]+)$') = substring(x.relname FROM '_([0-9]+)$') THEN
             shard := substring(x.relname FROM '_([0-9]+)$');
-        ELSIF x.command_tag = 'ALTER TABLE' AND x.relname <> x.base THEN
+        ELSIF x.command_tag = 'ALTER TABLE' THEN
             BEGIN
                 IF substring(x.relname FROM '_([0-9]+)$')::bigint
                    = currval('pg_catalog.pg_dist_shardid_seq') THEN
@@ -3147,15 +3169,15 @@ BEGIN
                 NULL;  -- (no shard number drawn in this session)
             END;
             -- (A separate statement: the renamed table may be schemareg.bindings.)
-            IF shard IS NOT NULL AND NOT x.registry THEN
+            IF shard IS NOT NULL AND NOT registry THEN
                 IF NOT EXISTS (SELECT FROM @extschema@.bindings b WHERE b.tbl = x.rel) THEN
                     shard := NULL;
                 END IF;
             END IF;
         END IF;
         CONTINUE WHEN shard IS NULL;
-        IF x.registry THEN
-            RAISE EXCEPTION 'schemareg''s table "%" cannot become a Citus table', format('%I.%I', x.nspname, x.base)
+        IF registry THEN
+            RAISE EXCEPTION 'schemareg''s table "%" cannot become a Citus table', format('%I.%I', x.nspname, base)
                 USING ERRCODE = 'feature_not_supported',
                       DETAIL = format('Citus was making it its shard %s. The registry stays local to the '
                                       'coordinator: its triggers, foreign keys and event triggers query '
@@ -3164,7 +3186,7 @@ BEGIN
                              '(see "Citus" in schemareg''s reference).';
         END IF;
         RAISE EXCEPTION 'table "%" cannot become a Citus table while schemareg binds it',
-                        format('%I.%I', x.nspname, x.base)
+                        format('%I.%I', x.nspname, base)
             USING ERRCODE = 'feature_not_supported',
                   DETAIL = format('Citus was making it its shard %s. Its rows would be written where Citus keeps '
                                   'its shards, which have no binding and no registry of their own yet: they '

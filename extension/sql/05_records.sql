@@ -289,6 +289,8 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'flag mode stores each row''s errors in errors_column (jsonb).';
     END IF;
+    -- (First: Citus hides its shards from queries on pg_class.)
+    PERFORM @extschema@._refuse_citus_table(tbl);
     SELECT c.relkind INTO kind FROM pg_class c WHERE c.oid = tbl;
     PERFORM @extschema@._require_table_owner(tbl, caller, 'bind');
     IF kind NOT IN ('r', 'p') THEN
@@ -299,7 +301,6 @@ BEGIN
             USING ERRCODE = 'feature_not_supported',
                   DETAIL = 'It would vanish with its session without a trace in the counts.';
     END IF;
-    PERFORM @extschema@._refuse_citus_table(tbl);
     -- Writers wait until the binding is complete.
     EXECUTE format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', tbl);
     SELECT * INTO existing FROM @extschema@.bindings b

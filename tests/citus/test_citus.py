@@ -176,6 +176,23 @@ class AttachRefusedTest(CitusCase):
                 self.assertEqual(before["binding"], [])
                 self.assertEqual(before["triggers"], [])
 
+    def test_shard_on_a_worker(self):
+        """A worker's own registry refuses to bind a shard it holds."""
+        self.table("attach_shard")
+        self.run_sql("SELECT create_distributed_table('attach_shard', 'id')")
+        worker = self.workers[0]
+        shard = self.one("SELECT p.shardid FROM pg_dist_placement p JOIN pg_dist_node n USING (groupid)"
+                         " JOIN pg_dist_shard s USING (shardid) WHERE n.nodeport = %s"
+                         " AND s.logicalrelid = 'attach_shard'::regclass ORDER BY 1 LIMIT 1", (PORTS[1],))
+        name = f"public.attach_shard_{shard}"
+        diag = self.fails("SELECT schemareg.attach(%s, 'doc', 'sch')", (name,), worker)
+        self.assert_refused(diag, name)
+        self.assertEqual(diag.message_primary,
+                         f'table "{name}" cannot be bound: it is a Citus shard of "public.attach_shard"')
+        self.assertEqual(self.run_sql("SELECT count(*) FROM schemareg.bindings", None, worker), [(0,)])
+        self.assertEqual(self.run_sql("SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass"
+                                      " AND NOT tgisinternal", (name,), worker), [])
+
     def test_partitioned_distributed_table(self):
         self.table("attach_parts", "(id bigint, doc jsonb, sch text) PARTITION BY RANGE (id)")
         self.run_sql("CREATE TABLE attach_parts_low PARTITION OF attach_parts FOR VALUES FROM (0) TO (10)")
@@ -390,3 +407,61 @@ class TenantTest(CitusCase):
         self.assertEqual(self.fails("INSERT INTO tenant_t VALUES (2, '{\"t\": -50}', 'tenant/s:1')", None,
                                     tenant).sqlstate, "23514")
         self.assertEqual(self.one("SELECT ref_count FROM schemareg.get_schema('tenant/s:1')", None, tenant), 1)
+
+
+class SingleNodeTest(CitusCase):
+    """Citus on the coordinator alone, which then holds every shard: Citus
+    runs the shards' DDL in the caller's backend, where it hides known
+    shards from queries on pg_class. The refusals hold there too."""
+
+    SINGLE = DBNAME + "_single"
+
+    def setUp(self):
+        super().setUp()
+        with connect(PORTS[0], "postgres") as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.SINGLE)))
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.SINGLE)))
+        self.addCleanup(self.drop_single)
+        self.conn = connect(PORTS[0], self.SINGLE)
+        self.addCleanup(self.conn.close)
+        self.run_sql("CREATE EXTENSION citus")
+        self.run_sql("CREATE EXTENSION schemareg")
+        self.workers = []
+
+    def drop_single(self):
+        self.conn.close()
+        with connect(PORTS[0], "postgres") as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.SINGLE)))
+
+    def test_refusals_on_a_single_node(self):
+        self.schema("single/s", SENSOR)
+        self.table("single_t")
+        self.run_sql("SELECT schemareg.attach('single_t', 'doc', 'sch')")
+        self.run_sql("INSERT INTO single_t VALUES (1, '{\"t\": 1}', 'single/s:1')")
+        before = self.state("single_t")
+        self.run_sql("SET citus.enable_unsafe_triggers = on")
+        for statement in ("SELECT create_distributed_table('single_t', 'id')",
+                          "SELECT create_reference_table('single_t')"):
+            with self.subTest(statement=statement):
+                diag = self.fails(statement)
+                self.assertEqual((diag.sqlstate, diag.message_primary),
+                                 ("0A000", 'table "public.single_t" cannot become a Citus table'
+                                           " while schemareg binds it"))
+        self.assertEqual(self.state("single_t"), before)
+        for table in ("names", "job_state"):
+            for statement in (f"SELECT create_reference_table('schemareg.{table}')",
+                              f"SELECT create_distributed_table('schemareg.{table}', NULL)"):
+                with self.subTest(statement=statement):
+                    diag = self.fails(statement)
+                    self.assertEqual((diag.sqlstate, diag.message_primary),
+                                     ("0A000", f'schemareg\'s table "schemareg.{table}" cannot become a Citus table'))
+        self.assertEqual(self.run_sql("SELECT count(*) FROM pg_dist_partition"), [(0,)])
+        # A shard the coordinator holds is not bound either.
+        self.table("single_d")
+        self.run_sql("SELECT create_distributed_table('single_d', 'id', shard_count := 1)")
+        shard = "public.single_d_" + str(self.one("SELECT shardid FROM pg_dist_shard"
+                                                  " WHERE logicalrelid = 'single_d'::regclass"))
+        diag = self.fails("SELECT schemareg.attach(%s, 'doc', 'sch')", (shard,))
+        self.assertEqual((diag.sqlstate, diag.message_primary),
+                         ("0A000", f'table "{shard}" cannot be bound: it is a Citus shard of "public.single_d"'))
+        self.assertEqual(self.run_sql("SELECT count(*) FROM schemareg.bindings"), [(1,)])
