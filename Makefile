@@ -23,7 +23,7 @@ ifneq ($(PGXS),)
 include $(PGXS)
 endif
 
-.PHONY: all module install-module demo test deps bench fuzz clean-build
+.PHONY: all module install-module demo test test-citus deps bench fuzz clean-build
 
 all: module $(EXTENSION_SQL)
 
@@ -56,6 +56,10 @@ demo:
 
 test:
 	scripts/test.sh
+
+# The Citus suite alone (tests/citus/run.sh): skipped where Citus is not installed.
+test-citus: install
+	tests/citus/run.sh; status=$$?; [ $$status -eq 77 ] || exit $$status
 
 bench:
 	scripts/bench.sh

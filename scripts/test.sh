@@ -119,6 +119,21 @@ run_unittests client
 # The attacks of a hostile tenant, each run as the attacker.
 run_unittests security
 
+# schemareg beside Citus (issue 13): its own coordinator and two workers
+# (tests/citus/run.sh). Where Citus is not installed it is skipped: counted
+# neither as passed nor as failed.
+tests/citus/run.sh >"$LOGDIR/citus.log" 2>&1
+status=$?
+if [[ $status -eq 77 ]]; then
+  grep -E '^citus: skipped' "$LOGDIR/citus.log"
+else
+  ran=$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\}.*/\1/p' "$LOGDIR/citus.log")
+  bad=$(grep -oE '(failures|errors)=[0-9]+' "$LOGDIR/citus.log" | awk -F= '{s+=$2} END {print s+0}')
+  tail -4 "$LOGDIR/citus.log"
+  [[ $status -ne 0 ]] && grep -E '^(FAIL|ERROR):' -A15 "$LOGDIR/citus.log" | head -60
+  record citus $(( ${ran:-0} - bad )) "$bad" $status
+fi
+
 echo
 echo "$PASSED passed, $FAILED failed"
 [[ $FAILED -eq 0 ]]

@@ -289,6 +289,8 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'flag mode stores each row''s errors in errors_column (jsonb).';
     END IF;
+    -- (First: Citus hides its shards from queries on pg_class.)
+    PERFORM @extschema@._refuse_citus_table(tbl);
     SELECT c.relkind INTO kind FROM pg_class c WHERE c.oid = tbl;
     PERFORM @extschema@._require_table_owner(tbl, caller, 'bind');
     IF kind NOT IN ('r', 'p') THEN
