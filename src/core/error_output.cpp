@@ -1,6 +1,8 @@
 #include "core/error_output.hpp"
 
 #include <algorithm>
+#include <initializer_list>
+#include <utility>
 
 #include "core/json.hpp"
 
@@ -31,6 +33,21 @@ size_t SequenceLength(std::string_view s) {
 // Appends `s` as a JSON string literal of valid UTF-8.
 void AppendJsonText(std::string& out, std::string_view s) { AppendJsonString(out, ValidUtf8(s)); }
 
+// One error as a JSON object: its members' names and texts, in order.
+void AppendErrorObject(std::string& out,
+                       std::initializer_list<std::pair<const char*, const std::string*>> members) {
+  const char* separator = "{";
+  for (const auto& [name, text] : members) {
+    out += separator;
+    out += '"';
+    out += name;
+    out += "\": ";
+    AppendJsonText(out, *text);
+    separator = ", ";
+  }
+  out += "}";
+}
+
 }  // namespace
 
 std::string ValidUtf8(std::string_view s) {
@@ -55,15 +72,10 @@ std::string ErrorsJsonArray(const ErrorList& errors, size_t limit) {
   for (size_t i = 0; i < shown; i++) {
     const ValidationError& e = errors.kept[i];
     if (i > 0) out += ", ";
-    out += "{\"path\": ";
-    AppendJsonText(out, e.path);
-    out += ", \"schema_path\": ";
-    AppendJsonText(out, e.schema_path);
-    out += ", \"keyword\": ";
-    AppendJsonText(out, e.keyword);
-    out += ", \"message\": ";
-    AppendJsonText(out, e.message);
-    out += "}";
+    AppendErrorObject(out, {{"path", &e.path},
+                            {"schema_path", &e.schema_path},
+                            {"keyword", &e.keyword},
+                            {"message", &e.message}});
   }
   if (errors.total() > shown) {
     if (shown > 0) out += ", ";
@@ -80,13 +92,9 @@ std::string BasicOutput(const ErrorList& errors) {
   for (size_t i = 0; i < errors.kept.size(); i++) {
     const ValidationError& e = errors.kept[i];
     if (i > 0) out += ", ";
-    out += "{\"keywordLocation\": ";
-    AppendJsonText(out, e.schema_path);
-    out += ", \"instanceLocation\": ";
-    AppendJsonText(out, e.path);
-    out += ", \"error\": ";
-    AppendJsonText(out, e.message);
-    out += "}";
+    AppendErrorObject(out, {{"keywordLocation", &e.schema_path},
+                            {"instanceLocation", &e.path},
+                            {"error", &e.message}});
   }
   out += "]";
   if (errors.more > 0) out += ", \"more_errors\": " + std::to_string(errors.more);
