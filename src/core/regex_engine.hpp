@@ -3,6 +3,7 @@
 // unit tests and bench/regex_engines.cpp.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -33,5 +34,10 @@ std::unique_ptr<RegexProgram> CompileRe2(std::string_view source, const std::str
 // (the benchmark compares them); otherwise its JIT, where available.
 std::unique_ptr<RegexProgram> CompilePcre2(std::string_view source, const std::string& pcre2_text,
                                            bool jit = true);
+
+// Sets what a PCRE2 match may take (200 ms) and returns the previous limit:
+// for the unit tests of its other limits, which must not depend on the
+// machine's load.
+std::chrono::milliseconds SetPcre2TimeLimit(std::chrono::milliseconds limit);
 
 }  // namespace schemareg
