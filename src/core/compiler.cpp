@@ -403,20 +403,11 @@ class Compiler : public KeywordCompiler {
     }
   }
 
-  // True when nothing but $ref constrains the node.
+  // True when nothing but $ref constrains the node: it has no keyword group
+  // but that of its references (SetKeywordGroups, called first), and no
+  // $dynamicRef, and collects no annotations.
   static bool Unconstrained(const SchemaNode& n) {
-    return n.types == 0 && !n.has_enum && !n.const_value && !n.multiple_of && !n.maximum &&
-           !n.minimum && !n.exclusive_maximum && !n.exclusive_minimum && !n.max_length &&
-           !n.min_length && !n.max_items && !n.min_items && !n.max_contains && !n.min_contains &&
-           !n.max_properties && !n.min_properties && !n.pattern && n.format.empty() &&
-           n.items == kNoNode && n.items_array.empty() && n.additional_items == kNoNode &&
-           n.contains == kNoNode && !n.unique_items && n.required.empty() && n.properties.empty() &&
-           n.pattern_properties.empty() && n.additional_properties == kNoNode &&
-           n.property_dependencies.empty() && n.schema_dependencies.empty() &&
-           n.property_names == kNoNode && n.all_of.empty() && n.any_of.empty() &&
-           n.one_of.empty() && n.not_schema == kNoNode && n.if_schema == kNoNode &&
-           n.then_schema == kNoNode && n.else_schema == kNoNode && n.dynamic_ref == kNoNode &&
-           !n.TracksAnnotations();
+    return (n.groups & ~kGroupRefs) == 0 && n.dynamic_ref == kNoNode && !n.TracksAnnotations();
   }
 
   // Subschemas applied to the same value as their parent. A cycle of these
